@@ -1,0 +1,1 @@
+"""Lifecycle Workbench application layer: services, jobs, CLI and the Streamlit shell."""

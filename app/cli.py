@@ -1,0 +1,359 @@
+"""`workbench` — the scriptable twin of the UI. Read commands take ``--json``.
+
+Errors print one line on stderr and exit with status 2 (user error) or 1 (unexpected).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.errors import describe_error
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _workbench():  # type: ignore[no-untyped-def]
+    from app.context import open_workbench
+
+    return open_workbench()
+
+
+def _emit_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+
+
+def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn user errors into one clear line and exit status 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from app.errors import UserError
+        from core.exceptions import CoreError
+
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, CoreError) as error:
+            click.echo(f"error: {describe_error(error)}", err=True)
+            sys.exit(2)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as error:  # last resort: one line, details in the log
+            logging.getLogger("workbench.cli").debug("unexpected", exc_info=True)
+            click.echo(f"error: {describe_error(error)}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lifecycle-workbench")
+def main() -> None:
+    """Lifecycle Workbench: goal, data, training, evaluation, fairness, export and monitoring."""
+
+
+# -- projects -----------------------------------------------------------------------
+
+
+def _project_json(wb, project) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from app.services.stages import stage_statuses
+
+    payload = project.to_json()
+    payload["stages"] = {s.key: s.state for s in stage_statuses(wb, project.id)}
+    return payload
+
+
+@main.group()
+def project() -> None:
+    """Create, list, show and delete projects."""
+
+
+@project.command("create")
+@click.argument("name")
+@click.option("--description", default="", help="What the project is for.")
+@json_option
+@friendly_errors
+def project_create(name: str, description: str, as_json: bool) -> None:
+    """Create a project called NAME."""
+    from app.services.projects import create_project
+
+    wb = _workbench()
+    info = create_project(wb, name, description)
+    if as_json:
+        _emit_json(_project_json(wb, info))
+    else:
+        click.echo(f"Created project {info.id}: {info.name}")
+
+
+@project.command("list")
+@json_option
+@friendly_errors
+def project_list(as_json: bool) -> None:
+    """List projects, most recently active first."""
+    from app.services.projects import list_projects
+
+    wb = _workbench()
+    projects = list_projects(wb)
+    if as_json:
+        _emit_json([_project_json(wb, p) for p in projects])
+        return
+    if not projects:
+        click.echo(
+            "No projects yet. Create one with `workbench project create NAME` or run `workbench demo`."
+        )
+        return
+    click.echo(f"{'ID':>4}  {'NAME':<40}  LAST ACTIVITY")
+    for p in projects:
+        click.echo(f"{p.id:>4}  {p.name:<40}  {p.updated_at:%Y-%m-%d %H:%M} UTC")
+
+
+@project.command("show")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def project_show(project_ref: str, as_json: bool) -> None:
+    """Show one project (by name or id) with its stage statuses."""
+    from app.services.projects import resolve_project
+    from app.services.stages import stage_statuses
+
+    wb = _workbench()
+    info = resolve_project(wb, project_ref)
+    if as_json:
+        _emit_json(_project_json(wb, info))
+        return
+    click.echo(f"{info.name} (id {info.id})")
+    if info.description:
+        click.echo(f"  {info.description}")
+    click.echo(
+        f"  created {info.created_at:%Y-%m-%d %H:%M} UTC, last activity {info.updated_at:%Y-%m-%d %H:%M} UTC"
+    )
+    for status in stage_statuses(wb, info.id):
+        click.echo(f"  {status.title:<9} {status.state.replace('_', ' '):<12} {status.detail}")
+
+
+@project.command("rename")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("new_name")
+@friendly_errors
+def project_rename(project_ref: str, new_name: str) -> None:
+    """Rename PROJECT to NEW_NAME."""
+    from app.services.projects import rename_project, resolve_project
+
+    wb = _workbench()
+    info = rename_project(wb, resolve_project(wb, project_ref).id, new_name)
+    click.echo(f"Renamed project {info.id} to {info.name}")
+
+
+@project.command("delete")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--yes", is_flag=True, help="Confirm: delete the project and everything in it.")
+@friendly_errors
+def project_delete(project_ref: str, yes: bool) -> None:
+    """Delete PROJECT and all its data, runs and artifacts (asks for --yes)."""
+    from app.services.projects import delete_project, resolve_project
+
+    wb = _workbench()
+    info = resolve_project(wb, project_ref)
+    if not yes:
+        raise click.UsageError(
+            f"Deleting '{info.name}' removes all its data and models for good. Add --yes to confirm."
+        )
+    freed = delete_project(wb, info.id, confirm_name=info.name)
+    click.echo(f"Deleted project {info.id}: {info.name} ({freed / 1e6:,.1f} MB freed)")
+
+
+# -- demo, ui, worker ----------------------------------------------------------------
+
+
+@main.command()
+@json_option
+@friendly_errors
+def demo(as_json: bool) -> None:
+    """Create the demo project if it is missing (safe to run again)."""
+    from app.services.demo import ensure_demo_project
+
+    wb = _workbench()
+    info, created = ensure_demo_project(wb)
+    if as_json:
+        _emit_json({**_project_json(wb, info), "created": created})
+    else:
+        verb = "Created" if created else "Found"
+        click.echo(f"{verb} demo project {info.id}: {info.name}")
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
+@click.option("--open/--no-open", "open_browser", default=False, help="Open a browser tab.")
+@friendly_errors
+def ui(port: int, host: str, open_browser: bool) -> None:
+    """Serve the browser app and its job worker until Ctrl+C; both stop together."""
+    from app.jobs.worker import worker_running
+
+    wb = _workbench()
+    env = {
+        **os.environ,
+        "WORKBENCH_HOME": str(wb.settings.home),
+        "WORKBENCH_DATABASE_URL": wb.settings.database_url,
+    }
+    children: list[subprocess.Popen[bytes]] = []
+    if not worker_running(wb):
+        log_file = open(wb.settings.logs_dir / "worker.log", "ab")  # noqa: SIM115
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "app.jobs.worker"],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        deadline = time.monotonic() + 15
+        while not worker_running(wb) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "main.py"),
+        "--server.port", str(port),
+        "--server.address", host,
+        "--server.headless", "false" if open_browser else "true",
+        "--server.maxUploadSize", str(wb.settings.max_upload_mb),
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    click.echo(f"Lifecycle Workbench on http://{host}:{port}  (data in {wb.settings.home})")
+    children.append(subprocess.Popen(command, cwd=REPO_ROOT, env=env))
+
+    def stop() -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    def on_sigterm(*_args: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    code = 0
+    try:
+        code = children[-1].wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+    sys.exit(code)
+
+
+@main.command(hidden=True)
+def worker() -> None:
+    """Run the job worker in the foreground (started automatically by `workbench ui`)."""
+    from app.jobs.worker import main as worker_main
+
+    worker_main()
+
+
+# -- jobs ---------------------------------------------------------------------------
+
+
+@main.group()
+def jobs() -> None:
+    """List, follow and cancel background jobs."""
+
+
+@jobs.command("list")
+@click.option("--project", "project_ref", default=None, help="Only this project's jobs.")
+@json_option
+@friendly_errors
+def jobs_list(project_ref: str | None, as_json: bool) -> None:
+    """Recent jobs, newest first."""
+    from app.jobs import list_jobs
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    project_id = resolve_project(wb, project_ref).id if project_ref else None
+    rows = list_jobs(wb, project_id=project_id)
+    if as_json:
+        _emit_json([j.to_json() for j in rows])
+        return
+    for j in rows:
+        click.echo(f"{j.id:>5}  {j.status:<11} {j.progress:>4.0%}  {j.title:<30} {j.message}")
+
+
+@jobs.command("cancel")
+@click.argument("job_id", type=int)
+@friendly_errors
+def jobs_cancel(job_id: int) -> None:
+    """Ask job JOB_ID to stop."""
+    from app.jobs import request_cancel
+
+    info = request_cancel(_workbench(), job_id)
+    click.echo(f"Job {info.id}: {info.status} — {info.message}")
+
+
+def run_job_with_progress(wb, job_id: int, *, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """Run a queued job here in the foreground with a progress bar (the CLI's way)."""
+    from app.jobs.runner import run_in_foreground
+
+    if quiet:
+        return run_in_foreground(wb, job_id)
+    with click.progressbar(length=1000, label="Working", show_percent=True, file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def on_progress(fraction: float, message: str) -> None:
+            target = int(fraction * 1000)
+            if target > state["done"]:
+                bar.update(target - state["done"])
+                state["done"] = target
+            if message:
+                bar.label = message[:60]
+
+        info = run_in_foreground(wb, job_id, on_progress=on_progress)
+    return info
+
+
+@main.command()
+@json_option
+@friendly_errors
+def verify(as_json: bool) -> None:
+    """Re-hash every stored file and report damaged or missing ones."""
+    from app.jobs import submit
+
+    wb = _workbench()
+    job_id = submit(wb, "maintenance.verify_artifacts", title="Verify stored files")
+    started = time.monotonic()
+    info = run_job_with_progress(wb, job_id, quiet=as_json)
+    if as_json:
+        _emit_json(
+            {
+                **(info.result or {}),
+                "status": info.status,
+                "seconds": round(time.monotonic() - started, 3),
+            }
+        )
+    else:
+        click.echo(info.message)
+    if info.status != "succeeded" or (info.result or {}).get("problems"):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

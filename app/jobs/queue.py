@@ -1,0 +1,243 @@
+"""The jobs table as a queue: submit, claim, report, finish, cancel, reap."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import psutil
+from sqlalchemy import select, update
+
+from app.context import Workbench
+from app.errors import NotFound
+from storage.models import Job, utcnow
+
+ACTIVE_STATUSES = ("queued", "running")
+FINISHED_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: int
+    project_id: int | None
+    kind: str
+    title: str
+    params: dict[str, Any]
+    status: str
+    progress: float
+    message: str
+    result: dict[str, Any] | None
+    error: str | None
+    cancel_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    heartbeat_at: datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def elapsed_seconds(self, now: datetime | None = None) -> float:
+        if self.started_at is None:
+            return 0.0
+        end = self.finished_at or now or utcnow()
+        return max((end - self.started_at).total_seconds(), 0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "project_id": self.project_id,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "progress": round(self.progress, 4),
+            "message": self.message,
+            "result": self.result,
+            "error": self.error,
+            "created_at": self.created_at.isoformat(),
+            "elapsed_seconds": round(self.elapsed_seconds(), 3),
+        }
+
+
+def _info(row: Job) -> JobInfo:
+    return JobInfo(
+        row.id, row.project_id, row.kind, row.title, dict(row.params or {}), row.status,
+        row.progress, row.message, row.result, row.error, row.cancel_requested,
+        row.created_at, row.started_at, row.finished_at, row.heartbeat_at,
+    )  # fmt: skip
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def submit(
+    wb: Workbench,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    *,
+    project_id: int | None = None,
+    title: str = "",
+    idempotency_key: str | None = None,
+) -> int:
+    """Queue a job and return its id.
+
+    With ``idempotency_key``, a second submit while the first is queued, running or
+    succeeded returns the first job (a double click starts one job); after a failure,
+    cancel or interruption it queues a fresh one.
+    """
+    with wb.db.write() as session:
+        if idempotency_key:
+            existing = session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
+            if existing is not None:
+                if existing.status not in ("failed", "cancelled", "interrupted"):
+                    return existing.id
+                existing.idempotency_key = None
+                session.flush()
+        row = Job(
+            kind=kind,
+            title=title or kind,
+            params=params or {},
+            project_id=project_id,
+            idempotency_key=idempotency_key,
+            message="Waiting for the worker…",
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def get_job(wb: Workbench, job_id: int) -> JobInfo:
+    with wb.db.read() as session:
+        row = session.get(Job, job_id)
+        if row is None:
+            raise NotFound(f"There is no job with id {job_id}.")
+        return _info(row)
+
+
+def list_jobs(
+    wb: Workbench, *, project_id: int | None = None, kind: str | None = None, limit: int = 50
+) -> list[JobInfo]:
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if project_id is not None:
+        query = query.where(Job.project_id == project_id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    with wb.db.read() as session:
+        return [_info(r) for r in session.scalars(query)]
+
+
+def request_cancel(wb: Workbench, job_id: int) -> JobInfo:
+    """Ask a job to stop. A queued job is cancelled at once; a running one at its next check."""
+    with wb.db.write() as session:
+        row = session.get(Job, job_id)
+        if row is None:
+            raise NotFound(f"There is no job with id {job_id}.")
+        if row.status == "queued":
+            row.status = "cancelled"
+            row.finished_at = utcnow()
+            row.message = "Cancelled before it started."
+        elif row.status == "running":
+            row.cancel_requested = True
+            row.message = "Cancelling… (stops at the next safe point)"
+        session.flush()
+        return _info(row)
+
+
+def claim(wb: Workbench, job_id: int | None = None, *, worker_id: str | None = None) -> int | None:
+    """Mark a queued job running for this worker; the oldest queued one when ``job_id`` is None."""
+    now = utcnow()
+    with wb.db.write() as session:
+        query = select(Job).where(Job.status == "queued")
+        query = query.where(Job.id == job_id) if job_id is not None else query.order_by(Job.id)
+        row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
+        if row is None:
+            return None
+        row.status = "running"
+        row.started_at = now
+        row.heartbeat_at = now
+        row.worker_id = worker_id or worker_identity()
+        row.message = "Starting…"
+        return row.id
+
+
+def report(wb: Workbench, job_id: int, fraction: float, message: str) -> bool:
+    """Write progress and heartbeat; returns True when cancel has been requested."""
+    values: dict[str, Any] = {"progress": fraction, "heartbeat_at": utcnow()}
+    if message:
+        values["message"] = message
+    with wb.db.write() as session:
+        session.execute(
+            update(Job).where(Job.id == job_id, Job.status == "running").values(**values)
+        )
+        return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
+
+
+def heartbeat(wb: Workbench, job_id: int) -> None:
+    with wb.db.write() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "running")
+            .values(heartbeat_at=utcnow())
+        )
+
+
+def finish(
+    wb: Workbench,
+    job_id: int,
+    status: str,
+    *,
+    message: str,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    assert status in FINISHED_STATUSES, status
+    values: dict[str, Any] = {
+        "status": status,
+        "message": message,
+        "result": result,
+        "error": error,
+        "finished_at": utcnow(),
+    }
+    if status == "succeeded":
+        values["progress"] = 1.0
+    with wb.db.write() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def _process_is_gone(worker_id: str | None) -> bool:
+    """True when the job's worker ran on this host and its process no longer exists."""
+    if not worker_id or ":" not in worker_id:
+        return False
+    host, _, pid = worker_id.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        return psutil.Process(int(pid)).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def reap_stale_jobs(wb: Workbench, *, stale_seconds: float | None = None) -> list[int]:
+    """Mark running jobs whose worker died (or whose heartbeat stopped) as interrupted."""
+    stale_after = timedelta(seconds=stale_seconds or wb.settings.stale_job_seconds)
+    now = utcnow()
+    reaped: list[int] = []
+    with wb.db.write() as session:
+        for row in session.scalars(select(Job).where(Job.status == "running")):
+            beat = row.heartbeat_at or row.started_at or row.created_at
+            if _process_is_gone(row.worker_id) or now - beat > stale_after:
+                row.status = "interrupted"
+                row.finished_at = now
+                row.message = (
+                    f"Interrupted: the worker stopped while this job was running "
+                    f"(last sign of life {beat:%Y-%m-%d %H:%M:%S} UTC). Start it again."
+                )
+                reaped.append(row.id)
+    return reaped

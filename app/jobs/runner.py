@@ -1,0 +1,80 @@
+"""Execute one claimed job: the same code path for the worker process and the CLI's foreground run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+
+from app.context import Workbench
+from app.errors import describe_error
+from app.jobs import queue
+from app.jobs.registry import JobCancelled, JobContext, get_kind
+
+log = logging.getLogger("workbench.jobs")
+
+
+class _Heartbeat(threading.Thread):
+    """Keeps the job's heartbeat fresh while the handler is busy inside one long library call."""
+
+    def __init__(self, wb: Workbench, job_id: int) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-{job_id}")
+        self._wb = wb
+        self._job_id = job_id
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self._wb.settings.heartbeat_seconds):
+            try:
+                queue.heartbeat(self._wb, self._job_id)
+            except Exception:  # a missed beat is not fatal; the next one retries
+                log.exception("heartbeat failed for job %s", self._job_id)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+
+def execute(
+    wb: Workbench, job_id: int, *, on_progress: Callable[[float, str], None] | None = None
+) -> queue.JobInfo:
+    """Run a job already claimed (status running) and record how it ended."""
+    job = queue.get_job(wb, job_id)
+
+    def report(fraction: float, message: str) -> bool:
+        if on_progress:
+            on_progress(fraction, message)
+        return queue.report(wb, job_id, fraction, message)
+
+    ctx = JobContext(workbench=wb, job_id=job_id, project_id=job.project_id, _report=report)
+    beat = _Heartbeat(wb, job_id)
+    beat.start()
+    try:
+        kind = get_kind(job.kind, wb.settings.job_plugins)
+        result = kind.handler(ctx, dict(job.params)) or {}
+    except JobCancelled:
+        queue.finish(
+            wb,
+            job_id,
+            "cancelled",
+            message="Cancelled. Results finished before the cancel are kept.",
+        )
+    except Exception as error:
+        log.error("job %s (%s) failed:\n%s", job_id, job.kind, traceback.format_exc())
+        text = describe_error(error)
+        queue.finish(wb, job_id, "failed", message=f"Failed: {text}", error=text)
+    else:
+        message = str(result.pop("_message", "Done."))
+        queue.finish(wb, job_id, "succeeded", message=message, result=result)
+    finally:
+        beat.stop()
+    return queue.get_job(wb, job_id)
+
+
+def run_in_foreground(
+    wb: Workbench, job_id: int, *, on_progress: Callable[[float, str], None] | None = None
+) -> queue.JobInfo:
+    """Claim and execute a queued job in this process (the CLI's way)."""
+    if queue.claim(wb, job_id) is None:
+        return queue.get_job(wb, job_id)
+    return execute(wb, job_id, on_progress=on_progress)

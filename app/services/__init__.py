@@ -1,0 +1,1 @@
+"""Services compose core (ML) and storage (persistence); pages and the CLI call only these."""

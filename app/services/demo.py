@@ -1,0 +1,45 @@
+"""The bundled demo project, created idempotently so `workbench demo` can run any number of times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.context import Workbench
+from app.errors import UserError
+from app.services.projects import ProjectInfo, create_project, get_project, touch_project
+from storage.models import Project
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
+DEMO_NAME = "Customer churn (demo)"
+DEMO_DESCRIPTION = (
+    "Which customers will cancel next month, so the retention team can call the right ones? "
+    "A worked example of the whole lifecycle on 7,000 synthetic telecom customers."
+)
+
+
+def find_demo_project(wb: Workbench) -> ProjectInfo | None:
+    with wb.db.read() as session:
+        project_id = session.scalar(
+            select(Project.id).where(Project.is_demo.is_(True)).order_by(Project.id).limit(1)
+        )
+    return None if project_id is None else get_project(wb, project_id)
+
+
+def ensure_demo_project(wb: Workbench) -> tuple[ProjectInfo, bool]:
+    """Return the demo project, creating it first if missing. The bool says whether it was created."""
+    existing = find_demo_project(wb)
+    if existing is not None:
+        with wb.db.write() as session:
+            touch_project(session, existing.id)  # the app opens on the most recently active project
+        return existing, False
+    try:
+        project = create_project(wb, DEMO_NAME, DEMO_DESCRIPTION, is_demo=True)
+    except UserError:
+        # Created concurrently by another process, or the name is taken by a user's project.
+        existing = find_demo_project(wb)
+        if existing is None:
+            raise
+        return existing, False
+    return project, True

@@ -1,0 +1,60 @@
+"""Process-wide settings, read once from the environment.
+
+Why one place: every entry point (CLI, Streamlit, worker, tests) must agree on
+where the database and artifacts live, and tests isolate themselves by setting
+``WORKBENCH_HOME`` before anything is read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Default port of the browser app.
+DEFAULT_PORT = 8501
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    #: Largest upload accepted, in megabytes (also written to Streamlit's config).
+    max_upload_mb: int = 1024
+    #: A running job whose heartbeat is older than this is considered dead.
+    stale_job_seconds: float = 30.0
+    #: How often a running job writes its heartbeat.
+    heartbeat_seconds: float = 2.0
+    #: Extra modules whose import registers job kinds (comma-separated), for plugins and tests.
+    job_plugins: tuple[str, ...] = ()
+    #: Start a background worker from the app when none runs (off in page tests).
+    autostart_worker: bool = True
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.home / "artifacts"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("WORKBENCH_HOME") or Path.home() / ".workbench").expanduser().resolve()
+    database_url = env.get("WORKBENCH_DATABASE_URL") or f"sqlite:///{home / 'workbench.db'}"
+    plugins = tuple(p.strip() for p in env.get("WORKBENCH_JOB_PLUGINS", "").split(",") if p.strip())
+    return Settings(
+        home=home,
+        database_url=database_url,
+        max_upload_mb=int(env.get("WORKBENCH_MAX_UPLOAD_MB", "1024")),
+        stale_job_seconds=float(env.get("WORKBENCH_STALE_JOB_SECONDS", "30")),
+        heartbeat_seconds=float(env.get("WORKBENCH_HEARTBEAT_SECONDS", "2")),
+        job_plugins=plugins,
+        autostart_worker=env.get("WORKBENCH_AUTOSTART_WORKER", "1") not in ("0", "false", "no"),
+    )

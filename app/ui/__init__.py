@@ -1,0 +1,1 @@
+"""Shared Streamlit widgets. The only package besides pages/ that imports streamlit."""

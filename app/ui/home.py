@@ -1,0 +1,130 @@
+"""Home page widgets: project cards with create, rename and confirmed delete; maintenance jobs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.context import Workbench
+from app.jobs import list_jobs, submit
+from app.jobs.worker import ensure_worker
+from app.services import projects as project_service
+from app.services.projects import ProjectInfo
+from app.services.stages import stage_statuses
+from app.ui import state
+from app.ui.feedback import attempt
+from app.ui.jobs import job_panel
+from app.ui.sidebar import STATE_LABELS
+
+CARDS_PER_ROW = 2
+
+
+def create_project_form(wb: Workbench) -> None:
+    with st.form("wb.home.create", clear_on_submit=True, border=True):
+        st.markdown("**New project**")
+        name = st.text_input("Name", key="wb.home.create.name", placeholder="e.g. Churn 2026")
+        description = st.text_area(
+            "What is it for? (optional)", key="wb.home.create.description", height=80
+        )
+        if st.form_submit_button("Create project", type="primary", icon=":material/add:"):
+            info = attempt(lambda: project_service.create_project(wb, name, description))
+            if info is not None:
+                state.select_project(info.id)
+                st.toast(f"Created project '{info.name}'.", icon=":material/check:")
+                st.rerun()
+
+
+def project_cards(wb: Workbench, projects: list[ProjectInfo], selected_id: int | None) -> None:
+    for start in range(0, len(projects), CARDS_PER_ROW):
+        columns = st.columns(CARDS_PER_ROW)
+        for column, project in zip(columns, projects[start : start + CARDS_PER_ROW], strict=False):
+            with column:
+                _card(wb, project, selected=project.id == selected_id)
+
+
+def _stage_strip(wb: Workbench, project_id: int) -> str:
+    parts = []
+    for status in stage_statuses(wb, project_id):
+        _label, icon, colour = STATE_LABELS[status.state]
+        parts.append(f":{colour}[{icon}]&nbsp;{status.title}")
+    return " · ".join(parts)
+
+
+def _card(wb: Workbench, project: ProjectInfo, *, selected: bool) -> None:
+    with st.container(border=True):
+        title = f"#### {project.name}"
+        st.markdown(title + ("  :blue-badge[selected]" if selected else ""))
+        if project.is_demo:
+            st.caption(":violet-badge[demo]")
+        st.text(project.description or "No description.")
+        st.caption(_stage_strip(wb, project.id))
+        st.caption(f"Last activity {project.updated_at:%Y-%m-%d %H:%M} UTC")
+        open_col, rename_col, delete_col = st.columns(3)
+        if open_col.button(
+            "Open",
+            key=f"wb.home.open.{project.id}",
+            type="primary" if not selected else "secondary",
+            icon=":material/arrow_forward:",
+        ):
+            state.select_project(project.id)
+            st.rerun()
+        with rename_col.popover("Rename", icon=":material/edit:"):
+            _rename_form(wb, project)
+        with delete_col.popover("Delete", icon=":material/delete:"):
+            _delete_form(wb, project)
+
+
+def _rename_form(wb: Workbench, project: ProjectInfo) -> None:
+    with st.form(f"wb.home.rename.{project.id}", border=False):
+        new_name = st.text_input(
+            "New name", value=project.name, key=f"wb.home.rename.name.{project.id}"
+        )
+        if st.form_submit_button("Rename"):
+            info = attempt(lambda: project_service.rename_project(wb, project.id, new_name))
+            if info is not None:
+                st.toast(f"Renamed to '{info.name}'.", icon=":material/check:")
+                st.rerun()
+
+
+def _delete_form(wb: Workbench, project: ProjectInfo) -> None:
+    st.warning(
+        f"This deletes **{project.name}** with all its data versions, runs and exports. "
+        "It cannot be undone.",
+        icon=":material/warning:",
+    )
+    with st.form(f"wb.home.delete.{project.id}", border=False):
+        typed = st.text_input(
+            "Type the project name to confirm", key=f"wb.home.delete.confirm.{project.id}"
+        )
+        if st.form_submit_button("Delete for good", type="primary"):
+            freed = attempt(
+                lambda: project_service.delete_project(wb, project.id, confirm_name=typed)
+            )
+            if freed is not None:
+                if state.selected_project_id() == project.id:
+                    state.select_project(None)
+                st.toast(f"Deleted '{project.name}'.", icon=":material/delete:")
+                st.rerun()
+
+
+MAINTENANCE_JOBS = {
+    "maintenance.verify_artifacts": ("Verify stored files", ":material/verified:"),
+    "maintenance.collect_garbage": ("Free unused storage", ":material/cleaning_services:"),
+}
+
+
+def maintenance(wb: Workbench) -> None:
+    with st.expander("Storage maintenance", icon=":material/build:"):
+        st.caption(
+            f"Data and models are stored in `{wb.settings.home}`. Every file is named by its "
+            "SHA-256 hash and checked before use."
+        )
+        columns = st.columns(len(MAINTENANCE_JOBS))
+        for column, (kind, (title, icon)) in zip(columns, MAINTENANCE_JOBS.items(), strict=True):
+            if column.button(title, key=f"wb.home.{kind}", icon=icon):
+                submit(wb, kind, title=title)
+                if wb.settings.autostart_worker:
+                    ensure_worker(wb)
+        for kind in MAINTENANCE_JOBS:
+            recent = list_jobs(wb, kind=kind, limit=1)
+            if recent:
+                job_panel(wb, recent[0].id)

@@ -1,0 +1,62 @@
+"""Job progress panel: bar, message, elapsed time and Cancel, polling without freezing the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.context import Workbench
+from app.jobs import JobInfo, get_job, request_cancel
+from app.jobs.worker import worker_running
+
+POLL_SECONDS = 1.0
+
+
+def _elapsed(info: JobInfo) -> str:
+    seconds = int(info.elapsed_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def job_panel(wb: Workbench, job_id: int) -> JobInfo:
+    """Show a job; while it is active the panel refreshes itself every second."""
+    info = get_job(wb, job_id)
+    if info.is_active:
+        _live_panel(wb, job_id)
+    else:
+        finished_message(info)
+    return info
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _live_panel(wb: Workbench, job_id: int) -> None:
+    info = get_job(wb, job_id)
+    if not info.is_active:
+        st.rerun(scope="app")  # let the page redraw with the result
+    label = f"{info.title} — {info.message}" if info.message else info.title
+    st.progress(min(max(info.progress, 0.0), 1.0), text=label)
+    left, right = st.columns([4, 1])
+    if info.status == "queued" and not worker_running(wb):
+        left.warning(
+            "Queued, but no worker is running. Start the app with `workbench ui` "
+            "(it starts one), or run `workbench worker` in a terminal.",
+            icon=":material/hourglass_empty:",
+        )
+    else:
+        left.caption(f"{info.status.capitalize()} · {_elapsed(info)} elapsed")
+    if right.button(
+        "Cancel",
+        key=f"wb.job.cancel.{job_id}",
+        disabled=info.cancel_requested,
+        icon=":material/stop:",
+    ):
+        request_cancel(wb, job_id)
+        st.rerun(scope="fragment")
+
+
+def finished_message(info: JobInfo) -> None:
+    text = f"**{info.title}** — {info.message} ({_elapsed(info)})"
+    if info.status == "succeeded":
+        st.success(text, icon=":material/check_circle:")
+    elif info.status == "cancelled":
+        st.warning(text, icon=":material/cancel:")
+    else:
+        st.error(text, icon=":material/error:")

@@ -1,0 +1,63 @@
+"""Session-state accessor: ids and small UI state only, under namespaced keys.
+
+Anything a user would be upset to lose lives in the database, not here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.context import Workbench, open_workbench
+from app.services.projects import ProjectInfo, list_projects
+
+PROJECT_KEY = "wb.project_id"
+
+
+def workbench() -> Workbench:
+    wb = open_workbench()
+    if wb.settings.autostart_worker:
+        _ensure_worker_once(str(wb.settings.home), wb.settings.database_url)
+    return wb
+
+
+@st.cache_resource(show_spinner=False)
+def _ensure_worker_once(home: str, database_url: str) -> bool:
+    """Start the job worker with the first page view of this server process (keyed by home)."""
+    from app.jobs.worker import ensure_worker
+
+    return ensure_worker(open_workbench())
+
+
+def selected_project_id() -> int | None:
+    value = st.session_state.get(PROJECT_KEY)
+    return int(value) if value is not None else None
+
+
+def select_project(project_id: int | None) -> None:
+    st.session_state[PROJECT_KEY] = project_id
+    if project_id is None:
+        st.query_params.pop("project", None)
+    else:
+        st.query_params["project"] = str(project_id)
+
+
+def current_project(wb: Workbench) -> ProjectInfo | None:
+    """The selected project: session, then the URL, then the most recently active one."""
+    projects = list_projects(wb)
+    known = {p.id: p for p in projects}
+    candidates = [selected_project_id(), _query_project_id()]
+    for candidate in candidates:
+        if candidate in known:
+            if candidate != selected_project_id():
+                select_project(candidate)
+            return known[candidate]
+    if not projects:
+        select_project(None)
+        return None
+    select_project(projects[0].id)
+    return projects[0]
+
+
+def _query_project_id() -> int | None:
+    raw = st.query_params.get("project")
+    return int(raw) if raw and raw.isdigit() else None

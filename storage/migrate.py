@@ -1,0 +1,54 @@
+"""Bring a database to the newest schema; called by every entry point on start.
+
+The upgrade runs in one write transaction (``BEGIN IMMEDIATE`` on SQLite), so two
+processes starting together serialise instead of both creating tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from storage.db import write_engine
+from storage.migrations import HEAD
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade to ``revision``; a no-op costing one query when already at head."""
+    if revision == "head" and current_revision(engine) == HEAD:
+        return
+    from alembic import command
+
+    config = alembic_config()
+    with write_engine(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7248150)"))
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with write_engine(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from storage.db import create_db_engine
+from storage.migrate import alembic_config, current_revision, downgrade, upgrade
+from storage.migrations import HEAD
+from storage.models import Base
+
+
+def _engine(tmp_path: Path):
+    return create_db_engine(f"sqlite:///{tmp_path / 'wb.db'}")
+
+
+def test_head_constant_matches_alembic_head() -> None:
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_upgrade_from_empty_creates_every_table(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_twice_is_a_no_op(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+
+
+def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    upgrade(engine)
+    downgrade(engine, "base")
+    assert "projects" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+
+
+def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
