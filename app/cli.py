@@ -178,6 +178,94 @@ def project_delete(project_ref: str, yes: bool) -> None:
     click.echo(f"Deleted project {info.id}: {info.name} ({freed / 1e6:,.1f} MB freed)")
 
 
+# -- goal ---------------------------------------------------------------------------
+
+
+@main.group()
+def goal() -> None:
+    """Set and show a project's business goal (KPI, payoff, ROI, risks)."""
+
+
+@goal.command("set")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("path", metavar="FILE.yaml", type=click.Path(path_type=Path))
+@json_option
+@friendly_errors
+def goal_set(project_ref: str, path: Path, as_json: bool) -> None:
+    """Validate FILE.yaml and save it as the goal's next version."""
+    from app.services.goals import read_goal_file, save_goal
+    from app.services.projects import resolve_project
+    from core.business import GoalValidationError, goal_missing_fields
+
+    wb = _workbench()
+    info = resolve_project(wb, project_ref)
+    data = read_goal_file(path)
+    try:
+        saved = save_goal(wb, info.id, data, source=f"cli: {path.name}")
+    except GoalValidationError as error:
+        click.echo(
+            f"error: {path} has {len(error.problems)} problem(s); nothing was saved:", err=True
+        )
+        for problem in error.problems:
+            click.echo(f"  {problem.field or '(goal)'}: {problem.message}", err=True)
+        sys.exit(2)
+    missing = list(goal_missing_fields(saved.goal))
+    if as_json:
+        _emit_json({**saved.to_json(), "project_id": info.id, "missing": missing})
+        return
+    click.echo(f"Saved goal version {saved.version} for {info.name}: {saved.summary}")
+    if missing:
+        click.echo(f"Still missing before the Goal stage is done: {', '.join(missing)}")
+
+
+@goal.command("show")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def goal_show(project_ref: str, as_json: bool) -> None:
+    """Show the goal with its computed figures (value per month, ROI, payback)."""
+    from app.services.goals import goal_report
+    from app.services.projects import resolve_project
+    from core.business import format_money
+
+    wb = _workbench()
+    info = resolve_project(wb, project_ref)
+    report = goal_report(wb, info.id)
+    if report is None:
+        if as_json:
+            _emit_json(None)
+            return
+        click.echo(
+            f"{info.name} has no goal yet. Set one with `workbench goal set {info.id} goal.yaml`."
+        )
+        return
+    if as_json:
+        _emit_json(report)
+        return
+    document = report["goal"]
+    click.echo(f"{document.get('name')} — goal version {report['version']}")
+    click.echo(f"  problem:  {document.get('problem')}")
+    kpi = document.get("kpi")
+    if kpi:
+        click.echo(
+            f"  KPI:      {kpi.get('name')} {kpi.get('baseline')} -> {kpi.get('target')} {kpi.get('unit', '')}"
+        )
+    click.echo(f"  metric:   {document.get('metric')}")
+    figures = report["figures"]
+    if figures:
+        money = lambda v: format_money(v, figures["currency"])  # noqa: E731
+        click.echo(
+            f"  value:    {money(figures['expected_value_per_month'])} per month ({figures['basis']})"
+        )
+        click.echo(
+            f"  net gain: {money(figures['net_gain_per_month'])} per month after running costs"
+        )
+        payback = figures["payback_months"]
+        click.echo(f"  payback:  {'never' if payback is None else f'{payback:.1f} months'}")
+    if report["missing"]:
+        click.echo(f"  missing:  {', '.join(report['missing'])}")
+
+
 # -- demo, ui, worker ----------------------------------------------------------------
 
 
@@ -249,8 +337,8 @@ def ui(port: int, host: str, open_browser: bool) -> None:
                 child.kill()
 
     def on_sigterm(*_args: object) -> None:
-        stop()
-        sys.exit(0)
+        # Unwind the wait below; stopping inside the handler would wait on a locked Popen.
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
     code = 0

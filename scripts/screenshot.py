@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument(
+        "--click", action="append", default=[], help="text to click first (repeatable)"
+    )
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
@@ -36,6 +39,9 @@ def main() -> None:
         page.goto(args.url)
         if args.wait_text:
             page.get_by_text(args.wait_text).first.wait_for(timeout=30_000)
+        for text in args.click:
+            page.get_by_text(text, exact=True).first.click()
+            page.wait_for_timeout(1000)
         page.wait_for_timeout(1500)
         page.screenshot(path=args.out, full_page=args.full_page)
         browser.close()

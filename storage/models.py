@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -80,6 +81,9 @@ class Project(Base):
     jobs: Mapped[list[Job]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True
     )
+    goal_versions: Mapped[list[GoalVersion]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Job(Base):
@@ -112,3 +116,23 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column()
 
     project: Mapped[Project | None] = relationship(back_populates="jobs")
+
+
+class GoalVersion(Base):
+    """One saved state of a project's goal document; every change adds a version."""
+
+    __tablename__ = "goal_versions"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column()
+    #: Where the change came from ("page", "cli", "demo", "restore of v3") and what changed.
+    source: Mapped[str] = mapped_column(String(80), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="goal_versions")

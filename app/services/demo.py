@@ -29,17 +29,27 @@ def find_demo_project(wb: Workbench) -> ProjectInfo | None:
 
 def ensure_demo_project(wb: Workbench) -> tuple[ProjectInfo, bool]:
     """Return the demo project, creating it first if missing. The bool says whether it was created."""
-    existing = find_demo_project(wb)
-    if existing is not None:
-        with wb.db.write() as session:
-            touch_project(session, existing.id)  # the app opens on the most recently active project
-        return existing, False
-    try:
-        project = create_project(wb, DEMO_NAME, DEMO_DESCRIPTION, is_demo=True)
-    except UserError:
-        # Created concurrently by another process, or the name is taken by a user's project.
-        existing = find_demo_project(wb)
-        if existing is None:
-            raise
-        return existing, False
-    return project, True
+    project = find_demo_project(wb)
+    created = project is None
+    if project is None:
+        try:
+            project = create_project(wb, DEMO_NAME, DEMO_DESCRIPTION, is_demo=True)
+        except UserError:
+            # Created concurrently by another process, or the name is taken by a user's project.
+            project = find_demo_project(wb)
+            if project is None:
+                raise
+            created = False
+    _seed_stages(wb, project.id)
+    with wb.db.write() as session:
+        touch_project(session, project.id)  # the app opens on the most recently active project
+    return project, created
+
+
+def _seed_stages(wb: Workbench, project_id: int) -> None:
+    """Fill each built stage the demo has content for, once (re-running adds nothing)."""
+    from app.services import goals
+
+    if goals.latest_goal(wb, project_id) is None:
+        document = goals.read_goal_file(DEMO_DIR / "goal.yaml")
+        goals.save_goal(wb, project_id, document, source="demo", draft=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -36,6 +37,7 @@ STAGES: tuple[Stage, ...] = (
         "Goal",
         ":material/flag:",
         "What decision does the model change, and what is it worth?",
+        page="goal.py",
     ),
     Stage(
         "data", "Data", ":material/database:", "Which data, which target, and is it fit for use?"
@@ -69,6 +71,8 @@ STAGES: tuple[Stage, ...] = (
 
 StatusProvider = Callable[[Workbench, int], tuple[StageState, str]]
 _PROVIDERS: dict[str, StatusProvider] = {}
+#: Services whose import registers a stage's status provider (imported on first use).
+PROVIDER_MODULES = ("app.services.goals",)
 
 
 def status_provider(stage_key: str) -> Callable[[StatusProvider], StatusProvider]:
@@ -86,6 +90,8 @@ def built_stages() -> tuple[Stage, ...]:
 
 
 def stage_statuses(wb: Workbench, project_id: int) -> list[StageStatus]:
+    for module in PROVIDER_MODULES:
+        importlib.import_module(module)
     statuses = []
     for stage in STAGES:
         provider = _PROVIDERS.get(stage.key)

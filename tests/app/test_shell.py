@@ -25,12 +25,15 @@ def test_demo_project_is_selected_and_stepper_shows_eight_stages(app) -> None:  
     at = app().run()
     assert not at.exception
     assert at.sidebar.selectbox(key="wb.sidebar.project").value is not None
-    sidebar_text = "\n".join(m.value for m in at.sidebar.markdown)
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    sidebar_text = "\n".join([m.value for m in at.sidebar.markdown] + links)
     for number, title in enumerate(
         ["Goal", "Data", "Explore", "Train", "Evaluate", "Fairness", "Export", "Monitor"], start=1
     ):
         assert f"{number}. {title}" in sidebar_text
     assert "Customer churn (demo)" in _texts(at)
+    assert "1. Goal" in links  # built stages link to their page; the rest say "coming"
+    assert ":gray[2. Data · *coming*]" in sidebar_text
 
 
 def test_create_project_from_the_form(app) -> None:  # type: ignore[no-untyped-def]

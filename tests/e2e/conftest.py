@@ -57,10 +57,10 @@ def workbench(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def served_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """`workbench demo` then `workbench ui` on a free port; yields (url, home)."""
-    home = tmp_path / "wbhome"
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`workbench demo` then `workbench ui` on a free port, shared by a module; yields (url, home)."""
+    home = tmp_path_factory.mktemp("e2e") / "wbhome"
     workbench("demo", home=home)
     port = free_port()
     process = subprocess.Popen(

@@ -59,3 +59,25 @@ def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_every_migration_upgrades_a_populated_database(tmp_path: Path) -> None:
+    """Data saved under an older schema survives each later migration."""
+    from sqlalchemy import text
+
+    engine = _engine(tmp_path)
+    script = ScriptDirectory.from_config(alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    upgrade(engine, revisions[0])
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO projects (name, description, is_demo, created_at, updated_at) "
+                "VALUES ('kept', '', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    for revision in revisions[1:]:
+        upgrade(engine, revision)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM projects")).scalar() == "kept"
+    assert current_revision(engine) == HEAD

@@ -1,0 +1,169 @@
+"""The Goal page's outputs: ROI figures and chart, risk matrix, ML verdict, history, downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from app.context import Workbench
+from app.services import goals as goal_service
+from app.ui.feedback import attempt
+from core import business, business_figures
+from core.report import markdown_to_html
+
+VERDICT_STYLE = {
+    "ml": (st.success, "Machine learning is a good fit"),
+    "rule": (st.warning, "A simple rule may be enough"),
+    "unclear": (st.info, "Not clear yet"),
+}
+
+
+def roi_panel(goal: business.Goal) -> business.RoiEstimate | None:
+    """Headline money figures and the precision × recall chart; None when inputs are missing."""
+    roi = _safe_roi(goal)
+    if roi is None:
+        needs = "precision and recall" if goal.task != "regression" else "model and today's error"
+        st.info(
+            f"Fill the payoff, volume, positive share and the assumed {needs} to see the ROI.",
+            icon=":material/calculate:",
+        )
+        return None
+    money = lambda v: business.format_money(v, goal.currency)  # noqa: E731
+    cols = st.columns(4)
+    cols[0].metric("Model value / month", money(roi.model_value_per_month))
+    cols[1].metric("Current way / month", money(roi.baseline_value_per_month))
+    cols[2].metric(
+        "Net gain / month",
+        money(roi.net_gain_per_month),
+        help="Model value − current way − running cost.",
+    )
+    cols[3].metric(
+        "Payback",
+        "never" if roi.payback_months is None else f"{roi.payback_months:,.1f} months",
+        help=f"ROI over {roi.horizon_months} months: "
+        + ("—" if roi.roi is None else f"{roi.roi:,.1f}× the cost"),
+    )
+    st.caption(f"Basis: {roi.basis}.")
+    if goal.task != "regression" and goal.roi_assumptions is not None:
+        a = goal.roi_assumptions
+        figure = business_figures.roi_surface_figure(
+            goal,
+            precision=a.model_precision,
+            recall=a.model_recall,
+            baseline_precision=a.rule_precision,
+            baseline_recall=a.rule_recall,
+        )
+        st.plotly_chart(figure, key="wb.goal.roi_chart")
+        if roi.break_even_precision is not None:
+            st.caption(
+                f"At recall {a.model_recall:.2f} the model pays for itself from precision "
+                f"{roi.break_even_precision:.2f} (the black break-even line)."
+            )
+    return roi
+
+
+def _safe_roi(goal: business.Goal) -> business.RoiEstimate | None:
+    try:
+        return business.assumed_roi(goal)
+    except business.BusinessError as error:
+        st.warning(str(error), icon=":material/warning:")
+        return None
+
+
+def risk_panel(goal: business.Goal) -> None:
+    if not goal.risks:
+        st.caption("No risks recorded yet.")
+        return
+    st.plotly_chart(business_figures.risk_matrix_figure(goal.risks), key="wb.goal.risk_matrix")
+    worst = sorted(goal.risks, key=lambda r: r.score, reverse=True)[0]
+    st.caption(f"Highest risk: **{worst.name}** (score {worst.score}, {worst.level}).")
+
+
+def verdict_panel(goal: business.Goal) -> None:
+    if goal.ml_check is None:
+        st.caption("Answer the questions to get a verdict.")
+        return
+    verdict = business.ml_needed_verdict(goal.ml_check)
+    show, title = VERDICT_STYLE[verdict.verdict]
+    show(f"**{title}.** " + " ".join(verdict.reasons), icon=":material/psychology:")
+
+
+def downloads(goal: business.Goal, roi: business.RoiEstimate | None) -> None:
+    markdown = business.business_case_markdown(goal, roi)
+    slug = "".join(c if c.isalnum() else "-" for c in goal.name.lower()).strip("-") or "goal"
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Business case (Markdown)", markdown, f"{slug}-business-case.md", "text/markdown",
+        icon=":material/description:", key="wb.goal.dl_md",
+    )  # fmt: skip
+    cols[1].download_button(
+        "Business case (HTML)", markdown_to_html(markdown, title=goal.name),
+        f"{slug}-business-case.html", "text/html", icon=":material/html:", key="wb.goal.dl_html",
+    )  # fmt: skip
+    cols[2].download_button(
+        "Goal as YAML", yaml.safe_dump(business.goal_to_dict(goal), sort_keys=False, allow_unicode=True),
+        f"{slug}-goal.yaml", "application/yaml", icon=":material/data_object:", key="wb.goal.dl_yaml",
+    )  # fmt: skip
+    with st.expander("Preview the business case"):
+        st.markdown(markdown)
+
+
+def history_panel(wb: Workbench, project_id: int) -> None:
+    history = goal_service.goal_history(wb, project_id)
+    if not history:
+        st.caption("Nothing saved yet.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "version": h.version,
+                "saved (UTC)": h.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "by": h.source,
+                "what changed": h.summary,
+            }
+            for h in history
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    older = [h.version for h in history[1:]]
+    if not older:
+        return
+    left, right = st.columns([2, 1])
+    version = left.selectbox("Go back to version", older, key="wb.goal.restore_version")
+    right.markdown("&nbsp;")
+    if right.button("Restore", key="wb.goal.restore", icon=":material/undo:"):
+        restored = attempt(lambda: goal_service.restore_goal_version(wb, project_id, version))
+        if restored is not None:
+            st.toast(
+                f"Restored version {version} as version {restored.version}.", icon=":material/undo:"
+            )
+            st.rerun()
+    st.caption("Restoring saves the old content as a new version, so nothing is lost.")
+
+
+def import_panel(wb: Workbench, project_id: int) -> None:
+    upload = st.file_uploader("Import a goal YAML file", type=["yaml", "yml"], key="wb.goal.import")
+    if upload is None or not st.button("Import as a new version", key="wb.goal.import_button"):
+        return
+    try:
+        data = yaml.safe_load(upload.getvalue().decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        st.error(f"{upload.name} is not a readable YAML file: {error}", icon=":material/error:")
+        return
+    if not isinstance(data, dict):
+        st.error(
+            f"{upload.name} must hold a mapping (name: …, problem: …).", icon=":material/error:"
+        )
+        return
+    try:
+        saved = goal_service.save_goal(wb, project_id, data, source=f"import of {upload.name}")
+    except business.GoalValidationError as error:
+        st.error(
+            f"{upload.name} was not imported:\n\n"
+            + "\n".join(f"- `{p.field}`: {p.message}" for p in error.problems),
+            icon=":material/error:",
+        )
+        return
+    st.toast(f"Imported as version {saved.version}.", icon=":material/upload:")
+    st.rerun()

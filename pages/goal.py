@@ -1,0 +1,68 @@
+"""Goal: the decision, the KPI, what each prediction outcome is worth, ROI, risks, and 'is ML needed?'."""
+
+import streamlit as st
+
+from app.ui import goal_page, goal_panels, goal_sections, state
+from app.ui.goal_form import get_path
+
+wb = state.workbench()
+project = state.current_project(wb)
+if project is None:
+    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
+    st.stop()
+
+st.title(":material/flag: Goal")
+st.caption(
+    f"**{project.name}** — what decision does the model change, and what is it worth? "
+    "Every change is saved as a new version."
+)
+status_slot = st.empty()
+form, latest = goal_page.open_form(wb, project.id, project.name)
+saved_goal = latest.goal if latest else None
+
+tabs = st.tabs(
+    [
+        "Problem",
+        "KPI & metric",
+        "Payoff & ROI",
+        "Risks",
+        "Requirements & milestones",
+        "Is ML needed?",
+        "History & downloads",
+    ]
+)
+with tabs[0]:
+    task = goal_sections.problem_section(form)
+with tabs[1]:
+    goal_sections.kpi_section(form, task, goal_page.metric_suggestion(saved_goal, task))
+with tabs[2]:
+    goal_sections.payoff_section(form, task)
+    goal_sections.assumptions_section(form, task, get_path(form.saved, "rule"))
+    roi_area = st.container()
+with tabs[3]:
+    goal_sections.risks_section(form)
+    risk_area = st.container()
+with tabs[4]:
+    goal_sections.requirements_section(form)
+with tabs[5]:
+    goal_sections.ml_check_section(form)
+    verdict_area = st.container()
+
+outcome = goal_page.autosave(wb, project.id, form, latest)
+goal_page.status_line(status_slot, outcome)
+goal = outcome.goal
+
+with roi_area:
+    st.markdown("##### Return on investment")
+    roi = goal_panels.roi_panel(goal) if goal else None
+with risk_area:
+    goal_panels.risk_panel(goal) if goal else None
+with verdict_area:
+    goal_panels.verdict_panel(goal) if goal else None
+with tabs[6]:
+    goal_page.missing_banner(goal)
+    if goal is not None:
+        goal_panels.downloads(goal, roi)
+    st.markdown("##### Version history")
+    goal_panels.history_panel(wb, project.id)
+    goal_panels.import_panel(wb, project.id)
