@@ -266,6 +266,230 @@ def goal_show(project_ref: str, as_json: bool) -> None:
         click.echo(f"  missing:  {', '.join(report['missing'])}")
 
 
+# -- data ---------------------------------------------------------------------------
+
+
+@main.group()
+def data() -> None:
+    """Import data, set column roles, check quality, define the evaluation split."""
+
+
+def _role_request(target, sensitive, ids, ignore=(), features=()):  # type: ignore[no-untyped-def]
+    from app.services.data_config import RoleRequest
+
+    if not any([target, sensitive, ids, ignore, features]):
+        return None
+    return RoleRequest(target, tuple(sensitive), tuple(ids), tuple(ignore), tuple(features))
+
+
+def _finish_job(wb, job_id: int, *, quiet: bool):  # type: ignore[no-untyped-def]
+    info = run_job_with_progress(wb, job_id, quiet=quiet)
+    if info.status != "succeeded":
+        from app.errors import UserError
+
+        raise UserError(info.error or info.message)
+    return info
+
+
+@data.command("add")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("path", metavar="PATH", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--sql", "sql_url", default=None, help="SQLAlchemy URL of a database to query (read-only)."
+)
+@click.option("--query", default=None, help="A read-only SELECT for --sql.")
+@click.option("--target", default=None, help="The column to predict.")
+@click.option("--sensitive", multiple=True, help="A sensitive attribute (repeatable).")
+@click.option("--id", "ids", multiple=True, help="An identifier column (repeatable).")
+@click.option("--ignore", multiple=True, help="A column to leave out (repeatable).")
+@click.option("--sheet", default=None, help="Excel sheet name or 0-based index.")
+@click.option("--delimiter", default=None, help="Override the detected delimiter, e.g. ';' or tab.")
+@click.option("--encoding", default=None, help="Override the detected encoding, e.g. cp1252.")
+@click.option("--decimal", type=click.Choice([".", ","]), default=None, help="Decimal separator.")
+@click.option(
+    "--header/--no-header", default=None, help="Whether the first row holds column names."
+)
+@json_option
+@friendly_errors
+def data_add(
+    project_ref: str, path: Path | None, sql_url: str | None, query: str | None, target: str | None,
+    sensitive: tuple[str, ...], ids: tuple[str, ...], ignore: tuple[str, ...], sheet: str | None,
+    delimiter: str | None, encoding: str | None, decimal: str | None, header: bool | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Import PATH (CSV/TSV/JSON/Parquet/Excel) or a SQL query as a new dataset version."""
+    from app.errors import UserError
+    from app.services import datasets
+    from app.services.projects import resolve_project
+    from core import ingest
+
+    wb = _workbench()
+    info = resolve_project(wb, project_ref)
+    roles = _role_request(target, sensitive, ids, ignore)
+    if (path is None) == (sql_url is None):
+        raise UserError("Give either a file PATH or --sql URL with --query, not both or neither.")
+    if sql_url is not None:
+        if not query:
+            raise UserError('--sql needs --query "SELECT …".')
+        job_id = datasets.submit_sql_import(wb, info.id, url=sql_url)
+        from app.jobs.runner import execute
+
+        roles_json = None if roles is None else roles.__dict__
+        handler = lambda ctx: datasets.import_sql(ctx, url=sql_url, query=query, roles=roles_json)  # noqa: E731
+        job = execute(wb, job_id, handler=handler)
+        if job.status != "succeeded":
+            raise UserError(job.error or job.message)
+    else:
+        if not path.is_file():
+            raise UserError(f"{path} does not exist or is not a file.")
+        sheet_value: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+        options = ingest.ReadOptions(
+            encoding=encoding, delimiter=delimiter.replace("\\t", "\t") if delimiter else None,
+            decimal=decimal, header=header, sheet=sheet_value,
+            max_bytes=wb.settings.max_upload_mb * 1024 * 1024,
+        )  # fmt: skip
+        job_id = datasets.submit_file_import(
+            wb, info.id, path, filename=path.name, options=options, roles=roles
+        )
+        job = _finish_job(wb, job_id, quiet=as_json)
+    result = job.result or {}
+    if as_json:
+        _emit_json(result)
+        return
+    click.echo(job.message)
+    click.echo(f"  version id {result['version_id']}, hash {result['hash'][:12]}…")
+    for note in result.get("notes", []):
+        click.echo(f"  note: {note}")
+
+
+@data.command("list")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def data_list(project_ref: str, as_json: bool) -> None:
+    """List the project's dataset versions, newest first."""
+    from app.services.datasets import list_versions
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    versions = list_versions(wb, resolve_project(wb, project_ref).id)
+    if as_json:
+        _emit_json([v.to_json() for v in versions])
+        return
+    if not versions:
+        click.echo("No data yet. Add some with `workbench data add PROJECT FILE`.")
+    for v in versions:
+        click.echo(
+            f"v{v.version:<3} {v.rows:>10,} rows {v.columns:>4} cols  {v.sha256[:12]}  {v.created_at:%Y-%m-%d %H:%M}  {v.source}"
+        )
+
+
+@data.command("check")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@json_option
+@friendly_errors
+def data_check(project_ref: str, version_ref: str | None, as_json: bool) -> None:
+    """Quality findings and expectation results for a dataset version."""
+    from app.services.datasets import resolve_version
+    from app.services.projects import resolve_project
+    from app.services.quality import check_version
+
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    report = check_version(wb, version)
+    if as_json:
+        _emit_json({"version": version.version, "version_id": version.id, **report.to_json()})
+        return
+    click.echo(
+        f"Dataset v{version.version}: {len(report.findings)} finding(s), {report.failed_expectations} failed expectation(s)"
+    )
+    for f in report.findings:
+        column = f" [{f.column}]" if f.column else ""
+        click.echo(f"  {f.severity:<7} {f.code}{column}: {f.message}")
+        if f.fix:
+            click.echo(f"          fix: {f.fix}")
+    for r in report.expectations:
+        click.echo(f"  {'pass' if r.passed else 'FAIL':<7} {r.expectation.describe()}: {r.message}")
+
+
+@data.command("roles")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--target", default=None, help="The column to predict.")
+@click.option("--sensitive", multiple=True, help="A sensitive attribute (repeatable).")
+@click.option("--id", "ids", multiple=True, help="An identifier column (repeatable).")
+@click.option("--ignore", multiple=True, help="A column to leave out (repeatable).")
+@click.option("--feature", "features", multiple=True, help="Make a column a plain feature again.")
+@click.option("--task", type=click.Choice(["binary", "multiclass", "regression"]), default=None)
+@json_option
+@friendly_errors
+def data_roles(
+    project_ref: str, target: str | None, sensitive: tuple[str, ...], ids: tuple[str, ...],
+    ignore: tuple[str, ...], features: tuple[str, ...], task: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Change column roles (and the task type) for the project's data; prints the schema."""
+    from app.services import data_config
+    from app.services.datasets import load_frame, resolve_version
+    from app.services.projects import resolve_project
+    from core.schema import schema_to_dict
+
+    wb = _workbench()
+    project_id = resolve_project(wb, project_ref).id
+    frame = load_frame(wb, resolve_version(wb, project_id, None))
+    request = _role_request(target, sensitive, ids, ignore, features)
+    if request is not None:
+        data_config.apply_role_request(wb, project_id, request, frame)
+    if task is not None:
+        data_config.update_settings(wb, project_id, task=task)
+    resolved = data_config.schema_for(wb, project_id, frame)
+    if as_json:
+        _emit_json(schema_to_dict(resolved))
+        return
+    click.echo(
+        f"target: {resolved.target or '—'}  task: {resolved.task or '—'} ({resolved.task_reason})"
+    )
+    for column in resolved.columns:
+        click.echo(f"  {column.name:<28} {column.type:<12} {column.role}")
+
+
+@data.command("split")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@click.option(
+    "--method", type=click.Choice(["random", "time", "group"]), default="random", show_default=True
+)
+@click.option("--test-size", type=float, default=0.2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--time-column", default=None)
+@click.option("--group-column", default=None)
+@click.option("--replace", is_flag=True, help="Replace an existing frozen split.")
+@json_option
+@friendly_errors
+def data_split(
+    project_ref: str, version_ref: str | None, method: str, test_size: float, seed: int,
+    time_column: str | None, group_column: str | None, replace: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Define (freeze) the evaluation split of a dataset version."""
+    from app.services.datasets import resolve_version
+    from app.services.projects import resolve_project
+    from app.services.splits import define_split
+    from core.split import split_spec_from_dict
+
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    spec = split_spec_from_dict(
+        {"method": method, "test_size": test_size, "seed": seed,
+         "time_column": time_column, "group_column": group_column}
+    )  # fmt: skip
+    stored = define_split(wb, version, spec, replace=replace)
+    if as_json:
+        _emit_json({"version": version.version, **stored.summary})
+        return
+    click.echo(f"Froze the split of v{version.version}: {stored.summary.get('description')}")
+    for key, value in stored.summary.items():
+        if key not in ("description", "notes"):
+            click.echo(f"  {key}: {value}")
+
+
 # -- demo, ui, worker ----------------------------------------------------------------
 
 

@@ -84,6 +84,9 @@ class Project(Base):
     goal_versions: Mapped[list[GoalVersion]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True
     )
+    dataset_versions: Mapped[list[DatasetVersion]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Job(Base):
@@ -105,6 +108,10 @@ class Job(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_artifact: Mapped[str | None] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    #: A stored file the job reads (e.g. an upload waiting to be imported); protects it from GC.
+    input_artifact: Mapped[str | None] = mapped_column(
         ForeignKey("artifacts.sha256", ondelete="RESTRICT")
     )
     error: Mapped[str | None] = mapped_column(Text)
@@ -136,3 +143,70 @@ class GoalVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="goal_versions")
+
+
+class DatasetVersion(Base):
+    """One imported table, stored once as Parquet and identified by that file's hash."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "version"),
+        UniqueConstraint(
+            "project_id", "artifact_sha256", name="uq_dataset_versions_project_id_artifact"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    artifact_sha256: Mapped[str] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    #: The file as uploaded (None for SQL sources), kept so it can be re-read with other options.
+    raw_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    source: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(20))
+    rows: Mapped[int] = mapped_column(Integer)
+    columns: Mapped[int] = mapped_column(Integer)
+    #: Read options detected/used, notes from reading, and the expectation results at import.
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="dataset_versions")
+    split: Mapped[DatasetSplit | None] = relationship(
+        back_populates="dataset_version", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DataConfig(Base):
+    """A project's current data settings: roles, types, target, task, expectations, recipe."""
+
+    __tablename__ = "data_configs"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DatasetSplit(Base):
+    """The frozen evaluation split of one dataset version (row ids stored as an artifact)."""
+
+    __tablename__ = "dataset_splits"
+
+    dataset_version_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    spec: Mapped[dict[str, Any]] = mapped_column()
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    artifact_sha256: Mapped[str] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    dataset_version: Mapped[DatasetVersion] = relationship(back_populates="split")

@@ -36,6 +36,7 @@ class JobInfo:
     started_at: datetime | None
     finished_at: datetime | None
     heartbeat_at: datetime | None
+    worker_id: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -67,7 +68,7 @@ def _info(row: Job) -> JobInfo:
     return JobInfo(
         row.id, row.project_id, row.kind, row.title, dict(row.params or {}), row.status,
         row.progress, row.message, row.result, row.error, row.cancel_requested,
-        row.created_at, row.started_at, row.finished_at, row.heartbeat_at,
+        row.created_at, row.started_at, row.finished_at, row.heartbeat_at, row.worker_id,
     )  # fmt: skip
 
 
@@ -83,12 +84,15 @@ def submit(
     project_id: int | None = None,
     title: str = "",
     idempotency_key: str | None = None,
+    input_artifact: str | None = None,
+    claimed: bool = False,
 ) -> int:
     """Queue a job and return its id.
 
     With ``idempotency_key``, a second submit while the first is queued, running or
     succeeded returns the first job (a double click starts one job); after a failure,
-    cancel or interruption it queues a fresh one.
+    cancel or interruption it queues a fresh one. ``claimed=True`` creates it already
+    running for this process, which then executes it (the CLI, or in-memory handlers).
     """
     with wb.db.write() as session:
         if idempotency_key:
@@ -104,8 +108,13 @@ def submit(
             params=params or {},
             project_id=project_id,
             idempotency_key=idempotency_key,
+            input_artifact=input_artifact,
             message="Waiting for the worker…",
         )
+        if claimed:
+            now = utcnow()
+            row.status, row.started_at, row.heartbeat_at = "running", now, now
+            row.worker_id, row.message = worker_identity(), "Starting…"
         session.add(row)
         session.flush()
         return row.id

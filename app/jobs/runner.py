@@ -6,6 +6,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 from app.context import Workbench
 from app.errors import describe_error
@@ -35,10 +36,21 @@ class _Heartbeat(threading.Thread):
         self._stop_event.set()
 
 
+LocalHandler = Callable[[JobContext], dict[str, Any] | None]
+
+
 def execute(
-    wb: Workbench, job_id: int, *, on_progress: Callable[[float, str], None] | None = None
+    wb: Workbench,
+    job_id: int,
+    *,
+    on_progress: Callable[[float, str], None] | None = None,
+    handler: LocalHandler | None = None,
 ) -> queue.JobInfo:
-    """Run a job already claimed (status running) and record how it ended."""
+    """Run a job already claimed (status running) and record how it ended.
+
+    ``handler`` replaces the registered one for work that must not pass through the
+    database, e.g. a SQL import whose connection URL (a secret) lives only in memory.
+    """
     job = queue.get_job(wb, job_id)
 
     def report(fraction: float, message: str) -> bool:
@@ -50,8 +62,11 @@ def execute(
     beat = _Heartbeat(wb, job_id)
     beat.start()
     try:
-        kind = get_kind(job.kind, wb.settings.job_plugins)
-        result = kind.handler(ctx, dict(job.params)) or {}
+        if handler is not None:
+            result = handler(ctx) or {}
+        else:
+            kind = get_kind(job.kind, wb.settings.job_plugins)
+            result = kind.handler(ctx, dict(job.params)) or {}
     except JobCancelled:
         queue.finish(
             wb,
@@ -72,9 +87,32 @@ def execute(
 
 
 def run_in_foreground(
-    wb: Workbench, job_id: int, *, on_progress: Callable[[float, str], None] | None = None
+    wb: Workbench,
+    job_id: int,
+    *,
+    on_progress: Callable[[float, str], None] | None = None,
+    handler: LocalHandler | None = None,
 ) -> queue.JobInfo:
-    """Claim and execute a queued job in this process (the CLI's way)."""
+    """Execute a job in this process (the CLI's way): a queued one is claimed first."""
     if queue.claim(wb, job_id) is None:
-        return queue.get_job(wb, job_id)
-    return execute(wb, job_id, on_progress=on_progress)
+        job = queue.get_job(wb, job_id)
+        if job.status != "running" or job.worker_id != queue.worker_identity():
+            return job  # someone else runs it, or it has ended
+    return execute(wb, job_id, on_progress=on_progress, handler=handler)
+
+
+def run_in_thread(wb: Workbench, job_id: int, handler: LocalHandler) -> threading.Thread:
+    """Run a job submitted with ``claimed=True`` on a background thread of this process.
+
+    For handlers that hold secrets in memory. The page stays responsive and polls the job
+    row as usual; if this process dies the job is reaped as interrupted like any other.
+    """
+    thread = threading.Thread(
+        target=execute,
+        args=(wb, job_id),
+        kwargs={"handler": handler},
+        daemon=True,
+        name=f"job-{job_id}",
+    )
+    thread.start()
+    return thread

@@ -53,3 +53,26 @@ def _seed_stages(wb: Workbench, project_id: int) -> None:
     if goals.latest_goal(wb, project_id) is None:
         document = goals.read_goal_file(DEMO_DIR / "goal.yaml")
         goals.save_goal(wb, project_id, document, source="demo", draft=False)
+    _seed_data(wb, project_id)
+
+
+def _seed_data(wb: Workbench, project_id: int) -> None:
+    from app.jobs.runner import run_in_foreground
+    from app.services import datasets, splits
+    from app.services.data_config import RoleRequest
+    from core.split import SplitSpec
+
+    if not datasets.list_versions(wb, project_id):
+        roles = RoleRequest(
+            target="churned", sensitive=("gender", "age_band"), ids=("customer_id",)
+        )
+        job_id = datasets.submit_file_import(
+            wb, project_id, DEMO_DIR / "churn.csv", filename="churn.csv", roles=roles,
+            claimed=True, source="demo: assets/demo/churn.csv",
+        )  # fmt: skip
+        job = run_in_foreground(wb, job_id)
+        if job.status != "succeeded":
+            raise UserError(f"Could not import the demo data: {job.error or job.message}")
+    version = datasets.list_versions(wb, project_id)[-1]
+    if not splits.has_split(wb, version.id):
+        splits.define_split(wb, version, SplitSpec(method="random", test_size=0.2, seed=0))

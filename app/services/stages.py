@@ -40,7 +40,11 @@ STAGES: tuple[Stage, ...] = (
         page="goal.py",
     ),
     Stage(
-        "data", "Data", ":material/database:", "Which data, which target, and is it fit for use?"
+        "data",
+        "Data",
+        ":material/database:",
+        "Which data, which target, and is it fit for use?",
+        page="data.py",
     ),
     Stage(
         "explore", "Explore", ":material/query_stats:", "What does the data say before any model?"
@@ -72,7 +76,7 @@ STAGES: tuple[Stage, ...] = (
 StatusProvider = Callable[[Workbench, int], tuple[StageState, str]]
 _PROVIDERS: dict[str, StatusProvider] = {}
 #: Services whose import registers a stage's status provider (imported on first use).
-PROVIDER_MODULES = ("app.services.goals",)
+PROVIDER_MODULES = ("app.services.goals", "app.services.quality")
 
 
 def status_provider(stage_key: str) -> Callable[[StatusProvider], StatusProvider]:

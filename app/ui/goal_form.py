@@ -7,13 +7,13 @@ so widgets start from the saved values and keep the user's edits in between.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from app.ui.labels import Labels
 from core import business
 
 GENERATION_KEY = "wb.goal.generation"
@@ -53,16 +53,6 @@ def sync_generation(project_id: int, version: int) -> int:
 def mark_synced(project_id: int, version: int) -> None:
     """The widgets already show this version (they produced it): no reload needed."""
     st.session_state[SYNCED_KEY] = (project_id, version)
-
-
-@dataclass(frozen=True)
-class Labels:
-    """A picklable ``format_func`` (session state must stay serialisable): option -> label."""
-
-    pairs: tuple[tuple[Any, str], ...] = ()
-
-    def __call__(self, option: Any) -> str:
-        return dict(self.pairs).get(option, str(option))
 
 
 class GoalForm:

@@ -1,0 +1,252 @@
+"""A project's data settings — roles, types, target, task, expectations, recipe — and what follows.
+
+Settings are keyed by column name, so they carry over to new versions with the same columns.
+Runs later snapshot them, so changing a role never rewrites history.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from app.context import Workbench
+from app.errors import UserError
+from core import prepare, schema, validate
+from storage.models import DataConfig, DatasetVersion, utcnow
+
+ROLE_LABELS = {
+    "feature": "Feature",
+    "target": "Target",
+    "sensitive": "Sensitive attribute",
+    "identifier": "Identifier",
+    "ignore": "Ignore",
+}
+
+
+@dataclass(frozen=True)
+class RoleRequest:
+    """Roles asked for on the command line or at upload; unnamed columns keep theirs."""
+
+    target: str | None = None
+    sensitive: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    roles: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    target: str | None = None
+    task: str | None = None
+    positive_class: str | None = None
+    expectations: tuple[dict[str, Any], ...] = ()
+    recipe: tuple[dict[str, Any], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "roles": dict(self.roles),
+            "types": dict(self.types),
+            "target": self.target,
+            "task": self.task,
+            "positive_class": self.positive_class,
+            "expectations": list(self.expectations),
+            "recipe": list(self.recipe),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> DataSettings:
+        data = data or {}
+        return cls(
+            roles=dict(data.get("roles") or {}),
+            types=dict(data.get("types") or {}),
+            target=data.get("target"),
+            task=data.get("task"),
+            positive_class=data.get("positive_class"),
+            expectations=tuple(data.get("expectations") or ()),
+            recipe=tuple(data.get("recipe") or ()),
+        )
+
+
+def get_settings(wb: Workbench, project_id: int) -> DataSettings:
+    with wb.db.read() as session:
+        row = session.get(DataConfig, project_id)
+        return DataSettings.from_json(row.settings if row else None)
+
+
+def _store(session, project_id: int, settings: DataSettings) -> None:  # type: ignore[no-untyped-def]
+    row = session.get(DataConfig, project_id)
+    if row is None:
+        session.add(DataConfig(project_id=project_id, settings=settings.to_json()))
+    else:
+        row.settings = settings.to_json()
+        row.updated_at = utcnow()
+
+
+def update_settings(wb: Workbench, project_id: int, **changes: Any) -> DataSettings:
+    """Change some settings in one write transaction (read-then-write under the lock)."""
+    with wb.db.write() as session:
+        row = session.get(DataConfig, project_id)
+        current = DataSettings.from_json(row.settings if row else None)
+        updated = DataSettings(**{**current.__dict__, **changes})
+        _store(session, project_id, updated)
+    _sync_goal_target(wb, project_id, updated)
+    return updated
+
+
+def _goal_hints(wb: Workbench, project_id: int) -> tuple[str | None, str | None]:
+    from app.services.goals import latest_goal
+
+    latest = latest_goal(wb, project_id)
+    if latest is None:
+        return None, None
+    doc = latest.document
+    positive = doc.get("positive_class")
+    return doc.get("target_column"), None if positive is None else str(positive)
+
+
+def _sync_goal_target(wb: Workbench, project_id: int, settings: DataSettings) -> None:
+    """Keep the Goal's target column equal to the one chosen here (the golden thread)."""
+    from app.services.goals import latest_goal, save_goal
+
+    latest = latest_goal(wb, project_id)
+    if latest is None or settings.target is None:
+        return
+    if latest.document.get("target_column") != settings.target:
+        document = {**latest.document, "target_column": settings.target}
+        save_goal(wb, project_id, document, source="data page: target column")
+
+
+def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSettings:
+    """First data in a project: suggest roles, take the target from the Goal if it names one."""
+    with wb.db.read() as session:
+        exists = session.get(DataConfig, project_id) is not None
+    if exists:
+        return get_settings(wb, project_id)
+    goal_target, goal_positive = _goal_hints(wb, project_id)
+    roles = schema.suggest_roles(frame)
+    target = goal_target if goal_target in frame.columns else None
+    if target is not None:
+        roles[target] = "target"
+    with wb.db.write() as session:
+        if session.get(DataConfig, project_id) is None:
+            _store(
+                session,
+                project_id,
+                DataSettings(roles=roles, target=target, positive_class=goal_positive),
+            )
+    return get_settings(wb, project_id)
+
+
+def _check_columns(frame: pd.DataFrame, names: tuple[str, ...] | list[str], what: str) -> None:
+    missing = [n for n in names if n not in frame.columns]
+    if not missing:
+        return
+    columns = [str(c) for c in frame.columns]
+    close = difflib.get_close_matches(missing[0], columns, n=3)
+    if close:
+        hint = "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    else:
+        hint = (
+            "Columns are: "
+            + ", ".join(f"'{c}'" for c in columns[:15])
+            + (" …" if len(columns) > 15 else "")
+            + "."
+        )
+    raise UserError(
+        f"{what}: no column named {', '.join(repr(m) for m in missing)} in the data.", hint=hint
+    )
+
+
+def apply_role_request(
+    wb: Workbench, project_id: int, request: RoleRequest, frame: pd.DataFrame
+) -> DataSettings:
+    """Set the named roles (validated against the data); other columns keep their role."""
+    current = get_settings(wb, project_id)
+    roles = dict(current.roles)
+    asked = {
+        "sensitive": request.sensitive,
+        "identifier": request.ids,
+        "ignore": request.ignore,
+        "feature": request.features,
+    }
+    for role, names in asked.items():
+        _check_columns(frame, names, f"--{role}")
+        roles.update(dict.fromkeys(names, role))
+    target = current.target
+    if request.target is not None:
+        _check_columns(frame, [request.target], "--target")
+        if target and roles.get(target) == "target":
+            roles[target] = "feature"
+        target = request.target
+        roles[target] = "target"
+    # Raises SchemaError (a CoreError naming the column) for contradictions; nothing is saved then.
+    schema.infer_schema(
+        frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
+    )
+    return update_settings(wb, project_id, roles=roles, target=target)
+
+
+def _known(mapping: dict[str, str], frame: pd.DataFrame) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k in frame.columns}
+
+
+def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> schema.Schema:
+    """The schema of ``frame`` under the project's settings (settings for absent columns ignored)."""
+    settings = get_settings(wb, project_id)
+    target = settings.target if settings.target in frame.columns else None
+    roles = _known(settings.roles, frame)
+    if target is None:
+        roles = {k: v for k, v in roles.items() if v != "target"}
+    return schema.infer_schema(
+        frame,
+        target=target,
+        roles=roles,
+        types=_known(settings.types, frame),
+        task=settings.task,  # type: ignore[arg-type]
+        positive_class=settings.positive_class,
+    )
+
+
+def expectations(wb: Workbench, project_id: int) -> list[validate.Expectation]:
+    return [validate.expectation_from_dict(e) for e in get_settings(wb, project_id).expectations]
+
+
+def save_expectations(
+    wb: Workbench, project_id: int, items: list[validate.Expectation]
+) -> DataSettings:
+    return update_settings(
+        wb, project_id, expectations=tuple(validate.expectation_to_dict(e) for e in items)
+    )
+
+
+def recipe(wb: Workbench, project_id: int) -> prepare.Recipe:
+    return prepare.recipe_from_list(list(get_settings(wb, project_id).recipe))
+
+
+def save_recipe(wb: Workbench, project_id: int, new_recipe: prepare.Recipe) -> DataSettings:
+    return update_settings(wb, project_id, recipe=tuple(prepare.recipe_to_list(new_recipe)))
+
+
+def record_expectation_results(
+    wb: Workbench, version: Any, frame: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Check the project's expectations on a version and keep the results with it."""
+    results = [
+        {
+            "expectation": e.expectation.describe(),
+            "passed": e.passed,
+            "failing_rows": e.failing_rows,
+            "message": e.message,
+        }
+        for e in validate.check_expectations(frame, expectations(wb, version.project_id))
+    ]
+    with wb.db.write() as session:
+        row = session.get(DatasetVersion, version.id)
+        if row is not None:
+            row.details = {**(row.details or {}), "expectations": results}
+    return results

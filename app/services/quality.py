@@ -1,0 +1,72 @@
+"""Quality findings and expectation results for a dataset version, and the Data stage's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from app.context import Workbench
+from app.services import data_config, datasets
+from app.services.stages import StageState, status_provider
+from core import validate
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: tuple[validate.Finding, ...]
+    expectations: tuple[validate.ExpectationResult, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def failed_expectations(self) -> int:
+        return sum(1 for r in self.expectations if not r.passed)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "expectations": [
+                {
+                    "expectation": r.expectation.describe(),
+                    "passed": r.passed,
+                    "failing_rows": r.failing_rows,
+                    "message": r.message,
+                    "examples": list(r.examples),
+                }
+                for r in self.expectations
+            ],
+        }
+
+
+def check_frame(wb: Workbench, project_id: int, frame: pd.DataFrame) -> CheckReport:
+    schema = data_config.schema_for(wb, project_id, frame)
+    findings = validate.quality_findings(frame, schema)
+    results = validate.check_expectations(frame, data_config.expectations(wb, project_id))
+    return CheckReport(tuple(findings), tuple(results))
+
+
+def check_version(wb: Workbench, version: datasets.VersionInfo) -> CheckReport:
+    return check_frame(wb, version.project_id, datasets.load_frame(wb, version))
+
+
+@status_provider("data")
+def data_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    """Cheap on purpose (runs for every page view): no data is read here."""
+    from app.services.splits import has_split
+
+    versions = datasets.list_versions(wb, project_id)
+    if not versions:
+        return "not_started", "No data yet: upload a file or connect a SQL source."
+    latest = versions[0]
+    settings = data_config.get_settings(wb, project_id)
+    if not settings.target:
+        return "attention", f"v{latest.version} imported; choose the target column."
+    failed = [e for e in latest.details.get("expectations", []) if not e.get("passed")]
+    if failed:
+        return "attention", f"v{latest.version}: {len(failed)} expectation(s) fail."
+    if not has_split(wb, latest.id):
+        return "attention", f"v{latest.version}: define the evaluation split."
+    return "done", f"v{latest.version}: target '{settings.target}', split frozen."

@@ -1,0 +1,82 @@
+"""The frozen evaluation split of a dataset version: defined once, stored, reused by every run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from app.context import Workbench
+from app.errors import UserError
+from app.services import artifacts as artifact_service
+from app.services import data_config
+from app.services.datasets import VersionInfo, load_frame
+from core import split as core_split
+from storage.models import DatasetSplit
+
+
+@dataclass(frozen=True)
+class StoredSplit:
+    split: core_split.Split
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+def has_split(wb: Workbench, version_id: int) -> bool:
+    with wb.db.read() as session:
+        return session.get(DatasetSplit, version_id) is not None
+
+
+def get_split(wb: Workbench, version: VersionInfo) -> StoredSplit | None:
+    with wb.db.read() as session:
+        row = session.get(DatasetSplit, version.id)
+        if row is None:
+            return None
+        summary, sha, created = dict(row.summary), row.artifact_sha256, row.created_at
+    result = core_split.split_from_bytes(wb.artifacts.read_bytes(sha))
+    return StoredSplit(result, summary, created)
+
+
+def define_split(
+    wb: Workbench, version: VersionInfo, spec: core_split.SplitSpec, *, replace: bool = False
+) -> StoredSplit:
+    """Compute and freeze the split; an existing one is only replaced when asked to."""
+    if not replace and has_split(wb, version.id):
+        raise UserError(
+            f"Dataset v{version.version} already has a frozen split.",
+            hint="Replacing it means earlier runs are no longer comparable; confirm to replace.",
+        )
+    frame = load_frame(wb, version)
+    schema = data_config.schema_for(wb, version.project_id, frame)
+    result = core_split.make_split(frame, spec, target=schema.target, task=schema.task)
+    target_values = frame[schema.target] if schema.target else None
+    summary = {
+        **result.summary(target_values, positive=schema.positive_class),
+        "notes": list(result.notes),
+        "description": spec.describe(schema.target),
+    }
+    stored = wb.artifacts.put_bytes(core_split.split_to_bytes(result))
+    with wb.db.write() as session:
+        artifact_service.register(session, stored, "application/octet-stream")
+        row = session.get(DatasetSplit, version.id)
+        if row is None:
+            row = DatasetSplit(dataset_version_id=version.id)
+            session.add(row)
+        row.spec = core_split.split_spec_to_dict(spec)
+        row.summary = _json_safe(summary)
+        row.artifact_sha256 = stored.sha256
+    found = get_split(wb, version)
+    assert found is not None
+    return found
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

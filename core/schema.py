@@ -1,0 +1,679 @@
+"""Data stage: what each column is (type), what it is for (role) and what to predict (task).
+
+Inference gives a starting point with a one-line reason per column; the user then overrides
+types, roles, the task and the positive class, and ``infer_schema`` checks those choices once,
+so later stages (validation, training, fairness, export) can trust the schema. Pure Python:
+no Streamlit, no storage.
+
+>>> schema = infer_schema(df, target="churned")
+>>> schema.task, schema.positive_class, schema.by_role("sensitive")
+('binary', 'Yes', ('gender', 'age', 'age_band'))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from core.business import Task
+from core.exceptions import CoreError
+
+ColumnType = Literal["numeric", "categorical", "boolean", "datetime", "text", "identifier"]
+Role = Literal["feature", "target", "sensitive", "identifier", "ignore"]
+
+__all__ = [
+    "ColumnSchema",
+    "ColumnType",
+    "Role",
+    "Schema",
+    "SchemaError",
+    "Task",
+    "class_label",
+    "class_labels",
+    "date_mask",
+    "infer_column_type",
+    "infer_schema",
+    "infer_task",
+    "number_mask",
+    "schema_from_dict",
+    "schema_to_dict",
+    "suggest_roles",
+]
+
+COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
+ROLES: tuple[str, ...] = get_args(Role)
+TASKS: tuple[str, ...] = get_args(Task)
+
+MAX_CLASSES = 50  # more distinct target values than this is not a sensible classification
+MAX_INTEGER_CLASSES = 10  # a whole-number target with this few values is read as classes
+ID_UNIQUE_SHARE = 0.95  # at least this share of distinct values makes an ID candidate
+MIN_ROWS_FOR_ID = 20  # below this, "all values differ" says nothing
+CATEGORICAL_MAX_DISTINCT = 50
+TEXT_MIN_LENGTH = 25  # mean characters of a free-text value
+TEXT_MIN_WORDS = 4  # or mean words
+SAMPLE_VALUES = 2000  # distinct values inspected by the text heuristics (fixed seed)
+
+#: Column-name words that suggest the role "sensitive" (matched as whole words of the name,
+#: so ``age_band`` and ``marital_status`` match but ``page_views`` and ``usage`` do not).
+SENSITIVE_NAME_WORDS: tuple[str, ...] = (
+    "gender",
+    "sex",
+    "age",
+    "race",
+    "ethnicity",
+    "ethnic",
+    "religion",
+    "nationality",
+    "disability",
+    "disabled",
+    "marital",
+)
+ID_NAME_WORDS = frozenset({"id", "uuid", "guid", "identifier"})
+ID_NAME_LAST_WORDS = frozenset({"key", "number"})
+FLAG_NAME_FIRST_WORDS = frozenset({"is", "has", "was", "did", "can", "should", "flag"})
+FLAG_NAME_LAST_WORDS = frozenset({"flag", "ind", "indicator"})
+BOOLEAN_PAIRS: tuple[frozenset[str], ...] = (
+    frozenset({"yes", "no"}),
+    frozenset({"true", "false"}),
+    frozenset({"y", "n"}),
+    frozenset({"t", "f"}),
+)
+FLAG_PAIR = frozenset({"0", "1"})
+POSITIVE_WORDS = frozenset({"yes", "true", "y", "t", "1", "positive", "pos"})
+
+NOTE_EMPTY = "no values: every row is missing"
+NOTE_BOOL = "true/false values"
+NOTE_BOOL_PAIR = "two values: {values}"
+NOTE_FLAG = "two values 0/1 and a flag-like name"
+NOTE_DATETIME = "date/time values"
+NOTE_DURATION = "durations"
+NOTE_NUMERIC = "numbers, {distinct:,} distinct values"
+NOTE_ID_NAME = "unique values and an ID-like name: looks like an ID"
+NOTE_ID_STRINGS = "all values unique strings: looks like an ID"
+NOTE_ID_NEAR = "{percent} % of values unique strings: looks like an ID"
+NOTE_ROW_NUMBER = "whole numbers counting up one by one: looks like a row number"
+NOTE_DATES_AS_TEXT = "looks like dates stored as text"
+NOTE_NUMBERS_AS_TEXT = "looks like numbers stored as text"
+NOTE_FREE_TEXT = "long strings with many distinct values: free text"
+NOTE_CATEGORICAL = "{distinct:,} distinct values"
+
+REASON_NO_TARGET = "no target chosen yet"
+REASON_EMPTY = "the target has no values"
+REASON_SINGLE = "only one value ({values}): a model needs at least two classes"
+REASON_BINARY = "2 distinct values ({values}): binary classification"
+REASON_MULTICLASS = "{count} distinct values ({values}): multiclass classification"
+REASON_INTEGER_CLASSES = (
+    "{count} distinct whole numbers ({low}–{high}): multiclass classification; "
+    "choose regression if they are amounts rather than categories"
+)
+REASON_REGRESSION = "{count:,} distinct numbers: regression"
+REASON_TOO_MANY = "{count:,} distinct values: too many classes for a classifier; check the target"
+REASON_OVERRIDE = "{task} chosen by you (inferred {inferred}: {reason})"
+
+# --- messages (tests import these) -------------------------------------------------------
+
+MSG_UNKNOWN_COLUMN = "{field}: there is no column {name!r}{suggestion}"
+MSG_UNKNOWN_CHOICE = "{field} for column {name!r} must be one of {choices}, got {value!r}"
+MSG_TWO_TARGETS = "only one target is allowed, got {first!r} and {second!r}"
+MSG_TARGET_ROLE = (
+    "column {name!r} is the target, so it cannot also have the role {role!r}; "
+    "pick another target or change its role"
+)
+MSG_TARGET_DATETIME = (
+    "column {name!r} holds dates and cannot be the target; predict a number or a class instead"
+)
+MSG_TASK_CHOICE = "task must be one of {choices}, got {value!r}"
+MSG_REGRESSION_TEXT = (
+    "regression needs a numeric target, but {name!r} holds {dtype} values like {example!r}"
+)
+MSG_BINARY_CLASSES = "binary needs exactly two classes, but {name!r} has {count}: {values}"
+MSG_MULTICLASS_TWO = "{name!r} has only two classes ({values}): choose binary, not multiclass"
+MSG_MULTICLASS_FRACTIONS = (
+    "{name!r} holds fractional numbers like {example!r}: choose regression, not multiclass"
+)
+MSG_POSITIVE_UNKNOWN = "positive_class {value!r} is not a class of {name!r}; classes: {values}"
+MSG_TYPE_FIT = "column {name!r} cannot be {ctype}: {why}"
+MSG_SCHEMA_DICT = "saved schema is not valid: {problem}"
+
+
+class SchemaError(CoreError):
+    """A type, role, target, task or positive-class choice does not fit the data."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnSchema:
+    """One column: its pandas dtype, what it is (``type``) and what it is for (``role``)."""
+
+    name: str
+    dtype: str
+    type: ColumnType
+    role: Role
+    inferred_type: ColumnType  # what inference said; ``type`` may be a user override
+    missing: int
+    distinct: int
+    note: str = ""  # one line why, e.g. "all values unique strings: looks like an ID"
+
+
+@dataclasses.dataclass(frozen=True)
+class Schema:
+    """The column table plus the prediction task; the contract every later stage reads."""
+
+    columns: tuple[ColumnSchema, ...]
+    target: str | None
+    task: Task | None
+    task_reason: str
+    positive_class: str | None  # binary only, as text
+    classes: tuple[str, ...] = ()  # classification only, as text, in sorted value order
+
+    def column(self, name: str) -> ColumnSchema:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        names = [c.name for c in self.columns]
+        raise SchemaError(
+            MSG_UNKNOWN_COLUMN.format(field="column", name=name, suggestion=_suggest(name, names)),
+            field=name,
+        )
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def features(self) -> tuple[str, ...]:
+        """Columns the model learns from (role ``feature``)."""
+        return self.by_role("feature")
+
+    def by_role(self, role: Role) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.role == role)
+
+
+# --- helpers shared with core.validate -----------------------------------------------------
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
+    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
+
+
+def _is_id_name(name: str) -> bool:
+    words = _name_words(name)
+    return bool(words) and (
+        bool(ID_NAME_WORDS.intersection(words)) or words[-1] in ID_NAME_LAST_WORDS
+    )
+
+
+def _is_flag_name(name: str) -> bool:
+    words = _name_words(name)
+    return bool(words) and (words[0] in FLAG_NAME_FIRST_WORDS or words[-1] in FLAG_NAME_LAST_WORDS)
+
+
+def _is_sensitive_name(name: str) -> bool:
+    return bool(set(SENSITIVE_NAME_WORDS).intersection(_name_words(name)))
+
+
+def _suggest(name: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), [str(n) for n in names], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+_NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_ZERO_CODE_RE = re.compile(r"^\s*0\d")
+_DATE_RE = re.compile(
+    r"^\s*("
+    r"\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?"
+    r"|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
+    r")(Z|[+-]\d{2}:?\d{2})?\s*$"
+)
+
+
+def number_mask(values: pd.Series) -> pd.Series:
+    """True where a text value reads as a plain number; zero-padded codes like "007" do not.
+
+    Codes with leading zeros (ZIP codes, account numbers) lose meaning when cast to numbers.
+    """
+    text = values.astype(str)
+    return text.str.match(_NUMBER_RE) & ~text.str.match(_ZERO_CODE_RE)
+
+
+def date_mask(values: pd.Series) -> pd.Series:
+    """True where a text value is written like a date (``2024-03-01``, ``1/3/2024``, ``Mar 1, 2024``)
+    and parses as one. Bare numbers such as ``2019`` are not counted as dates."""
+    text = values.astype(str)
+    shaped = text.str.match(_DATE_RE)
+    if not shaped.any():
+        return shaped
+    parsed = pd.to_datetime(text[shaped], errors="coerce", format="mixed", utc=True)
+    out = pd.Series(False, index=values.index)
+    out[shaped] = parsed.notna().to_numpy()
+    return out
+
+
+def _distinct_sample(uniques: Any) -> pd.Series:
+    """Up to SAMPLE_VALUES of a column's distinct values as text, drawn with a fixed seed."""
+    uniq = pd.Series(uniques, dtype=object)
+    if len(uniq) > SAMPLE_VALUES:
+        uniq = uniq.sample(SAMPLE_VALUES, random_state=0)
+    return uniq.astype(str).reset_index(drop=True)
+
+
+def class_label(value: Any) -> str:
+    """A target value as the text used for classes: ``True`` → "True", ``1.0`` → "1"."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def class_labels(series: pd.Series) -> pd.Series:
+    """``class_label`` for a whole column, mapping each distinct value once; missing stays NaN."""
+    uniq = pd.unique(series.dropna())
+    return series.map({value: class_label(value) for value in uniq})
+
+
+def _sorted_classes(values: pd.Series) -> tuple[str, ...]:
+    uniq = list(pd.unique(values.dropna()))
+    try:
+        ordered = sorted(uniq)
+    except TypeError:
+        ordered = sorted(uniq, key=class_label)
+    labels: list[str] = []
+    for value in ordered:
+        label = class_label(value)
+        if label not in labels:
+            labels.append(label)
+    return tuple(labels)
+
+
+def _preview(labels: tuple[str, ...] | list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(v) for v in labels[:limit])
+    return shown + (", …" if len(labels) > limit else "")
+
+
+# --- type inference ------------------------------------------------------------------------
+
+
+def infer_column_type(series: pd.Series, *, name: str = "") -> tuple[ColumnType, str]:
+    """What a column holds, and one line why. ``name`` helps: ``customer_id``, ``is_active``."""
+    return _infer_type(series, name or str(series.name or ""), *_observe(series))
+
+
+def _observe(series: pd.Series) -> tuple[pd.Series, Any, int]:
+    """Non-null values, distinct values (text-like columns only) and their count, read once."""
+    values = series.dropna()
+    if ptypes.is_numeric_dtype(series.dtype) or ptypes.is_datetime64_any_dtype(series.dtype):
+        return values, None, int(values.nunique())
+    uniques = pd.unique(values)
+    return values, uniques, len(uniques)
+
+
+def _infer_type(
+    series: pd.Series, name: str, values: pd.Series, uniques: Any, distinct: int
+) -> tuple[ColumnType, str]:
+    dtype = series.dtype
+    if values.empty:
+        numeric = ptypes.is_numeric_dtype(dtype) and not ptypes.is_bool_dtype(dtype)
+        return ("numeric" if numeric else "categorical"), NOTE_EMPTY
+    if ptypes.is_bool_dtype(dtype):
+        return "boolean", NOTE_BOOL
+    if ptypes.is_datetime64_any_dtype(dtype):
+        return "datetime", NOTE_DATETIME
+    if ptypes.is_timedelta64_dtype(dtype):
+        return "numeric", NOTE_DURATION
+    if ptypes.is_numeric_dtype(dtype) and not ptypes.is_complex_dtype(dtype):
+        return _infer_numeric(values, name, distinct)
+    return _infer_text(values, name, uniques, distinct)
+
+
+def _infer_numeric(values: pd.Series, name: str, distinct: int) -> tuple[ColumnType, str]:
+    if distinct == 2 and set(pd.unique(values).tolist()) == {0, 1} and _is_flag_name(name):
+        return "boolean", NOTE_FLAG
+    n = len(values)
+    if ptypes.is_integer_dtype(values.dtype) and n >= 2 and distinct >= ID_UNIQUE_SHARE * n:
+        if _is_id_name(name):
+            return "identifier", NOTE_ID_NAME
+        if (
+            n >= MIN_ROWS_FOR_ID
+            and distinct == n
+            and values.is_monotonic_increasing
+            and int(values.iloc[-1]) - int(values.iloc[0]) == n - 1
+        ):
+            return "identifier", NOTE_ROW_NUMBER
+    return "numeric", NOTE_NUMERIC.format(distinct=distinct)
+
+
+def _infer_text(
+    values: pd.Series, name: str, uniques: Any, distinct: int
+) -> tuple[ColumnType, str]:
+    n = len(values)
+    if distinct == 2:
+        uniq = sorted(str(v).strip() for v in uniques)
+        lowered = frozenset(v.lower() for v in uniq)
+        if lowered in BOOLEAN_PAIRS or (lowered == FLAG_PAIR and _is_flag_name(name)):
+            return "boolean", NOTE_BOOL_PAIR.format(values=", ".join(uniq))
+    sample = _distinct_sample(uniques)
+    if date_mask(sample).all():
+        return "text", NOTE_DATES_AS_TEXT
+    near_unique = n >= 2 and distinct >= ID_UNIQUE_SHARE * n
+    if near_unique and _is_id_name(name):
+        return "identifier", NOTE_ID_NAME
+    if number_mask(sample).all():
+        kind: ColumnType = "categorical" if distinct <= CATEGORICAL_MAX_DISTINCT else "text"
+        return kind, NOTE_NUMBERS_AS_TEXT
+    long_text = (
+        sample.str.len().mean() >= TEXT_MIN_LENGTH
+        or (sample.str.count(r"\s+") + 1).mean() >= TEXT_MIN_WORDS
+    )
+    if near_unique and n >= MIN_ROWS_FOR_ID and not long_text:
+        if distinct == n:
+            return "identifier", NOTE_ID_STRINGS
+        return "identifier", NOTE_ID_NEAR.format(percent=int(100 * distinct / n))
+    if distinct > CATEGORICAL_MAX_DISTINCT and long_text:
+        return "text", NOTE_FREE_TEXT
+    return "categorical", NOTE_CATEGORICAL.format(distinct=distinct)
+
+
+# --- task inference ------------------------------------------------------------------------
+
+
+def infer_task(target: pd.Series) -> tuple[Task, str]:
+    """The task a target suggests, and one line why. A target with fewer than two values is
+    still called "binary" here; ``core.validate`` reports it as an error."""
+    name = str(target.name)
+    if ptypes.is_datetime64_any_dtype(target.dtype):
+        raise SchemaError(MSG_TARGET_DATETIME.format(name=name), field=name)
+    values = target.dropna()
+    if values.empty:
+        return "binary", REASON_EMPTY
+    count = int(values.nunique())
+    if count <= 2 or ptypes.is_bool_dtype(values.dtype):
+        labels = _sorted_classes(values)
+        if count < 2:
+            return "binary", REASON_SINGLE.format(values=_preview(labels))
+        return "binary", REASON_BINARY.format(values=_preview(labels))
+    if ptypes.is_numeric_dtype(values.dtype):
+        whole = ptypes.is_integer_dtype(values.dtype) or bool(
+            np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
+        )
+        if whole and count <= MAX_INTEGER_CLASSES:
+            low, high = class_label(values.min()), class_label(values.max())
+            return "multiclass", REASON_INTEGER_CLASSES.format(count=count, low=low, high=high)
+        return "regression", REASON_REGRESSION.format(count=count)
+    if count <= MAX_CLASSES:
+        labels = _sorted_classes(values)
+        return "multiclass", REASON_MULTICLASS.format(count=count, values=_preview(labels))
+    return "multiclass", REASON_TOO_MANY.format(count=count)
+
+
+def _check_task_fits(target: pd.Series, task: Task) -> None:
+    name = str(target.name)
+    values = target.dropna()
+    count = int(values.nunique())
+    labels = _sorted_classes(values)
+    if task == "regression":
+        if not ptypes.is_numeric_dtype(values.dtype) or ptypes.is_bool_dtype(values.dtype):
+            example = class_label(values.iloc[0]) if len(values) else ""
+            raise SchemaError(
+                MSG_REGRESSION_TEXT.format(name=name, dtype=str(target.dtype), example=example),
+                field=name,
+                hint="Choose binary or multiclass, or cast the column to numbers first.",
+            )
+    elif task == "binary":
+        if count > 2:
+            raise SchemaError(
+                MSG_BINARY_CLASSES.format(name=name, count=count, values=_preview(labels)),
+                field=name,
+            )
+    elif count == 2:
+        raise SchemaError(MSG_MULTICLASS_TWO.format(name=name, values=_preview(labels)), field=name)
+    elif ptypes.is_float_dtype(values.dtype):
+        fractions = values[np.mod(values.to_numpy(dtype=float), 1) != 0]
+        if len(fractions):
+            raise SchemaError(
+                MSG_MULTICLASS_FRACTIONS.format(name=name, example=float(fractions.iloc[0])),
+                field=name,
+            )
+
+
+def _positive_class(target: pd.Series, classes: tuple[str, ...], chosen: Any) -> str | None:
+    """The user's (or goal's) positive class as text, else the minority class."""
+    name = str(target.name)
+    if chosen is not None and str(chosen).strip() != "":
+        label = class_label(chosen)
+        if label not in classes and len(classes) >= 2:
+            raise SchemaError(
+                MSG_POSITIVE_UNKNOWN.format(value=label, name=name, values=_preview(classes))
+                + _suggest(label, list(classes)),
+                field="positive_class",
+            )
+        return label
+    if not classes:
+        return None
+    counts = class_labels(target.dropna()).value_counts()
+    fewest = counts.min()
+    tied = [c for c in classes if counts.get(c, 0) == fewest]
+    looks_positive = [c for c in tied if c.strip().lower() in POSITIVE_WORDS]
+    return (looks_positive or tied)[-1]
+
+
+# --- roles and the whole schema ------------------------------------------------------------
+
+
+def _suggest_role(name: str, ctype: ColumnType) -> Role:
+    if ctype == "identifier":
+        return "identifier"
+    if _is_sensitive_name(name):
+        return "sensitive"
+    return "feature"
+
+
+def suggest_roles(df: pd.DataFrame) -> dict[str, Role]:
+    """A role per column: ``identifier`` for ID-like columns; ``sensitive`` when a word of the
+    name is in ``SENSITIVE_NAME_WORDS`` (gender, sex, age, race, ethnicity, ethnic, religion,
+    nationality, disability, disabled, marital — so ``age_band`` and ``marital_status`` too);
+    ``feature`` for the rest. The target is never suggested: the user picks it."""
+    return {
+        name: _suggest_role(name, _infer_type(df[name], name, *_observe(df[name]))[0])
+        for name in df.columns
+    }
+
+
+def _check_mapping(
+    df: pd.DataFrame, field: str, mapping: Mapping[str, Any], choices: tuple[str, ...]
+) -> None:
+    names = [str(c) for c in df.columns]
+    for name, value in mapping.items():
+        if name not in df.columns:
+            raise SchemaError(
+                MSG_UNKNOWN_COLUMN.format(field=field, name=name, suggestion=_suggest(name, names)),
+                field=str(name),
+            )
+        if value not in choices:
+            raise SchemaError(
+                MSG_UNKNOWN_CHOICE.format(
+                    field=field[:-1], name=name, choices=", ".join(choices), value=value
+                ),
+                field=str(name),
+            )
+
+
+def _resolve_target(df: pd.DataFrame, target: str | None, roles: Mapping[str, Role]) -> str | None:
+    targets = [name for name, role in roles.items() if role == "target"]
+    if target is not None:
+        if target not in df.columns:
+            names = [str(c) for c in df.columns]
+            raise SchemaError(
+                MSG_UNKNOWN_COLUMN.format(
+                    field="target", name=target, suggestion=_suggest(target, names)
+                ),
+                field="target",
+            )
+        if roles.get(target, "target") != "target":
+            raise SchemaError(MSG_TARGET_ROLE.format(name=target, role=roles[target]), field=target)
+        targets = [target, *[t for t in targets if t != target]]
+    if len(targets) > 1:
+        raise SchemaError(
+            MSG_TWO_TARGETS.format(first=targets[0], second=targets[1]), field="target"
+        )
+    return targets[0] if targets else None
+
+
+def _check_type_fits(series: pd.Series, name: str, ctype: ColumnType, distinct: int) -> None:
+    """A type override must be something the pipeline can make of the values."""
+    why = None
+    text = not ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_datetime64_any_dtype(
+        series.dtype
+    )
+    if ctype == "boolean" and distinct > 2:
+        why = f"it has {distinct:,} distinct values and boolean allows two"
+    elif ctype == "numeric" and text:
+        sample = _distinct_sample(pd.unique(series.dropna()))
+        bad = sample[pd.to_numeric(sample.str.strip(), errors="coerce").isna()]
+        if len(bad):
+            why = f"values like {bad.iloc[0]!r} are not numbers"
+    elif ctype == "datetime" and not ptypes.is_datetime64_any_dtype(series.dtype):
+        sample = _distinct_sample(pd.unique(series.dropna()))
+        bad = sample[~date_mask(sample)] if text else sample
+        if len(bad):
+            why = f"values like {bad.iloc[0]!r} are not dates"
+    if why:
+        raise SchemaError(MSG_TYPE_FIT.format(name=name, ctype=ctype, why=why), field=name)
+
+
+def infer_schema(
+    df: pd.DataFrame,
+    *,
+    target: str | None = None,
+    roles: Mapping[str, Role] | None = None,
+    types: Mapping[str, ColumnType] | None = None,
+    task: Task | None = None,
+    positive_class: str | None = None,
+) -> Schema:
+    """Infer types, roles and the task, applying and checking the user's overrides.
+
+    ``target`` may also be given as ``roles={name: "target"}``. ``task`` and
+    ``positive_class`` (e.g. from the goal) apply once a target is chosen and are ignored
+    before; ``positive_class`` is ignored for a task that is not binary. Raises ``SchemaError`` naming the column when a choice does not fit the data.
+    """
+    roles, types = dict(roles or {}), dict(types or {})
+    _check_mapping(df, "roles", roles, ROLES)
+    _check_mapping(df, "types", types, COLUMN_TYPES)
+    if task is not None and task not in TASKS:
+        raise SchemaError(
+            MSG_TASK_CHOICE.format(choices=", ".join(TASKS), value=task), field="task"
+        )
+    target = _resolve_target(df, target, roles)
+    columns = []
+    for name in df.columns:
+        series = df[name]
+        values, uniques, distinct = _observe(series)
+        inferred, note = _infer_type(series, name, values, uniques, distinct)
+        ctype = types.get(name, inferred)
+        if ctype != inferred:
+            _check_type_fits(series, name, ctype, distinct)
+        role = "target" if name == target else roles.get(name) or _suggest_role(name, ctype)
+        columns.append(
+            ColumnSchema(
+                name=name,
+                dtype=str(series.dtype),
+                type=ctype,
+                role=role,
+                inferred_type=inferred,
+                missing=len(series) - len(values),
+                distinct=distinct,
+                note=note,
+            )
+        )
+    if target is None:
+        return Schema(tuple(columns), None, None, REASON_NO_TARGET, None, ())
+    y = df[target]
+    inferred_task, reason = infer_task(y)
+    if task is not None and task != inferred_task:
+        _check_task_fits(y, task)
+        reason = REASON_OVERRIDE.format(task=task, inferred=inferred_task, reason=reason)
+    task = task or inferred_task
+    classes = () if task == "regression" else _sorted_classes(y)
+    positive = _positive_class(y, classes, positive_class) if task == "binary" else None
+    return Schema(tuple(columns), target, task, reason, positive, classes)
+
+
+# --- saving --------------------------------------------------------------------------------
+
+_COLUMN_KEYS = tuple(f.name for f in dataclasses.fields(ColumnSchema))
+_SCHEMA_KEYS = tuple(f.name for f in dataclasses.fields(Schema))
+
+
+def schema_to_dict(schema: Schema) -> dict[str, Any]:
+    """JSON-safe data; ``schema_from_dict(schema_to_dict(s)) == s``."""
+    return {
+        "columns": [dataclasses.asdict(c) for c in schema.columns],
+        "target": schema.target,
+        "task": schema.task,
+        "task_reason": schema.task_reason,
+        "positive_class": schema.positive_class,
+        "classes": list(schema.classes),
+    }
+
+
+def _bad(problem: str) -> SchemaError:
+    return SchemaError(MSG_SCHEMA_DICT.format(problem=problem))
+
+
+def _read_column(i: int, data: Any) -> ColumnSchema:
+    if not isinstance(data, Mapping):
+        raise _bad(f"columns[{i}] must be a mapping, got {data!r}")
+    unknown = sorted(set(data) - set(_COLUMN_KEYS))
+    missing = [k for k in _COLUMN_KEYS if k not in data and k != "note"]
+    if unknown or missing:
+        raise _bad(f"columns[{i}] has unknown keys {unknown} or lacks {missing}")
+    for key in ("name", "dtype", "note"):
+        if not isinstance(data.get(key, ""), str):
+            raise _bad(f"columns[{i}].{key} must be text, got {data[key]!r}")
+    for key, choices in (("type", COLUMN_TYPES), ("inferred_type", COLUMN_TYPES), ("role", ROLES)):
+        if data[key] not in choices:
+            raise _bad(f"columns[{i}].{key} must be one of {', '.join(choices)}, got {data[key]!r}")
+    for key in ("missing", "distinct"):
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _bad(f"columns[{i}].{key} must be a whole number ≥ 0, got {value!r}")
+    return ColumnSchema(**{k: data[k] for k in _COLUMN_KEYS if k in data})
+
+
+def schema_from_dict(data: Mapping[str, Any]) -> Schema:
+    """Read a saved schema back, checking every field; raises ``SchemaError`` when damaged."""
+    if not isinstance(data, Mapping):
+        raise _bad(f"expected a mapping, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(_SCHEMA_KEYS))
+    if unknown:
+        raise _bad(f"unknown keys {unknown}")
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, list | tuple):
+        raise _bad("columns must be a list")
+    columns = tuple(_read_column(i, c) for i, c in enumerate(raw_columns))
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise _bad("column names repeat")
+    target, task = data.get("target"), data.get("task")
+    if target is not None and target not in names:
+        raise _bad(f"target {target!r} is not one of the columns")
+    if task is not None and task not in TASKS:
+        raise _bad(f"task must be one of {', '.join(TASKS)}, got {task!r}")
+    classes = data.get("classes", [])
+    if not isinstance(classes, list | tuple) or not all(isinstance(c, str) for c in classes):
+        raise _bad("classes must be a list of text")
+    positive, reason = data.get("positive_class"), data.get("task_reason", "")
+    if positive is not None and not isinstance(positive, str):
+        raise _bad(f"positive_class must be text, got {positive!r}")
+    if not isinstance(reason, str):
+        raise _bad(f"task_reason must be text, got {reason!r}")
+    return Schema(columns, target, task, reason, positive, tuple(classes))
