@@ -14,16 +14,16 @@ import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from pandas.api import types as ptypes
-from sklearn.metrics import roc_auc_score
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from core.exceptions import CoreError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 from core.schema import (
     MAX_CLASSES,
     ColumnSchema,
@@ -650,6 +650,8 @@ def _folds(y: np.ndarray, stratify: bool, rng: np.random.Generator) -> np.ndarra
 
 def _tree_oof(x: np.ndarray, y: np.ndarray, k: int, folds: np.ndarray) -> np.ndarray:
     """Out-of-fold predictions of a shallow tree on one column."""
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # slow import, on use
+
     X = x.reshape(-1, 1)
     pred = np.zeros(len(y)) if k == 0 else np.zeros((len(y), k))
     for fold in range(LEAKAGE_FOLDS):
@@ -701,6 +703,8 @@ def _single_column_score(x: pd.Series, y: np.ndarray, k: int, folds: np.ndarray)
     if k == 0:
         total = float(((y - y.mean()) ** 2).sum())
         return None if total == 0 else 1.0 - float(((y - pred) ** 2).sum()) / total
+    from sklearn.metrics import roc_auc_score
+
     if k == 2:
         return float(roc_auc_score(y, pred[:, 1]))
     return float(roc_auc_score(y, pred, multi_class="ovr", labels=np.arange(k)))
@@ -978,6 +982,8 @@ class ExpectationResult:
 
 
 def _column_check(e: Expectation) -> list[pa.Check]:
+    import pandera.pandas as pa  # imported on use: ~1 s that most commands never need
+
     if e.kind == "range":
         if e.min is not None and e.max is not None:
             return [pa.Check.in_range(e.min, e.max)]
@@ -990,6 +996,8 @@ def _column_check(e: Expectation) -> list[pa.Check]:
 
 
 def _failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame | None:
+    import pandera.pandas as pa  # imported on use: ~1 s that most commands never need
+
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -998,6 +1006,8 @@ def _failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFr
 
 
 def _check_rows(df: pd.DataFrame, e: Expectation) -> ExpectationResult:
+    import pandera.pandas as pa
+
     rule, rows = e.describe(), len(df)
     low = -math.inf if e.min is None else e.min
     high = math.inf if e.max is None else e.max
@@ -1009,6 +1019,8 @@ def _check_rows(df: pd.DataFrame, e: Expectation) -> ExpectationResult:
 
 
 def _check_column(df: pd.DataFrame, e: Expectation) -> ExpectationResult:
+    import pandera.pandas as pa
+
     rule, rows, name = e.describe(), len(df), e.column
     if name not in df.columns:
         return ExpectationResult(e, False, rows, MSG_EXP_GONE.format(column=name, rule=rule))

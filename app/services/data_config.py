@@ -17,6 +17,9 @@ from app.errors import UserError
 from core import prepare, schema, validate
 from storage.models import DataConfig, DatasetVersion, utcnow
 
+#: Roles are suggested from a sample: an ID or a sensitive column shows on 50,000 rows too.
+ROLE_SAMPLE_ROWS = 50_000
+
 ROLE_LABELS = {
     "feature": "Feature",
     "target": "Target",
@@ -128,7 +131,10 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
     if exists:
         return get_settings(wb, project_id)
     goal_target, goal_positive = _goal_hints(wb, project_id)
-    roles = schema.suggest_roles(frame)
+    sample = (
+        frame if len(frame) <= ROLE_SAMPLE_ROWS else frame.sample(ROLE_SAMPLE_ROWS, random_state=0)
+    )
+    roles = schema.suggest_roles(sample)
     target = goal_target if goal_target in frame.columns else None
     if target is not None:
         roles[target] = "target"

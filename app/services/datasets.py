@@ -126,7 +126,10 @@ def save_version(
     raw_sha256: str | None = None,
 ) -> tuple[VersionInfo, bool]:
     """Store ``frame`` as Parquet and record a version; identical content returns the existing one."""
-    frame = frame.reset_index(drop=True)
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        frame = frame.reset_index(
+            drop=True
+        )  # row ids are positions 0..n-1 (a copy, so only when needed)
     stored = wb.artifacts.put_with(
         lambda path: frame.to_parquet(path, index=False), suffix=".parquet"
     )
@@ -185,25 +188,35 @@ def submit_file_import(
     claimed: bool = False,
     source: str | None = None,
 ) -> int:
-    """Store the upload as an artifact now, then queue its import; returns the job id.
+    """Queue the import of an upload (bytes) or a local file; returns the job id.
 
-    ``claimed=True``: the caller runs the job itself (CLI, demo seeding) instead of the worker.
+    Uploads are stored as an artifact first, so nothing is lost if reading fails. A local
+    file run here (``claimed=True``: CLI, demo seeding) is read in place: it is already on
+    disk, and copying a large file first would double the import time.
+    ``claimed=True``: the caller runs the job itself instead of the worker.
     """
     options = options or ingest.ReadOptions()
-    if isinstance(content, Path):
-        stored = wb.artifacts.put_file(content)
-    else:
-        stored = wb.artifacts.put_bytes(content)
-    with wb.db.write() as session:
-        artifact_service.register(session, stored, "application/octet-stream")
-    params = {
+    params: dict[str, Any] = {
         "filename": filename,
-        "raw_sha256": stored.sha256,
         "options": _options_to_dict(options),
         "roles": None if roles is None else dataclasses.asdict(roles),
         "source": source or f"upload: {filename}",
     }
+    stored_sha = None
+    if isinstance(content, Path) and claimed:
+        params["path"] = str(content.resolve())
+    else:
+        stored = (
+            wb.artifacts.put_file(content)
+            if isinstance(content, Path)
+            else wb.artifacts.put_bytes(content)
+        )
+        with wb.db.write() as session:
+            artifact_service.register(session, stored, "application/octet-stream")
+        params["raw_sha256"] = stored_sha = stored.sha256
     key_material = json.dumps(params, sort_keys=True, default=str)
+    if "path" in params:  # the same path may hold new content next time
+        key_material += f":{Path(params['path']).stat().st_mtime_ns}"
     return submit(
         wb,
         IMPORT_KIND,
@@ -211,7 +224,7 @@ def submit_file_import(
         project_id=project_id,
         title=f"Import {filename}",
         idempotency_key=f"import:{project_id}:{hashlib.sha256(key_material.encode()).hexdigest()}",
-        input_artifact=stored.sha256,
+        input_artifact=stored_sha,
         claimed=claimed,
     )
 
@@ -221,12 +234,13 @@ def import_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb, project_id = ctx.workbench, ctx.project_id
     assert project_id is not None
     ctx.progress(0.05, f"Reading {params['filename']}…")
-    path = wb.artifacts.verified_path(params["raw_sha256"])
+    raw_sha = params.get("raw_sha256")
+    path = wb.artifacts.verified_path(raw_sha) if raw_sha else Path(params["path"])
     options = ingest.ReadOptions(**params.get("options", {}))
     frame, info = ingest.read_table(path, filename=params["filename"], options=options)
     info = dataclasses.replace(info, source=params.get("source") or f"upload: {params['filename']}")
     ctx.progress(0.6, f"Read {len(frame):,} rows × {frame.shape[1]} columns; saving…")
-    version, created = save_version(wb, project_id, frame, info, raw_sha256=params["raw_sha256"])
+    version, created = save_version(wb, project_id, frame, info, raw_sha256=raw_sha)
     return _finish_import(ctx, version, created, frame, params.get("roles"))
 
 
