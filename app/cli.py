@@ -490,6 +490,248 @@ def data_split(
             click.echo(f"  {key}: {value}")
 
 
+@data.command("overview")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@click.option("--raw", is_flag=True, help="Ignore the cleaning recipe.")
+@json_option
+@friendly_errors
+def data_overview(project_ref: str, version_ref: str | None, raw: bool, as_json: bool) -> None:
+    """Column overview of a dataset version: types, missing, distinct, statistics."""
+    from app.services.datasets import resolve_version
+    from app.services.explore import explore_frame
+    from app.services.projects import resolve_project
+    from core.profile import overview
+
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    data = explore_frame(wb, version, apply_recipe=not raw)
+    facts = overview(data.frame, data.schema)
+    if as_json:
+        _emit_json(
+            {"version": version.version, "recipe_applied": data.recipe_applied, **facts.to_json()}
+        )
+        return
+    click.echo(
+        f"Dataset v{version.version}: {facts.rows:,} rows × {facts.columns} columns, "
+        f"{facts.duplicate_rows:,} duplicate rows, {facts.memory_bytes / 1e6:,.1f} MB"
+    )
+    table = facts.table().drop(columns=["distribution"], errors="ignore")
+    click.echo(table.to_string(index=False, max_colwidth=30))
+
+
+@data.command("profile")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@click.option(
+    "--sample",
+    type=int,
+    default=100_000,
+    show_default=True,
+    help="Rows to profile (seeded sample).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--minimal", is_flag=True, help="ydata-profiling's minimal mode (about 7× faster).")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="Where to write the HTML report."
+)
+@json_option
+@friendly_errors
+def data_profile(
+    project_ref: str,
+    version_ref: str | None,
+    sample: int,
+    seed: int,
+    minimal: bool,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Write the full ydata-profiling report of a dataset version (cached per version and settings)."""
+    from app.services import explore
+    from app.services.datasets import resolve_version
+    from app.services.projects import resolve_project
+    from core.profile import ProfileSettings
+
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    settings = ProfileSettings(
+        sample_rows=sample, seed=seed, minimal=minimal, title=f"Dataset v{version.version}"
+    )
+    report = explore.find_report(wb, version.id, settings)
+    if report is None:
+        job_id = explore.submit_profile(wb, version, settings, claimed=True)
+        _finish_job(wb, job_id, quiet=as_json)
+        report = explore.find_report(wb, version.id, settings)
+    assert report is not None
+    out.write_bytes(explore.report_html(wb, report))
+    payload = {
+        "version": version.version, "out": str(out), "rows_profiled": report.rows_profiled,
+        "seconds": round(report.seconds, 2), "sampled": report.rows_profiled < version.rows,
+    }  # fmt: skip
+    if as_json:
+        _emit_json(payload)
+    else:
+        click.echo(
+            f"Wrote {out} ({report.rows_profiled:,} rows profiled in {report.seconds:,.1f} s)"
+        )
+
+
+# -- train, runs, predict -------------------------------------------------------------
+
+
+@main.command("train")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option(
+    "--models", default=None, help="Comma-separated model keys, e.g. dummy,logreg,rf,hgb,xgboost."
+)
+@click.option(
+    "--preset", type=click.Choice(["quick", "thorough"]), default="quick", show_default=True
+)
+@click.option("--folds", type=int, default=5, show_default=True)
+@click.option("--tune", "tune_trials", type=int, default=None, help="Optuna trials per model.")
+@click.option(
+    "--budget", "tune_seconds", type=float, default=None, help="Tuning seconds per model."
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--balanced", is_flag=True, help="Class weights against imbalance.")
+@json_option
+@friendly_errors
+def train_command(
+    project_ref: str, models: str | None, preset: str, folds: int, tune_trials: int | None,
+    tune_seconds: float | None, seed: int, balanced: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Train baselines and models on the training rows; prints the leaderboard."""
+    from app.errors import UserError
+    from app.services import training
+    from app.services.projects import resolve_project
+
+    if tune_trials is not None and tune_seconds is not None:
+        raise UserError("Give --tune TRIALS or --budget SECONDS, not both.")
+    wb = _workbench()
+    project_id = resolve_project(wb, project_ref).id
+    keys = tuple(k.strip() for k in models.split(",") if k.strip()) if models is not None else ()
+    if models is not None and not keys:
+        raise UserError("--models is empty: name at least one model, e.g. --models logreg,hgb.")
+    plan = training.TrainPlan(
+        preset="custom" if keys else preset, models=keys, folds=folds, seed=seed,
+        tune_trials=tune_trials, tune_seconds=tune_seconds, class_weight="balanced" if balanced else None,
+    )  # fmt: skip
+    job_id = training.submit_training(wb, project_id, plan, claimed=True)
+    job = run_job_with_progress(wb, job_id, quiet=as_json)
+    if job.status == "failed":
+        raise UserError(job.error or job.message)
+    trained = set((job.result or {}).get("run_ids", []))
+    board = [r for r in training.leaderboard(wb, project_id) if not trained or r.id in trained]
+    if as_json:
+        _emit_json([r.leaderboard_row() for r in board])
+        return
+    click.echo(job.message)
+    _print_board(board)
+
+
+def _print_board(board) -> None:  # type: ignore[no-untyped-def]
+    if not board:
+        return
+    click.echo(
+        f"{'run':>5}  {'model':<28} {board[0].metric + ' (cv)':>22} {'± std':>10} {'fit s':>7} {'ms/1k':>7}"
+    )
+    digits = 0 if board[0].metric == "expected_value" else 4
+    for r in board:
+        flag = "  ⚠ " + "; ".join(r.flags.values()) if r.flags else ""
+        star = " ★" if r.is_champion else ""
+        click.echo(
+            f"{r.id:>5}  {(r.model_name + star)[:28]:<28} {r.cv_mean:>22,.{digits}f} "
+            f"{r.cv_std or 0:>10,.{digits}f} {r.fit_seconds:>7.2f} {r.predict_ms_per_1k:>7.1f}{flag}"
+        )
+
+
+@main.command("runs", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, required=True, metavar="PROJECT | show RUN | champion RUN")
+@json_option
+@friendly_errors
+def runs_command(args: tuple[str, ...], as_json: bool) -> None:
+    """List a project's runs, show one run (`runs show RUN`), or mark a champion (`runs champion RUN`)."""
+    from app.errors import UserError
+    from app.services import training
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    if args[0] in ("show", "champion"):
+        if len(args) != 2 or not args[1].isdigit():
+            raise UserError(f"Usage: workbench runs {args[0]} RUN (a run id, e.g. 12).")
+        run = training.get_run(wb, int(args[1]))
+        if args[0] == "champion":
+            run = training.set_champion(wb, run.id)
+            click.echo(f"Run {run.id} ({run.model_name}) is now the champion.")
+            return
+        if as_json:
+            _emit_json(run.to_json())
+            return
+        for key, value in run.to_json().items():
+            if key not in ("snapshot", "folds"):
+                click.echo(f"{key:>18}: {value}")
+        return
+    if len(args) != 1:
+        raise UserError(
+            "Usage: workbench runs PROJECT | workbench runs show RUN | workbench runs champion RUN"
+        )
+    runs = training.list_runs(wb, resolve_project(wb, args[0]).id)
+    if as_json:
+        _emit_json([r.to_json() for r in runs])
+        return
+    if not runs:
+        click.echo("No runs yet. Train with `workbench train PROJECT`.")
+    _print_board([r for r in runs if r.cv_mean is not None])
+
+
+@main.command("predict")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--run", "run_id", type=int, default=None, help="Run id (default: the champion).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV or Parquet to write.",
+)
+@json_option
+@friendly_errors
+def predict_command(
+    project_ref: str, input_path: Path, run_id: int | None, out_path: Path, as_json: bool
+) -> None:
+    """Score INPUT with a run: its rows plus `prediction` and probabilities."""
+    from app.errors import UserError
+    from app.services import scoring, training
+    from app.services.projects import resolve_project
+    from core.report import spreadsheet_safe
+
+    wb = _workbench()
+    project_id = resolve_project(wb, project_ref).id
+    run = training.get_run(wb, run_id) if run_id else training.champion(wb, project_id)
+    if run is None:
+        raise UserError(
+            "This project has no trained run yet.", hint="Train with `workbench train PROJECT`."
+        )
+    if run.project_id != project_id:
+        raise UserError(f"Run {run.id} belongs to another project.")
+    if not input_path.is_file():
+        raise UserError(f"{input_path} does not exist or is not a file.")
+    result = scoring.score_content(wb, run, input_path, filename=input_path.name)
+    if out_path.suffix.lower() == ".parquet":
+        result.frame.to_parquet(out_path, index=False)
+    else:
+        spreadsheet_safe(result.frame).to_csv(out_path, index=False)
+    payload = {"run_id": run.id, "rows": len(result.frame), "out": str(out_path),
+               "threshold": result.threshold, "problems": list(result.problems)}  # fmt: skip
+    if as_json:
+        _emit_json(payload)
+        return
+    click.echo(f"{result.summary} Wrote {out_path}.")
+    for problem in result.problems[:20]:
+        click.echo(f"  {problem}")
+
+
 # -- demo, ui, worker ----------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import print_table  # noqa: E402
 
-SUITES = ("bench_startup", "bench_ingest")
+SUITES = ("bench_startup", "bench_ingest", "bench_explore")
 
 
 def main() -> None:

@@ -6,8 +6,12 @@ Raw HTML in the Markdown is not passed through: user text cannot inject tags or 
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52rem;
@@ -29,3 +33,34 @@ def markdown_to_html(markdown: str, *, title: str) -> str:
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body>\n{body}</body></html>\n"
     )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas (``=cmd|…`` and friends).
+
+    Text starting with = + - @ (or tab/CR) gets a leading apostrophe, as OWASP advises for
+    CSV injection; numbers are left alone, so -3 stays a number.
+    """
+    import pandas as pd
+
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            text = values.astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + text)
+    safe.columns = [
+        ("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c
+        for c in safe.columns
+    ]
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for download: UTF-8 with BOM (Excel reads the accents), formula-safe cells."""
+    return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")

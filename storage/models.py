@@ -210,3 +210,76 @@ class DatasetSplit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     dataset_version: Mapped[DatasetVersion] = relationship(back_populates="split")
+
+
+class DatasetNote(Base):
+    """What an analyst found while exploring a version; printed later in the model card."""
+
+    __tablename__ = "dataset_notes"
+
+    dataset_version_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProfileReport(Base):
+    """A finished full profiling report, cached by dataset version and settings."""
+
+    __tablename__ = "profile_reports"
+    __table_args__ = (UniqueConstraint("dataset_version_id", "settings_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_version_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_versions.id", ondelete="CASCADE"), index=True
+    )
+    settings_key: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column()
+    html_sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256", ondelete="RESTRICT"))
+    summary_sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256", ondelete="RESTRICT"))
+    rows_profiled: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Run(Base):
+    """One trained model: what it was trained on, how, its scores, and the fitted pipeline."""
+
+    __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_project_created", "project_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    dataset_version_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset_versions.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    model_key: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(
+        String(20), default="model"
+    )  # baseline, model, ensemble, mitigated
+    metric: Mapped[str] = mapped_column(String(40))
+    cv_mean: Mapped[float | None] = mapped_column(Float)
+    cv_std: Mapped[float | None] = mapped_column(Float)
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    folds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Everything needed to reproduce: dataset hash, roles, recipe, schema, goal version, versions.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    predict_ms_per_1k: Mapped[float] = mapped_column(Float, default=0.0)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    best_threshold: Mapped[float | None] = mapped_column(Float)
+    #: The decision threshold chosen on the Evaluate page (used by predict and export).
+    chosen_threshold: Mapped[float | None] = mapped_column(Float)
+    pipeline_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
+    rerun_of: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,12 @@ from app.context import Workbench
 Handler = Callable[["JobContext", dict[str, Any]], dict[str, Any] | None]
 
 #: Modules whose import registers the built-in job kinds.
-BUILTIN_JOB_MODULES = ("app.jobs.maintenance", "app.services.datasets")
+BUILTIN_JOB_MODULES = (
+    "app.jobs.maintenance",
+    "app.services.datasets",
+    "app.services.explore",
+    "app.services.training",
+)
 
 
 class JobCancelled(Exception):

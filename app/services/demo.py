@@ -58,8 +58,9 @@ def _seed_stages(wb: Workbench, project_id: int) -> None:
 
 def _seed_data(wb: Workbench, project_id: int) -> None:
     from app.jobs.runner import run_in_foreground
-    from app.services import datasets, splits
+    from app.services import data_config, datasets, splits
     from app.services.data_config import RoleRequest
+    from core import prepare
     from core.split import SplitSpec
 
     if not datasets.list_versions(wb, project_id):
@@ -73,6 +74,9 @@ def _seed_data(wb: Workbench, project_id: int) -> None:
         job = run_in_foreground(wb, job_id)
         if job.status != "succeeded":
             raise UserError(f"Could not import the demo data: {job.error or job.message}")
+        # The data page would suggest this fix; doing it here lets models use the signup date.
+        parse = prepare.Step("parse_dates", "signup_date")
+        data_config.save_recipe(wb, project_id, prepare.Recipe((parse,)))
     version = datasets.list_versions(wb, project_id)[-1]
     if not splits.has_split(wb, version.id):
         splits.define_split(wb, version, SplitSpec(method="random", test_size=0.2, seed=0))

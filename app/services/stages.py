@@ -47,13 +47,18 @@ STAGES: tuple[Stage, ...] = (
         page="data.py",
     ),
     Stage(
-        "explore", "Explore", ":material/query_stats:", "What does the data say before any model?"
+        "explore",
+        "Explore",
+        ":material/query_stats:",
+        "What does the data say before any model?",
+        page="explore.py",
     ),
     Stage(
         "train",
         "Train",
         ":material/model_training:",
         "Which model earns the most, beyond the baselines?",
+        page="train.py",
     ),
     Stage(
         "evaluate",
@@ -76,7 +81,12 @@ STAGES: tuple[Stage, ...] = (
 StatusProvider = Callable[[Workbench, int], tuple[StageState, str]]
 _PROVIDERS: dict[str, StatusProvider] = {}
 #: Services whose import registers a stage's status provider (imported on first use).
-PROVIDER_MODULES = ("app.services.goals", "app.services.quality")
+PROVIDER_MODULES = (
+    "app.services.goals",
+    "app.services.quality",
+    "app.services.explore",
+    "app.services.training",
+)
 
 
 def status_provider(stage_key: str) -> Callable[[StatusProvider], StatusProvider]:

@@ -49,12 +49,13 @@ def test_fix_a_finding_with_one_click_and_see_the_recipe_preview(app) -> None:  
     at = _open(app, project.id)
     texts = [t.value for t in at.text]
     assert any("signup_date holds dates stored as text" in t for t in texts)
-    fix = next(b for b in at.button if b.label == "Add to recipe: Parse signup_date as dates")
+    # the demo already parses signup_date (seeded), so that finding says so
+    assert any("Already in the cleaning recipe" in c.value for c in at.caption)
+    fix = next(b for b in at.button if b.label.startswith("Add to recipe: Cap support_tickets_90d"))
     fix.click().run()
     assert not at.exception
     recipe = data_config.recipe(open_workbench(), project.id)
-    assert [s.kind for s in recipe.steps] == ["parse_dates"]
-    assert any("Already in the cleaning recipe" in c.value for c in at.caption)
+    assert [s.kind for s in recipe.steps] == ["parse_dates", "cap_outliers"]
     assert any("Before (sample rows)" in c.value for c in at.caption)  # the preview
     assert len(at.dataframe) >= 3
 

@@ -25,13 +25,18 @@ def test_upload_check_fix_and_preview(served_app, browser_page, tmp_path: Path) 
     page = browser_page
     csv = tmp_path / "shop.csv"
     _write_csv(csv)
+    page.goto(url)  # a new project of its own: the demo's recipe is for the demo's columns
+    page.get_by_label("Name").first.wait_for(timeout=60_000)
+    page.get_by_label("Name").first.fill("Shop")
+    page.get_by_role("button", name="Create project").click()
+    page.get_by_text("Shop").first.wait_for(timeout=30_000)
     page.goto(f"{url}/data")
     page.get_by_text("Drop a file here").first.wait_for(timeout=60_000)
     page.locator('input[type="file"]').set_input_files(str(csv))
     page.get_by_text("Detected: csv").first.wait_for(timeout=30_000)
     assert page.get_by_text("Semicolon ;").count() >= 1
     page.get_by_role("button", name="Import as a new version").click()
-    page.get_by_text("Imported version 2").first.wait_for(timeout=60_000)
+    page.get_by_text("Imported version 1").first.wait_for(timeout=60_000)
     page.get_by_role("tab", name="Quality").click()
     fix = page.get_by_role("button", name="Add to recipe: Drop duplicate rows")
     fix.wait_for(timeout=30_000)

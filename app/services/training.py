@@ -1,0 +1,667 @@
+"""Training: plans, the training job, tracked runs, the leaderboard, champion, re-run, scoring.
+
+The job trains baselines first, then the zoo lighter models first; every finished model is
+saved as a run at once, so Cancel keeps what is done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import joblib
+import numpy as np
+import pandas as pd
+from sqlalchemy import select, update
+
+from app.context import Workbench
+from app.errors import NotFound, UserError
+from app.jobs import JobCancelled, JobContext, job_kind, submit
+from app.services import artifacts as artifact_service
+from app.services import data_config, datasets, goals, splits
+from app.services.projects import touch_project
+from app.services.stages import StageState, status_provider
+from core import business, prepare, train, zoo
+from core.schema import Schema, schema_to_dict
+from storage.models import Run
+
+TRAIN_KIND = "train.models"
+RERUN_KIND = "train.rerun"
+QUICK_SAMPLE_ROWS = 50_000
+Preset = Literal["quick", "thorough", "custom"]
+
+
+@dataclass(frozen=True)
+class TrainPlan:
+    """What the user asked for: a preset or explicit models, folds, tuning budget, seed."""
+
+    preset: Preset = "quick"
+    models: tuple[str, ...] = ()
+    folds: int = 5
+    seed: int = 0
+    tune_trials: int | None = None
+    tune_seconds: float | None = None
+    sample_rows: int | None = None
+    class_weight: Literal["balanced"] | None = None
+    include_sensitive: bool = False
+    version_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    project_id: int
+    dataset_version_id: int
+    model_key: str
+    kind: str
+    metric: str
+    cv_mean: float | None
+    cv_std: float | None
+    scores: dict[str, Any]
+    folds: dict[str, Any]
+    params: dict[str, Any]
+    settings: dict[str, Any]
+    snapshot: dict[str, Any]
+    fit_seconds: float
+    predict_ms_per_1k: float
+    size_bytes: int
+    best_threshold: float | None
+    chosen_threshold: float | None
+    pipeline_sha256: str | None
+    flags: dict[str, Any]
+    tags: dict[str, Any]
+    notes: str
+    is_champion: bool
+    rerun_of: int | None
+    created_at: datetime
+
+    @property
+    def model_name(self) -> str:
+        if self.model_key == train.RULE_KEY:
+            return "Rule from the Goal page"
+        spec = zoo.ZOO.get(self.model_key)
+        return spec.name if spec else self.model_key
+
+    @property
+    def threshold(self) -> float | None:
+        """The decision threshold in force: the one chosen on Evaluate, else the value-optimal one."""
+        return self.chosen_threshold if self.chosen_threshold is not None else self.best_threshold
+
+    def leaderboard_row(self) -> dict[str, Any]:
+        return {
+            "run_id": self.id,
+            "model": self.model_key,
+            "metric": self.metric,
+            "cv_mean": self.cv_mean,
+            "cv_std": self.cv_std,
+            "scores": self.scores,
+            "fit_seconds": self.fit_seconds,
+            "predict_ms_per_1k": self.predict_ms_per_1k,
+            "size_bytes": self.size_bytes,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.leaderboard_row(),
+            "model_name": self.model_name,
+            "kind": self.kind,
+            "dataset_version_id": self.dataset_version_id,
+            "params": self.params,
+            "settings": self.settings,
+            "folds": self.folds,
+            "best_threshold": self.best_threshold,
+            "chosen_threshold": self.chosen_threshold,
+            "pipeline_sha256": self.pipeline_sha256,
+            "flags": self.flags,
+            "tags": self.tags,
+            "notes": self.notes,
+            "is_champion": self.is_champion,
+            "rerun_of": self.rerun_of,
+            "snapshot": self.snapshot,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def _info(row: Run) -> RunInfo:
+    return RunInfo(**{f.name: getattr(row, f.name) for f in dataclasses.fields(RunInfo)})
+
+
+# -- context: everything a training job needs, gathered once --------------------------
+
+
+@dataclass(frozen=True)
+class TrainingContext:
+    version: datasets.VersionInfo
+    frame: pd.DataFrame  # training rows only (the frozen split's train side, after the recipe)
+    schema: Schema
+    goal: business.Goal | None
+    goal_version: int | None
+    recipe: prepare.Recipe
+    split_description: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def training_context(
+    wb: Workbench, project_id: int, version_id: int | None = None
+) -> TrainingContext:
+    """Training rows of a version with the project's recipe and schema; clear errors if not ready."""
+    version = (
+        datasets.get_version(wb, version_id)
+        if version_id
+        else datasets.resolve_version(wb, project_id, None)
+    )
+    stored = splits.get_split(wb, version)
+    if stored is None:
+        raise UserError(
+            f"Dataset v{version.version} has no evaluation split yet.",
+            hint="Define it on the Data page (Split tab) or with `workbench data split PROJECT`.",
+        )
+    frame = datasets.load_frame(wb, version)
+    recipe = data_config.recipe(wb, project_id)
+    frame = prepare.apply_recipe(frame, recipe).frame if recipe.steps else frame
+    schema = data_config.schema_for(wb, project_id, frame)
+    if schema.target is None:
+        raise UserError(
+            "No target column is set.",
+            hint="Choose it on the Data page or with `workbench data roles PROJECT --target COL`.",
+        )
+    train_rows, _test = stored.split.partition(frame)
+    train_rows = train_rows[train_rows[schema.target].notna()]
+    latest_goal = goals.latest_goal(wb, project_id)
+    return TrainingContext(
+        version=version,
+        frame=train_rows,
+        schema=schema,
+        goal=latest_goal.goal if latest_goal else None,
+        goal_version=latest_goal.version if latest_goal else None,
+        recipe=recipe,
+        split_description=str(stored.summary.get("description", "")),
+    )
+
+
+def _goal_metric(ctx: TrainingContext) -> str:
+    metric = ctx.goal.metric if ctx.goal and ctx.goal.metric else None
+    task = ctx.schema.task or "binary"
+    valid = train.METRICS.get(metric) if metric else None
+    if valid is None or task not in valid.tasks:
+        return (
+            "expected_value"
+            if _has_value(ctx)
+            else ("roc_auc" if task == "binary" else "f1" if task == "multiclass" else "rmse")
+        )
+    if metric == "expected_value" and not _has_value(ctx):
+        return "roc_auc" if task == "binary" else "f1" if task == "multiclass" else "rmse"
+    return metric
+
+
+def _has_value(ctx: TrainingContext) -> bool:
+    goal, task = ctx.goal, ctx.schema.task
+    if goal is None or not goal.volume_per_month:
+        return False
+    if task == "binary":
+        return goal.payoff is not None
+    return task == "regression" and goal.error_cost is not None
+
+
+def train_settings(ctx: TrainingContext, plan: TrainPlan) -> train.TrainSettings:
+    task = ctx.schema.task or "binary"
+    rows = len(ctx.frame)
+    if plan.preset == "custom" or plan.models:
+        models = plan.models
+    else:
+        models = tuple(zoo.models_for(task, rows=rows, preset=plan.preset))
+    if not models:
+        raise UserError("Choose at least one model to train.")
+    sample = plan.sample_rows
+    if plan.preset == "quick" and sample is None and rows > QUICK_SAMPLE_ROWS:
+        sample = QUICK_SAMPLE_ROWS
+    tune_seconds = plan.tune_seconds
+    if plan.preset == "thorough" and plan.tune_trials is None and tune_seconds is None:
+        tune_seconds = 60.0
+    return train.TrainSettings(
+        models=models,
+        folds=plan.folds,
+        seed=plan.seed,
+        tune_trials=plan.tune_trials,
+        tune_seconds=tune_seconds,
+        metric=_goal_metric(ctx),
+        sample_rows=sample,
+        class_weight=plan.class_weight,
+        include_sensitive=plan.include_sensitive,
+    )
+
+
+def _value_inputs(ctx: TrainingContext) -> dict[str, Any]:
+    goal = ctx.goal
+    if goal is None:
+        return {}
+    return {
+        "payoff": goal.payoff,
+        "error_cost": goal.error_cost,
+        "volume_per_month": goal.volume_per_month,
+    }
+
+
+def _snapshot(ctx: TrainingContext) -> dict[str, Any]:
+    import sklearn
+    import xgboost
+
+    return {
+        "dataset_version": ctx.version.version,
+        "dataset_hash": ctx.version.sha256,
+        "schema": schema_to_dict(ctx.schema),
+        "recipe": prepare.recipe_to_list(ctx.recipe),
+        "split": ctx.split_description,
+        "training_rows": len(ctx.frame),
+        "goal_version": ctx.goal_version,
+        "library_versions": {
+            "python": platform.python_version(),
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+            "xgboost": xgboost.__version__,
+        },
+    }
+
+
+# -- requirement flags -----------------------------------------------------------------
+
+
+def requirement_flags(
+    result: train.ModelResult, goal: business.Goal | None, metric: str
+) -> dict[str, str]:
+    """Why this model may not ship, per the Goal page's requirements (empty = nothing against it)."""
+    if goal is None:
+        return {}
+    req = goal.requirements
+    flags: dict[str, str] = {}
+    per_row_ms = result.predict_ms_per_1k / 1000
+    if req.max_latency_ms is not None and per_row_ms > req.max_latency_ms:
+        flags["latency"] = (
+            f"{per_row_ms:.2f} ms per prediction, over the {req.max_latency_ms:g} ms limit"
+        )
+    size_mb = result.size_bytes / 1e6
+    if req.max_model_size_mb is not None and size_mb > req.max_model_size_mb:
+        flags["size"] = f"{size_mb:,.1f} MB, over the {req.max_model_size_mb:g} MB limit"
+    if req.min_metric_to_ship is not None and result.cv_mean is not None:
+        better = train.METRICS[metric].greater_is_better
+        if (
+            (result.cv_mean < req.min_metric_to_ship)
+            if better
+            else (result.cv_mean > req.min_metric_to_ship)
+        ):
+            flags["metric"] = (
+                f"{metric} {result.cv_mean:,.4g} misses the minimum to ship ({req.min_metric_to_ship:g})"
+            )
+    if req.explainability == "per-prediction" and result.model in ("knn", "ensemble"):
+        flags["explainability"] = "per-prediction explanations need a slow model-agnostic explainer"
+    return flags
+
+
+# -- saving runs -------------------------------------------------------------------------
+
+
+def _dump(pipeline: Any) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(pipeline, buffer, compress=3)
+    return buffer.getvalue()
+
+
+def save_run(
+    wb: Workbench,
+    ctx: TrainingContext,
+    result: train.ModelResult,
+    settings: train.TrainSettings,
+    pipeline: Any,
+    *,
+    kind: str,
+    job_id: int | None,
+    rerun_of: int | None = None,
+) -> RunInfo:
+    stored = wb.artifacts.put_bytes(_dump(pipeline))
+    folds = {
+        "folds": [
+            {
+                "fold": f.fold,
+                "scores": dict(f.scores),
+                "fit_seconds": f.fit_seconds,
+                "predict_seconds": f.predict_seconds,
+            }
+            for f in result.folds
+        ],
+        "trials": result.trials,
+        "notes": list(result.notes),
+    }
+    with wb.db.write() as session:
+        artifact_service.register(session, stored, "application/x-joblib")
+        row = Run(
+            project_id=ctx.version.project_id,
+            dataset_version_id=ctx.version.id,
+            job_id=job_id,
+            model_key=result.model,
+            kind=kind,
+            metric=settings.metric,
+            cv_mean=_finite(result.cv_mean),
+            cv_std=_finite(result.cv_std),
+            scores={k: _finite(v) for k, v in result.scores.items()},
+            folds=folds,
+            params=_plain(dict(result.params)),
+            settings=_plain(dataclasses.asdict(settings)),
+            snapshot=_snapshot(ctx),
+            fit_seconds=result.fit_seconds,
+            predict_ms_per_1k=result.predict_ms_per_1k,
+            size_bytes=result.size_bytes,
+            best_threshold=result.best_threshold,
+            pipeline_sha256=stored.sha256,
+            flags=requirement_flags(result, ctx.goal, settings.metric),
+            rerun_of=rerun_of,
+        )
+        session.add(row)
+        touch_project(session, ctx.version.project_id)
+        session.flush()
+        return _info(row)
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# -- the training job ------------------------------------------------------------------
+
+
+def submit_training(
+    wb: Workbench, project_id: int, plan: TrainPlan, *, claimed: bool = False
+) -> int:
+    ctx = training_context(wb, project_id, plan.version_id)  # fail fast, before queueing
+    settings = train_settings(ctx, plan)
+    train.validate_settings(ctx.frame, ctx.schema, settings, **_value_inputs(ctx))
+    return submit(
+        wb,
+        TRAIN_KIND,
+        {**plan.to_json(), "version_id": ctx.version.id},
+        project_id=project_id,
+        title=f"Train ({plan.preset})",
+        claimed=claimed,
+    )
+
+
+def _baselines(ctx: TrainingContext, models: tuple[str, ...]) -> list[str]:
+    task = ctx.schema.task or "binary"
+    linear = "logreg" if task != "regression" else "ridge"
+    ordered = ["dummy"]
+    if ctx.goal and ctx.goal.rule and task == "binary":
+        ordered.append("rule")
+    ordered.append(linear)
+    rest = [m for m in models if m not in ordered]
+    return ordered + rest
+
+
+@job_kind(TRAIN_KIND, title="Train models")
+def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    wb = jctx.workbench
+    assert jctx.project_id is not None
+    plan = TrainPlan(**{k: tuple(v) if k == "models" else v for k, v in params.items()})
+    ctx = training_context(wb, jctx.project_id, plan.version_id)
+    settings = train_settings(ctx, plan)
+    order = _baselines(ctx, settings.models)
+    done: list[RunInfo] = []
+    try:
+        for index, model_key in enumerate(order):
+            share = (index / len(order), (index + 1) / len(order))
+            done.append(_train_one(jctx, ctx, settings, model_key, share))
+    except (JobCancelled, train.TrainCancelled):
+        jctx.progress(jctx._fraction, f"Cancelled after {len(done)} model(s); they are saved.")
+        raise JobCancelled() from None
+    best = leaderboard(wb, jctx.project_id, version_id=ctx.version.id)
+    top = best[0] if best else None
+    message = f"Trained {len(done)} model(s) on {len(ctx.frame):,} rows."
+    if top is not None:
+        message += f" Best: {top.model_name} ({top.metric} {top.cv_mean:,.0f})."
+    return {"run_ids": [r.id for r in done], "_message": message}
+
+
+def _train_one(
+    jctx: JobContext,
+    ctx: TrainingContext,
+    settings: train.TrainSettings,
+    model_key: str,
+    share: tuple[float, float],
+) -> RunInfo:
+    start, end = share
+    label = "the Goal page's rule" if model_key == "rule" else zoo.ZOO[model_key].name
+    jctx.progress(start, f"Training {label}…")
+
+    def on_fold(_model: str, fold: int, total: int, _score: Any) -> None:
+        jctx.progress(
+            start + (end - start) * fold / max(total, 1), f"{label}: fold {fold} of {total}"
+        )
+
+    def on_trial(_model: str, number: int, value: float) -> None:
+        jctx.progress(start + (end - start) * 0.5, f"{label}: trial {number} ({value:,.4g})")
+
+    value = _value_inputs(ctx)
+    if model_key == "rule":
+        assert ctx.goal is not None and ctx.goal.rule
+        result = train.rule_baseline(
+            ctx.frame,
+            ctx.schema,
+            ctx.goal.rule,
+            settings,
+            payoff=value.get("payoff"),
+            volume_per_month=value.get("volume_per_month"),
+        )
+        pipeline = train.fit_final(ctx.frame, ctx.schema, "rule", {"rule": ctx.goal.rule}, settings)
+        kind = "baseline"
+    else:
+        tune = (settings.tune_trials or settings.tune_seconds) and model_key not in ("dummy",)
+        runner = train.tune_model if tune else train.cross_validate_model
+        extra = {"on_trial": on_trial} if tune else {"on_fold": on_fold}
+        result = runner(
+            ctx.frame, ctx.schema, model_key, settings, **value,
+            should_stop=lambda: _cancel_requested(jctx), **extra,
+        )  # fmt: skip
+        pipeline = train.fit_final(ctx.frame, ctx.schema, model_key, dict(result.params), settings)
+        kind = "baseline" if model_key in ("dummy",) else "model"
+    return save_run(jctx.workbench, ctx, result, settings, pipeline, kind=kind, job_id=jctx.job_id)
+
+
+def _cancel_requested(jctx: JobContext) -> bool:
+    try:
+        jctx.check_cancelled()
+    except JobCancelled:
+        return True
+    return False
+
+
+# -- reading runs --------------------------------------------------------------------------
+
+
+def list_runs(wb: Workbench, project_id: int, *, version_id: int | None = None) -> list[RunInfo]:
+    query = select(Run).where(Run.project_id == project_id).order_by(Run.id.desc())
+    if version_id is not None:
+        query = query.where(Run.dataset_version_id == version_id)
+    with wb.db.read() as session:
+        return [_info(r) for r in session.scalars(query)]
+
+
+def get_run(wb: Workbench, run_id: int) -> RunInfo:
+    with wb.db.read() as session:
+        row = session.get(Run, run_id)
+        if row is None:
+            raise NotFound(
+                f"There is no run {run_id}.", hint="List runs with `workbench runs PROJECT`."
+            )
+        return _info(row)
+
+
+def leaderboard(wb: Workbench, project_id: int, *, version_id: int | None = None) -> list[RunInfo]:
+    """Runs on the newest dataset version (or the given one), best first by the run's metric."""
+    if version_id is None:
+        versions = datasets.list_versions(wb, project_id)
+        if not versions:
+            return []
+        version_id = versions[0].id
+    runs = [r for r in list_runs(wb, project_id, version_id=version_id) if r.cv_mean is not None]
+    if not runs:
+        return []
+    metric = runs[0].metric
+    same = [r for r in runs if r.metric == metric]
+    better = train.METRICS[metric].greater_is_better if metric in train.METRICS else True
+    return sorted(same, key=lambda r: r.cv_mean if better else -r.cv_mean, reverse=True)  # type: ignore[operator]
+
+
+def champion(wb: Workbench, project_id: int) -> RunInfo | None:
+    """The run marked champion, else the best of the leaderboard."""
+    runs = list_runs(wb, project_id)
+    marked = [r for r in runs if r.is_champion]
+    if marked:
+        return marked[0]
+    board = leaderboard(wb, project_id)
+    return board[0] if board else None
+
+
+def set_champion(wb: Workbench, run_id: int) -> RunInfo:
+    run = get_run(wb, run_id)
+    with wb.db.write() as session:
+        session.execute(
+            update(Run).where(Run.project_id == run.project_id).values(is_champion=False)
+        )
+        session.execute(update(Run).where(Run.id == run_id).values(is_champion=True))
+        touch_project(session, run.project_id)
+    return get_run(wb, run_id)
+
+
+def update_run_notes(
+    wb: Workbench, run_id: int, *, notes: str | None = None, tags: dict[str, Any] | None = None
+) -> RunInfo:
+    with wb.db.write() as session:
+        row = session.get(Run, run_id)
+        if row is None:
+            raise NotFound(f"There is no run {run_id}.")
+        if notes is not None:
+            row.notes = notes
+        if tags is not None:
+            row.tags = tags
+    return get_run(wb, run_id)
+
+
+def load_pipeline(wb: Workbench, run: RunInfo) -> Any:
+    """The fitted pipeline, loaded only from our own store after its hash is verified."""
+    if run.pipeline_sha256 is None:
+        raise UserError(f"Run {run.id} has no saved model.")
+    return joblib.load(io.BytesIO(wb.artifacts.read_bytes(run.pipeline_sha256)))
+
+
+def compare_runs(a: RunInfo, b: RunInfo) -> pd.DataFrame:
+    """Parameters and metrics side by side, with a 'differs' flag."""
+    rows = []
+    for section, left, right in (("metric", a.scores, b.scores), ("param", a.params, b.params)):
+        for key in sorted(set(left) | set(right)):
+            lv, rv = left.get(key), right.get(key)
+            rows.append(
+                {
+                    "kind": section,
+                    "name": key,
+                    f"run {a.id}": lv,
+                    f"run {b.id}": rv,
+                    "differs": lv != rv,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# -- re-run ---------------------------------------------------------------------------------
+
+
+def submit_rerun(wb: Workbench, run_id: int, *, claimed: bool = False) -> int:
+    run = get_run(wb, run_id)
+    return submit(
+        wb, RERUN_KIND, {"run_id": run_id}, project_id=run.project_id,
+        title=f"Re-run run {run_id} ({run.model_key})", claimed=claimed,
+    )  # fmt: skip
+
+
+@job_kind(RERUN_KIND, title="Re-run a training run")
+def rerun_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Same data version, recipe, schema, model, parameters and seed: the scores must match."""
+    wb = jctx.workbench
+    original = get_run(wb, int(params["run_id"]))
+    ctx = training_context(wb, original.project_id, original.dataset_version_id)
+    stored = dict(original.settings)
+    settings = train.TrainSettings(
+        **{**stored, "models": (original.model_key,), "tune_trials": None, "tune_seconds": None}
+    )
+    value = _value_inputs(ctx)
+    jctx.progress(0.1, f"Re-running {original.model_name}…")
+    if original.model_key == "rule":
+        result = train.rule_baseline(
+            ctx.frame,
+            ctx.schema,
+            original.params.get("rule") or (ctx.goal.rule if ctx.goal else ""),
+            settings,
+            payoff=value.get("payoff"),
+            volume_per_month=value.get("volume_per_month"),
+        )
+    else:
+        result = train.cross_validate_model(
+            ctx.frame,
+            ctx.schema,
+            original.model_key,
+            settings,
+            params=dict(original.params),
+            **value,
+        )
+    pipeline = train.fit_final(
+        ctx.frame, ctx.schema, original.model_key, dict(result.params), settings
+    )
+    new = save_run(
+        wb,
+        ctx,
+        result,
+        settings,
+        pipeline,
+        kind=original.kind,
+        job_id=jctx.job_id,
+        rerun_of=original.id,
+    )
+    same = new.cv_mean == original.cv_mean and new.scores == original.scores
+    verdict = "identical scores" if same else "DIFFERENT scores"
+    return {
+        "run_id": new.id,
+        "identical": same,
+        "_message": f"Re-ran run {original.id} as run {new.id}: {verdict}.",
+    }
+
+
+@status_provider("train")
+def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    board = leaderboard(wb, project_id)
+    if not board:
+        return "not_started", "No models trained on the newest data yet."
+    best = board[0]
+    if best.kind == "baseline":
+        return "attention", "No model beats the baselines yet."
+    marked = any(r.is_champion for r in list_runs(wb, project_id))
+    if not marked:
+        return "attention", f"{len(board)} run(s); mark a champion (best: {best.model_name})."
+    return "done", f"{len(board)} run(s); champion chosen."

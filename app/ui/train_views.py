@@ -1,0 +1,263 @@
+"""Train page views: start training (preset or custom), leaderboard, runs, compare, score a file."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app.context import Workbench
+from app.jobs import list_jobs
+from app.jobs.worker import ensure_worker
+from app.services import scoring, training
+from app.services.training import RunInfo, TrainPlan
+from app.ui.feedback import attempt
+from app.ui.jobs import job_panel
+from app.ui.labels import Labels
+from core import business, train, zoo
+from core.report import csv_bytes
+
+PRESETS = {
+    "quick": "Quick — light models, about a minute on the demo; big data on a 50,000-row stratified sample",
+    "thorough": "Thorough — the whole zoo on all rows, each tuned for up to 60 s (Optuna)",
+    "custom": "Custom — pick models and settings",
+}
+
+
+def start_section(wb: Workbench, project_id: int, task: str, rows: int) -> None:
+    preset = st.radio(
+        "Preset", list(PRESETS), format_func=Labels.of(PRESETS), key="wb.train.preset"
+    )
+    plan = TrainPlan(preset=preset)
+    if preset == "custom":
+        plan = _custom_plan(task, rows)
+    elif preset == "quick" and rows > training.QUICK_SAMPLE_ROWS:
+        st.caption(
+            f"{rows:,} training rows: Quick trains on a stratified sample of {training.QUICK_SAMPLE_ROWS:,}."
+        )
+    st.caption(
+        "Baselines always come first and stay on the leaderboard: a dummy model, the Goal page's "
+        "rule (if any) and a linear model. The held-out test rows are not used here."
+    )
+    if st.button(
+        "Start training", type="primary", key="wb.train.start", icon=":material/play_arrow:"
+    ):
+        job_id = attempt(lambda: training.submit_training(wb, project_id, plan))
+        if job_id is not None:
+            if wb.settings.autostart_worker:
+                ensure_worker(wb)
+            st.rerun()
+    jobs = list_jobs(wb, project_id=project_id, kind=training.TRAIN_KIND, limit=1)
+    if jobs:
+        job_panel(wb, jobs[0].id)
+
+
+def _custom_plan(task: str, rows: int) -> TrainPlan:
+    available = [k for k in zoo.models_for(task, rows=rows) if k != "dummy"]
+    names = Labels.of({k: zoo.ZOO[k].name for k in zoo.ZOO})
+    models = st.multiselect(
+        "Models", available, default=available[:3], format_func=names, key="wb.train.models"
+    )
+    cols = st.columns(4)
+    folds = int(cols[0].number_input("Folds", 2, 20, 5, key="wb.train.folds"))
+    seed = int(cols[1].number_input("Seed", 0, 1_000_000, 0, key="wb.train.seed"))
+    tuning = cols[2].selectbox("Tuning", ["none", "trials", "seconds"], key="wb.train.tuning")
+    budget = cols[3].number_input(
+        "Budget per model", 1, 3600, 20, key="wb.train.budget", disabled=tuning == "none"
+    )
+    left, right = st.columns(2)
+    balanced = left.toggle(
+        "Balance classes (class weights)", key="wb.train.balanced", disabled=task == "regression"
+    )
+    sensitive = right.toggle("Use sensitive attributes as inputs", key="wb.train.sensitive")
+    if sensitive:
+        right.warning(
+            "Sensitive attributes (e.g. gender) as inputs can make decisions depend on them directly; "
+            "check the Fairness stage before shipping.",
+            icon=":material/warning:",
+        )
+    return TrainPlan(
+        preset="custom", models=tuple(models), folds=folds, seed=seed,
+        tune_trials=int(budget) if tuning == "trials" else None,
+        tune_seconds=float(budget) if tuning == "seconds" else None,
+        class_weight="balanced" if balanced else None, include_sensitive=sensitive,
+    )  # fmt: skip
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.4g}"
+
+
+def leaderboard_section(
+    wb: Workbench, project_id: int, goal: business.Goal | None
+) -> list[RunInfo]:
+    board = training.leaderboard(wb, project_id)
+    if not board:
+        st.info("No runs yet on the newest dataset version.", icon=":material/leaderboard:")
+        return board
+    metric = board[0].metric
+    info = train.METRICS.get(metric)
+    money = metric == "expected_value" and goal is not None
+    headline = f"Ranked by **{metric}**"
+    if money:
+        headline += (
+            f" — expected business value per month at each model's best threshold ({goal.currency})"
+        )
+    st.markdown(headline + ("" if info is None or info.greater_is_better else " (lower is better)"))
+    rows = []
+    for rank, run in enumerate(board, start=1):
+        row = {
+            "rank": rank,
+            "run": run.id,
+            "model": run.model_name + (" ★" if run.is_champion else ""),
+            "kind": run.kind,
+            metric: run.cv_mean,
+            "± std": run.cv_std,
+        }
+        for key in ("roc_auc", "pr_auc", "f1", "log_loss", "rmse", "mae", "r2"):
+            if key in run.scores and key != metric:
+                row[key] = run.scores[key]
+        row |= {
+            "fit s": round(run.fit_seconds, 2),
+            "ms / 1k rows": round(run.predict_ms_per_1k, 1),
+            "size MB": round(run.size_bytes / 1e6, 2),
+            "cannot ship because": "; ".join(run.flags.values()),
+        }
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.plotly_chart(_fold_box(board, metric), key="wb.train.folds_chart")
+    return board
+
+
+def _fold_box(board: list[RunInfo], metric: str) -> go.Figure:
+    figure = go.Figure()
+    for run in board:
+        values = [
+            f["scores"].get(metric)
+            for f in run.folds.get("folds", [])
+            if f["scores"].get(metric) is not None
+        ]
+        figure.add_trace(
+            go.Box(y=values, name=f"{run.model_name} (run {run.id})", boxpoints="all", jitter=0.3)
+        )
+    figure.update_layout(
+        title=f"{metric} per fold — the spread shows how much to trust a difference",
+        showlegend=False, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", height=380,
+    )  # fmt: skip
+    return figure
+
+
+def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
+    labels = Labels.of(
+        {r.id: f"run {r.id} · {r.model_name} · {r.metric} {_fmt(r.cv_mean)}" for r in board}
+    )
+    run_id = st.selectbox("Run", [r.id for r in board], format_func=labels, key="wb.train.selected")
+    run = next(r for r in board if r.id == run_id)
+    cols = st.columns(3)
+    if cols[0].button(
+        "Mark as champion",
+        key="wb.train.champion",
+        icon=":material/star:",
+        disabled=run.is_champion,
+    ):
+        training.set_champion(wb, run.id)
+        st.toast(f"Run {run.id} is the champion.", icon=":material/star:")
+        st.rerun()
+    if cols[1].button(
+        "Re-run (check reproducibility)", key="wb.train.rerun", icon=":material/replay:"
+    ):
+        training.submit_rerun(wb, run.id)
+        if wb.settings.autostart_worker:
+            ensure_worker(wb)
+        st.rerun()
+    with (
+        cols[2].popover("Notes and tags", icon=":material/edit_note:"),
+        st.form(f"wb.train.notes.{run.id}"),
+    ):
+        notes = st.text_area("Notes", value=run.notes, key=f"wb.train.notes.text.{run.id}")
+        tags = st.text_input(
+            "Tags (comma-separated)",
+            value=", ".join(run.tags.get("labels", [])),
+            key=f"wb.train.tags.{run.id}",
+        )
+        if st.form_submit_button("Save"):
+            training.update_run_notes(
+                wb,
+                run.id,
+                notes=notes,
+                tags={"labels": [t.strip() for t in tags.split(",") if t.strip()]},
+            )
+            st.rerun()
+    rerun = list_jobs(wb, project_id=run.project_id, kind=training.RERUN_KIND, limit=1)
+    if rerun:
+        job_panel(wb, rerun[0].id)
+    with st.expander(f"Details of run {run.id}"):
+        st.json(run.to_json(), expanded=False)
+
+
+def runs_section(wb: Workbench, project_id: int) -> None:
+    runs = training.list_runs(wb, project_id)
+    if not runs:
+        st.caption("No runs yet.")
+        return
+    kinds = sorted({r.kind for r in runs})
+    models = sorted({r.model_key for r in runs})
+    left, right = st.columns(2)
+    chosen_kinds = left.multiselect("Kind", kinds, default=kinds, key="wb.train.runs.kinds")
+    chosen_models = right.multiselect("Model", models, default=models, key="wb.train.runs.models")
+    shown = [r for r in runs if r.kind in chosen_kinds and r.model_key in chosen_models]
+    table = pd.DataFrame(
+        [
+            {"run": r.id, "model": r.model_name, "kind": r.kind, "data": f"v{r.snapshot.get('dataset_version', '?')}",
+             "metric": r.metric, "cv mean": r.cv_mean, "cv std": r.cv_std, "seed": r.settings.get("seed"),
+             "re-run of": r.rerun_of, "created (UTC)": r.created_at.strftime("%Y-%m-%d %H:%M"), "notes": r.notes}
+            for r in shown
+        ]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+    if len(shown) >= 2:
+        st.markdown("##### Compare two runs")
+        labels = Labels.of({r.id: f"run {r.id} · {r.model_name}" for r in shown})
+        left, right = st.columns(2)
+        a = left.selectbox(
+            "Run A", [r.id for r in shown], index=0, format_func=labels, key="wb.train.cmp.a"
+        )
+        b = right.selectbox(
+            "Run B", [r.id for r in shown], index=1, format_func=labels, key="wb.train.cmp.b"
+        )
+        diff = training.compare_runs(training.get_run(wb, a), training.get_run(wb, b))
+        only = st.toggle("Only differences", value=True, key="wb.train.cmp.only")
+        st.dataframe(diff[diff["differs"]] if only else diff, hide_index=True, width="stretch")
+
+
+def score_section(wb: Workbench, project_id: int, board: list[RunInfo]) -> None:
+    if not board:
+        st.caption("Train a model first.")
+        return
+    champion = training.champion(wb, project_id)
+    ids = [r.id for r in board]
+    labels = Labels.of({r.id: f"run {r.id} · {r.model_name}" for r in board})
+    run_id = st.selectbox(
+        "Model", ids, index=ids.index(champion.id) if champion and champion.id in ids else 0,
+        format_func=labels, key="wb.train.score.run",
+    )  # fmt: skip
+    upload = st.file_uploader(
+        "File to score (same columns as the training data)", key="wb.train.score.file"
+    )
+    if upload is None:
+        return
+    result = attempt(
+        lambda: scoring.score_content(
+            wb, training.get_run(wb, run_id), upload.getvalue(), filename=upload.name
+        )
+    )
+    if result is None:
+        return
+    st.success(result.summary, icon=":material/check_circle:")
+    for problem in result.problems[:20]:
+        st.caption(f":material/warning: {problem}")
+    st.dataframe(result.frame.head(200), hide_index=True)
+    st.download_button(
+        "Download scored rows (CSV)", csv_bytes(result.frame), f"scored-{upload.name.rsplit('.', 1)[0]}.csv",
+        "text/csv", icon=":material/download:", key="wb.train.score.download",
+    )  # fmt: skip

@@ -1,0 +1,39 @@
+"""Train: baselines first, then the model zoo; a leaderboard ranked by the goal's metric."""
+
+import streamlit as st
+
+from app.services.training import training_context
+from app.ui import state, train_views
+from app.ui.feedback import attempt
+
+wb = state.workbench()
+project = state.current_project(wb)
+if project is None:
+    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
+    st.stop()
+
+st.title(":material/model_training: Train")
+st.caption(f"**{project.name}** — which model earns the most, beyond the baselines?")
+ctx = attempt(lambda: training_context(wb, project.id))
+if ctx is None:
+    st.info(
+        "Training needs data with a target and a frozen split (Data page).",
+        icon=":material/database:",
+    )
+    st.stop()
+st.caption(
+    f"Dataset v{ctx.version.version}: {len(ctx.frame):,} training rows · target `{ctx.schema.target}` "
+    f"({ctx.schema.task}) · {ctx.split_description} · test rows are held out for the Evaluate stage."
+)
+
+tabs = st.tabs(["Train", "Leaderboard", "Runs", "Score a file"])
+with tabs[0]:
+    train_views.start_section(wb, project.id, ctx.schema.task or "binary", len(ctx.frame))
+with tabs[1]:
+    board = train_views.leaderboard_section(wb, project.id, ctx.goal)
+    if board:
+        train_views.run_actions(wb, board)
+with tabs[2]:
+    train_views.runs_section(wb, project.id)
+with tabs[3]:
+    train_views.score_section(wb, project.id, board)

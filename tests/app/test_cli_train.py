@@ -1,0 +1,123 @@
+"""`workbench train / runs / predict`: the CLI contract on the demo project."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from app.cli import main
+
+DEMO_CSV = Path(__file__).resolve().parents[2] / "assets" / "demo" / "churn.csv"
+Invoke = Callable[..., Result]
+LEADERBOARD_FIELDS = {
+    "run_id",
+    "model",
+    "metric",
+    "cv_mean",
+    "cv_std",
+    "scores",
+    "fit_seconds",
+    "predict_ms_per_1k",
+    "size_bytes",
+}
+
+
+@pytest.fixture
+def cli(home: Path) -> Iterator[Invoke]:
+    from app.context import close_all
+
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    close_all()
+
+
+@pytest.fixture
+def demo(cli: Invoke) -> str:
+    assert cli("demo").exit_code == 0
+    return "Customer churn (demo)"
+
+
+def _json(result: Result):  # type: ignore[no-untyped-def]
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_train_json_leaderboard_with_baselines(cli: Invoke, demo: str) -> None:
+    rows = _json(cli("train", demo, "--models", "logreg,tree", "--folds", "3", "--json"))
+    assert {r["model"] for r in rows} == {"dummy", "rule", "logreg", "tree"}
+    for row in rows:
+        assert set(row) >= LEADERBOARD_FIELDS
+        assert row["metric"] == "expected_value"
+    values = [r["cv_mean"] for r in rows]
+    assert values == sorted(values, reverse=True)  # ranked by business value
+    by_model = {r["model"]: r for r in rows}
+    assert (
+        by_model["logreg"]["cv_mean"] > by_model["rule"]["cv_mean"] > by_model["dummy"]["cv_mean"]
+    )
+    assert "roc_auc" in by_model["logreg"]["scores"]
+
+
+def test_runs_list_show_and_predict(cli: Invoke, demo: str, tmp_path: Path) -> None:
+    rows = _json(cli("train", demo, "--models", "logreg", "--folds", "2", "--json"))
+    best = rows[0]["run_id"]
+    listed = _json(cli("runs", demo, "--json"))
+    assert {r["run_id"] for r in listed} >= {r["run_id"] for r in rows}
+    shown = _json(cli("runs", "show", best, "--json"))
+    assert (
+        shown["snapshot"]["dataset_hash"] and shown["snapshot"]["library_versions"]["scikit-learn"]
+    )
+    new = (
+        pd.read_csv(DEMO_CSV, keep_default_na=False, na_values=[""])
+        .head(50)
+        .drop(columns=["churned"])
+    )
+    new["tenure_months"] = new["tenure_months"].astype(object)
+    new.loc[3, "tenure_months"] = "abc"
+    src, out = tmp_path / "new.csv", tmp_path / "scored.csv"
+    new.to_csv(src, index=False)
+    result = _json(cli("predict", demo, src, "--run", best, "--out", out, "--json"))
+    assert result["rows"] == 50
+    assert any("Row 4: tenure_months = 'abc'" in p for p in result["problems"])
+    scored = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert len(scored) == 50 and {"prediction", "probability"} <= set(scored.columns)
+    assert set(scored["prediction"]) <= {"Yes", "No"}
+    assert scored["probability"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--folds", "1"), "folds must be a whole number of at least 2"),
+        (("--models", ","), "--models is empty"),
+        (("--models", "forest"), "there is no model 'forest'"),
+        (("--tune", "3", "--budget", "5"), "not both"),
+    ],
+)
+def test_bad_settings_give_clear_errors(
+    cli: Invoke, demo: str, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("train", demo, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_training_without_target_or_split_is_explained(cli: Invoke, tmp_path: Path) -> None:
+    cli("project", "create", "Bare")
+    cli("data", "add", "Bare", DEMO_CSV)
+    result = cli("train", "Bare")
+    assert result.exit_code == 2 and "has no evaluation split" in result.output
+    cli("data", "split", "Bare")
+    result = cli("train", "Bare")
+    assert result.exit_code == 2 and "No target column is set" in result.output
+
+
+def test_predict_without_runs(cli: Invoke, demo: str, tmp_path: Path) -> None:
+    src = tmp_path / "x.csv"
+    src.write_text("a\n1\n")
+    result = cli("predict", demo, src, "--out", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "no trained run" in result.output
