@@ -594,11 +594,16 @@ def data_profile(
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--balanced", is_flag=True, help="Class weights against imbalance.")
+@click.option(
+    "--ensemble/--no-ensemble",
+    default=None,
+    help="Add a soft-voting ensemble of the best 3 (thorough: on).",
+)
 @json_option
 @friendly_errors
 def train_command(
     project_ref: str, models: str | None, preset: str, folds: int, tune_trials: int | None,
-    tune_seconds: float | None, seed: int, balanced: bool, as_json: bool,
+    tune_seconds: float | None, seed: int, balanced: bool, ensemble: bool | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Train baselines and models on the training rows; prints the leaderboard."""
     from app.errors import UserError
@@ -615,6 +620,7 @@ def train_command(
     plan = training.TrainPlan(
         preset="custom" if keys else preset, models=keys, folds=folds, seed=seed,
         tune_trials=tune_trials, tune_seconds=tune_seconds, class_weight="balanced" if balanced else None,
+        ensemble=ensemble,
     )  # fmt: skip
     job_id = training.submit_training(wb, project_id, plan, claimed=True)
     job = run_job_with_progress(wb, job_id, quiet=as_json)

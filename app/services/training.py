@@ -48,6 +48,8 @@ class TrainPlan:
     sample_rows: int | None = None
     class_weight: Literal["balanced"] | None = None
     include_sensitive: bool = False
+    #: Add a soft-voting ensemble of the best few models (Thorough does by default).
+    ensemble: bool | None = None
     version_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -425,10 +427,18 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     settings = train_settings(ctx, plan)
     order = _baselines(ctx, settings.models)
     done: list[RunInfo] = []
+    with_ensemble = plan.ensemble if plan.ensemble is not None else plan.preset == "thorough"
+    steps = len(order) + (1 if with_ensemble else 0)
     try:
         for index, model_key in enumerate(order):
-            share = (index / len(order), (index + 1) / len(order))
+            share = (index / steps, (index + 1) / steps)
             done.append(_train_one(jctx, ctx, settings, model_key, share))
+        members = _ensemble_members(done)
+        if with_ensemble and len(members) >= 2:
+            share = ((steps - 1) / steps, 1.0)
+            done.append(
+                _train_one(jctx, ctx, settings, "ensemble", share, params={"members": members})
+            )
     except (JobCancelled, train.TrainCancelled):
         jctx.progress(jctx._fraction, f"Cancelled after {len(done)} model(s); they are saved.")
         raise JobCancelled() from None
@@ -440,12 +450,30 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"run_ids": [r.id for r in done], "_message": message}
 
 
+ENSEMBLE_SIZE = 3
+
+
+def _ensemble_members(done: list[RunInfo]) -> dict[str, dict[str, Any]]:
+    """The best few trained models (not baselines), with their (tuned) parameters."""
+    models = [
+        r for r in done
+        if r.kind == "model" and r.cv_mean is not None and r.model_key not in zoo.NOT_MEMBERS
+    ]  # fmt: skip
+    if not models:
+        return {}
+    better = train.METRICS[models[0].metric].greater_is_better
+    models.sort(key=lambda r: r.cv_mean if better else -r.cv_mean, reverse=True)  # type: ignore[operator]
+    return {r.model_key: dict(r.params) for r in models[:ENSEMBLE_SIZE]}
+
+
 def _train_one(
     jctx: JobContext,
     ctx: TrainingContext,
     settings: train.TrainSettings,
     model_key: str,
     share: tuple[float, float],
+    *,
+    params: dict[str, Any] | None = None,
 ) -> RunInfo:
     start, end = share
     label = "the Goal page's rule" if model_key == "rule" else zoo.ZOO[model_key].name
@@ -476,12 +504,20 @@ def _train_one(
         tune = (settings.tune_trials or settings.tune_seconds) and model_key not in ("dummy",)
         runner = train.tune_model if tune else train.cross_validate_model
         extra = {"on_trial": on_trial} if tune else {"on_fold": on_fold}
+        if params is not None:  # a fixed configuration (the ensemble): no tuning
+            runner, extra = train.cross_validate_model, {"on_fold": on_fold, "params": params}
         result = runner(
             ctx.frame, ctx.schema, model_key, settings, **value,
             should_stop=lambda: _cancel_requested(jctx), **extra,
         )  # fmt: skip
         pipeline = train.fit_final(ctx.frame, ctx.schema, model_key, dict(result.params), settings)
-        kind = "baseline" if model_key in ("dummy",) else "model"
+        kind = (
+            "baseline"
+            if model_key == "dummy"
+            else "ensemble"
+            if model_key == "ensemble"
+            else "model"
+        )
     return save_run(jctx.workbench, ctx, result, settings, pipeline, kind=kind, job_id=jctx.job_id)
 
 

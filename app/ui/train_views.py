@@ -66,6 +66,7 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
         "Budget per model", 1, 3600, 20, key="wb.train.budget", disabled=tuning == "none"
     )
     left, right = st.columns(2)
+    ensemble = left.toggle("Add a soft-voting ensemble of the best 3", key="wb.train.ensemble")
     balanced = left.toggle(
         "Balance classes (class weights)", key="wb.train.balanced", disabled=task == "regression"
     )
@@ -80,7 +81,7 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
         preset="custom", models=tuple(models), folds=folds, seed=seed,
         tune_trials=int(budget) if tuning == "trials" else None,
         tune_seconds=float(budget) if tuning == "seconds" else None,
-        class_weight="balanced" if balanced else None, include_sensitive=sensitive,
+        class_weight="balanced" if balanced else None, include_sensitive=sensitive, ensemble=ensemble,
     )  # fmt: skip
 
 
