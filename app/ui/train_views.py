@@ -86,7 +86,9 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
 
 
 def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.4g}"
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4f}"
 
 
 def leaderboard_section(
@@ -112,8 +114,8 @@ def leaderboard_section(
             "run": run.id,
             "model": run.model_name + (" ★" if run.is_champion else ""),
             "kind": run.kind,
-            metric: run.cv_mean,
-            "± std": run.cv_std,
+            metric: _fmt(run.cv_mean),
+            "± std": _fmt(run.cv_std),
         }
         for key in ("roc_auc", "pr_auc", "f1", "log_loss", "rmse", "mae", "r2"):
             if key in run.scores and key != metric:

@@ -40,9 +40,17 @@ def test_cancel_mid_training_keeps_the_finished_runs(home) -> None:  # type: ign
 @pytest.mark.parametrize(
     ("plan", "error", "message"),
     [
-        (training.TrainPlan(preset="custom", models=("logreg",), folds=1), TrainError, "at least 2"),
+        (
+            training.TrainPlan(preset="custom", models=("logreg",), folds=1),
+            TrainError,
+            "at least 2",
+        ),
         (training.TrainPlan(preset="custom", models=()), UserError, "at least one model"),
-        (training.TrainPlan(preset="custom", models=("svm",)), TrainError, "there is no model 'svm'"),
+        (
+            training.TrainPlan(preset="custom", models=("svm",)),
+            TrainError,
+            "there is no model 'svm'",
+        ),
     ],
 )
 def test_bad_settings_fail_before_anything_is_queued(home, plan, error, message) -> None:  # type: ignore[no-untyped-def]
