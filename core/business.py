@@ -19,6 +19,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from core.coerce import to_number
 from core.exceptions import CoreError
 
 Direction = Literal["increase", "decrease"]
@@ -360,21 +361,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _to_number(value: Any) -> float | None:
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, numbers.Real):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
 _ALIASES = {
     "realtime": "real-time",
     "real time": "real-time",
@@ -452,7 +438,7 @@ class _Reader:
             if required:
                 self.add(path, MSG_REQUIRED.format(field=path))
             return None
-        number = _to_number(value)
+        number = to_number(value)
         if number is None:
             self.add(path, MSG_NUMBER.format(field=path, value=value))
         return number
@@ -484,7 +470,7 @@ class _Reader:
         value, path = data.get(key), prefix + key
         if _blank(value):
             return None
-        number = _to_number(value)
+        number = to_number(value)
         bad = number is None or not number.is_integer() or number < low
         if bad or (high is not None and number > high):
             if high == 5 and low == 1:

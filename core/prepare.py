@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from core.coerce import to_number
 from core.exceptions import CoreError
 
 __all__ = [
@@ -191,22 +192,6 @@ def _plain(value: Any, name: str) -> Any:
     raise RecipeError(MSG_PARAM_VALUE.format(name=name, value=value))
 
 
-def _to_number(value: Any) -> float | None:
-    """A real number from a number or numeric text; None for anything else (bools included)."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, numbers.Real):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
 _OP_ALIASES = {
     "=": "==",
     "<>": "!=",
@@ -277,7 +262,7 @@ def _check_bounds(params: dict[str, Any]) -> None:
         raise RecipeError(MSG_BOUNDS_NEEDED)
     for name in ("lower", "upper"):
         if params.get(name) is not None:
-            number = _to_number(params[name])
+            number = to_number(params[name])
             if number is None:
                 raise RecipeError(MSG_BOUND.format(name=name, value=params[name]))
             params[name] = int(number) if number.is_integer() else number
@@ -645,7 +630,7 @@ def _typed_value(value: Any, series: pd.Series, column: str) -> Any:
     what = _what(series)
     expected, typed = "text", value if isinstance(value, str) else str(value)
     if what == "numbers":
-        expected, typed = "a number", _to_number(value)
+        expected, typed = "a number", to_number(value)
     elif what == "true/false values":
         expected, typed = "true or false", _read_bool(value)
     elif what == "dates":
