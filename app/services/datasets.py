@@ -300,7 +300,3 @@ def _finish_import(
         "expectations_failed": failed,
         "_message": message,
     }
-
-
-def job_version_id(result: dict[str, Any] | None) -> int | None:
-    return None if not result else result.get("version_id")

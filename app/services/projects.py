@@ -131,17 +131,6 @@ def rename_project(wb: Workbench, project_id: int, new_name: str) -> ProjectInfo
         return _info(row)
 
 
-def update_description(wb: Workbench, project_id: int, description: str) -> ProjectInfo:
-    with wb.db.write() as session:
-        row = session.get(Project, project_id)
-        if row is None:
-            raise NotFound(f"There is no project with id {project_id}.")
-        row.description = (description or "").strip()
-        row.updated_at = utcnow()
-        session.flush()
-        return _info(row)
-
-
 def touch_project(session, project_id: int) -> None:  # type: ignore[no-untyped-def]
     """Record activity inside an open write session (for 'last activity')."""
     row = session.get(Project, project_id)
