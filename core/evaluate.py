@@ -370,6 +370,11 @@ def _positive_code(positive: Any, classes: tuple[str, ...]) -> int:
 
 def _proba_matrix(proba: Any, k: int, positive: int, rows: int) -> np.ndarray:
     p = np.asarray(proba, dtype=float)
+    finite = p[np.isfinite(p)]
+    if finite.size:
+        low, high = float(finite.min()), float(finite.max())
+        if low < -_PROBA_TOLERANCE or high > 1 + _PROBA_TOLERANCE:
+            raise EvaluateError(MSG_PROBA_RANGE.format(low=low, high=high), field="proba")
     if p.ndim == 1 and k == 2:
         if p.shape[0] != rows:
             raise EvaluateError(
@@ -413,9 +418,6 @@ def _classified(y_true: Any, proba: Any, classes: Sequence, positive: Any) -> _C
             ),
             field="y_true",
         )
-    low, high = float(matrix.min()), float(matrix.max())
-    if low < -_PROBA_TOLERANCE or high > 1 + _PROBA_TOLERANCE:
-        raise EvaluateError(MSG_PROBA_RANGE.format(low=low, high=high), field="proba")
     matrix = np.clip(matrix, 0.0, 1.0)
     return _Classified(codes, matrix, texts, pos, int(np.count_nonzero(~keep)))
 

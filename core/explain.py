@@ -741,12 +741,14 @@ _NUMPY_RANDOM = threading.Lock()  # shap's permutation explainer shuffles with n
 
 
 def _permutation_values(
-    space: _Space, seed: int, report: ProgressCallback | None
+    space: _Space, order: Sequence[str], seed: int, report: ProgressCallback | None
 ) -> tuple[np.ndarray, float, list[str]]:
-    """Per input column values; each chunk is seeded alone, so chunking never changes them."""
+    """Per input column values (in ``order``); each chunk is seeded alone, so chunking
+    never changes them."""
     import shap
 
-    inputs = list(dict.fromkeys(origin for _, origin in space.items))
+    origins = list(dict.fromkeys(origin for _, origin in space.items))
+    inputs = [c for c in order if c in origins] + [c for c in origins if c not in order]
     groups = [[j for j, (_, o) in enumerate(space.items) if o == name] for name in inputs]
     masker = _GroupMasker(space.background, groups)
     evaluations = PERMUTATIONS * (2 * len(groups) + 1)
@@ -800,7 +802,7 @@ def _run(
         bg = 0 if space.background is None else len(space.background)
         notes.append(NOTE_LINEAR.format(background=bg) if bg else NOTE_LINEAR_ZERO)
     else:
-        values, base, columns = _permutation_values(space, seed, report)
+        values, base, columns = _permutation_values(space, inputs, seed, report)
         notes.append(
             NOTE_PERMUTATION.format(
                 permutations=PERMUTATIONS, background=len(space.background), seed=seed

@@ -58,18 +58,19 @@ def _card(wb: Workbench, project: ProjectInfo, *, selected: bool) -> None:
         st.text(project.description or "No description.")
         st.caption(_stage_strip(wb, project.id))
         st.caption(f"Last activity {project.updated_at:%Y-%m-%d %H:%M} UTC")
-        open_col, rename_col, delete_col = st.columns(3)
+        open_col, rename_col, delete_col = st.columns([2, 1, 1])
         if open_col.button(
             "Open",
             key=f"wb.home.open.{project.id}",
             type="primary" if not selected else "secondary",
             icon=":material/arrow_forward:",
+            width="stretch",
         ):
             state.select_project(project.id)
             st.rerun()
-        with rename_col.popover("Rename", icon=":material/edit:"):
+        with rename_col.popover("", icon=":material/edit:", help="Rename"):
             _rename_form(wb, project)
-        with delete_col.popover("Delete", icon=":material/delete:"):
+        with delete_col.popover("", icon=":material/delete:", help="Delete"):
             _delete_form(wb, project)
 
 
