@@ -189,6 +189,11 @@ NOTE_NO_VALUE = "value per month needs the goal's payoff matrix and volume per m
 NOTE_MAPE_ZEROS = "MAPE left out: {count:,} actual value(s) are 0"
 NOTE_CLASS_ABSENT = "class {label!r} has no rows in the evaluated data; its curves are left out"
 
+_UNDEFINED_WHY = {
+    "roc_auc": "it needs rows of every class, and multiclass probabilities that sum to 1",
+    "pr_auc": "it needs rows of the positive class",
+    "log_loss": "scikit-learn could not compute it for these probabilities",
+}
 _WHY = {
     "roc_auc": "needs both classes in a resample",
     "pr_auc": "needs positives in a resample",
@@ -854,7 +859,7 @@ def evaluate_classification(
     points = {**_label_point(data.y, pred, k, pos), **_proba_point(data.y, data.proba, k, pos)}
     for name in ("roc_auc", "pr_auc", "log_loss"):
         if not math.isfinite(points[name]):
-            notes.append(NOTE_UNDEFINED.format(metric=name, why=_WHY.get(name, "see sklearn")))
+            notes.append(NOTE_UNDEFINED.format(metric=name, why=_UNDEFINED_WHY[name]))
     confusion = _confusion(data, pred)
     curve = money_cells = value = optimal = None
     money_per_row = None

@@ -21,9 +21,7 @@ def test_curves_are_thinned_and_keep_their_ends(evaluation) -> None:
     assert len(ev.roc) <= MAX_CURVE_POINTS and len(ev.pr) <= MAX_CURVE_POINTS
     assert (ev.roc["fpr"].iloc[0], ev.roc["tpr"].iloc[0]) == (0.0, 0.0)
     assert (ev.roc["fpr"].iloc[-1], ev.roc["tpr"].iloc[-1]) == (1.0, 1.0)
-    assert auc(ev.roc["fpr"], ev.roc["tpr"]) == pytest.approx(
-        ev.metric("roc_auc").value, abs=2e-3
-    )
+    assert auc(ev.roc["fpr"], ev.roc["tpr"]) == pytest.approx(ev.metric("roc_auc").value, abs=2e-3)
 
 
 def test_calibration_equals_sklearn_quantile_curve(evaluation) -> None:
@@ -43,7 +41,9 @@ def test_gains_capture_every_positive_and_lift_falls_to_one(evaluation) -> None:
     assert gains["lift"].iloc[-1] == pytest.approx(1.0)
     assert gains["lift"].iloc[0] > 1.5  # the scores carry signal
     top = np.sort(score)[::-1][: int(gains["rows_targeted"].iloc[0])]
-    assert gains["positives_captured"].iloc[0] == np.sum(y[np.argsort(-score, kind="mergesort")][: len(top)] == "Yes")
+    assert gains["positives_captured"].iloc[0] == np.sum(
+        y[np.argsort(-score, kind="mergesort")][: len(top)] == "Yes"
+    )
 
 
 def test_score_histogram_counts_every_row_per_class(evaluation) -> None:

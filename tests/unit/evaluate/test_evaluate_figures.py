@@ -34,7 +34,9 @@ def points(fig: go.Figure) -> int:
 
 
 def transparent(fig: go.Figure) -> bool:
-    return fig.layout.paper_bgcolor == "rgba(0,0,0,0)" and fig.layout.plot_bgcolor == "rgba(0,0,0,0)"
+    return (
+        fig.layout.paper_bgcolor == "rgba(0,0,0,0)" and fig.layout.plot_bgcolor == "rgba(0,0,0,0)"
+    )
 
 
 @pytest.fixture(scope="module")
