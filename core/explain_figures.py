@@ -62,7 +62,7 @@ def _escape(text: Any, limit: int = MAX_LABEL) -> str:
     shown = str(text)
     if len(shown) > limit:
         shown = shown[: limit - 1] + "…"
-    return html.escape(shown)
+    return html.escape(shown, quote=False)
 
 
 def _show_value(value: Any) -> str:
@@ -79,7 +79,7 @@ def _show_value(value: Any) -> str:
 
 def _output_words(explanation: Explanation) -> str:
     label = explanation.class_label
-    shown = f" of {html.escape(repr(class_label(label)))}" if label is not None else ""
+    shown = f" of {html.escape(repr(class_label(label)), quote=False)}" if label is not None else ""
     words = {
         "log-odds": f"log-odds{shown}",
         "softmax-logit": f"raw score{shown}",
@@ -375,7 +375,7 @@ def waterfall_figure(
 
 def _outcome_text(what_if: WhatIf) -> str:
     if what_if.original_proba is not None and what_if.new_proba is not None:
-        label = html.escape(repr(class_label(what_if.positive)))
+        label = html.escape(repr(class_label(what_if.positive)), quote=False)
         return f"Probability of {label}: {what_if.original_proba:.3f} → {what_if.new_proba:.3f}"
     before, after = what_if.original_prediction, what_if.new_prediction
     return f"Prediction: {_show_value(before)} → {_show_value(after)}"

@@ -16,7 +16,6 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets
 from app.services.projects import touch_project
-from app.services.stages import StageState, status_provider
 from core import prepare, profile
 from core.schema import Schema
 from storage.models import DatasetNote, DatasetVersion, ProfileReport, utcnow
@@ -189,17 +188,3 @@ def profile_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         "report_id": report_id,
         "_message": f"Profiled {result.rows_profiled:,} rows{sampled} in {seconds:,.0f} s.",
     }
-
-
-@status_provider("explore")
-def explore_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
-    versions = datasets.list_versions(wb, project_id)
-    if not versions:
-        return "not_started", "Import data first."
-    latest = versions[0]
-    has_note = bool(get_note(wb, latest.id).strip())
-    has_report = latest_report(wb, latest.id) is not None
-    if has_note or has_report:
-        parts = [p for p, ok in (("notes written", has_note), ("full report", has_report)) if ok]
-        return "done", f"v{latest.version}: " + " and ".join(parts) + "."
-    return "not_started", f"v{latest.version}: look at the charts and write down what you find."

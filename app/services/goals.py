@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.services.projects import touch_project
-from app.services.stages import StageState, status_provider
 from core import business
 from storage.models import GoalVersion
 
@@ -175,17 +174,6 @@ def read_goal_file(path: Path) -> dict[str, Any]:
             hint="See assets/demo/goal.yaml for an example.",
         )
     return data
-
-
-@status_provider("goal")
-def goal_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
-    latest = latest_goal(wb, project_id)
-    if latest is None:
-        return "not_started", "No goal yet: describe the problem, KPI and payoff."
-    missing = business.goal_missing_fields(latest.goal)
-    if missing:
-        return "attention", "Still missing: " + ", ".join(missing) + "."
-    return "done", f"Goal v{latest.version}: problem, KPI, metric and payoff are set."
 
 
 def goal_report(wb: Workbench, project_id: int) -> dict[str, Any] | None:

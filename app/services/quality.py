@@ -8,7 +8,6 @@ import pandas as pd
 
 from app.context import Workbench
 from app.services import data_config, datasets
-from app.services.stages import StageState, status_provider
 from core import validate
 
 
@@ -50,23 +49,3 @@ def check_frame(wb: Workbench, project_id: int, frame: pd.DataFrame) -> CheckRep
 
 def check_version(wb: Workbench, version: datasets.VersionInfo) -> CheckReport:
     return check_frame(wb, version.project_id, datasets.load_frame(wb, version))
-
-
-@status_provider("data")
-def data_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
-    """Cheap on purpose (runs for every page view): no data is read here."""
-    from app.services.splits import has_split
-
-    versions = datasets.list_versions(wb, project_id)
-    if not versions:
-        return "not_started", "No data yet: upload a file or connect a SQL source."
-    latest = versions[0]
-    settings = data_config.get_settings(wb, project_id)
-    if not settings.target:
-        return "attention", f"v{latest.version} imported; choose the target column."
-    failed = [e for e in latest.details.get("expectations", []) if not e.get("passed")]
-    if failed:
-        return "attention", f"v{latest.version}: {len(failed)} expectation(s) fail."
-    if not has_split(wb, latest.id):
-        return "attention", f"v{latest.version}: define the evaluation split."
-    return "done", f"v{latest.version}: target '{settings.target}', split frozen."

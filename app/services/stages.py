@@ -81,12 +81,7 @@ STAGES: tuple[Stage, ...] = (
 StatusProvider = Callable[[Workbench, int], tuple[StageState, str]]
 _PROVIDERS: dict[str, StatusProvider] = {}
 #: Services whose import registers a stage's status provider (imported on first use).
-PROVIDER_MODULES = (
-    "app.services.goals",
-    "app.services.quality",
-    "app.services.explore",
-    "app.services.training",
-)
+PROVIDER_MODULES = ("app.services.status",)
 
 
 def status_provider(stage_key: str) -> Callable[[StatusProvider], StatusProvider]:

@@ -24,7 +24,6 @@ from app.jobs import JobCancelled, JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
 from app.services.projects import touch_project
-from app.services.stages import StageState, status_provider
 from core import business, prepare, train, zoo
 from core.schema import Schema, schema_to_dict
 from storage.models import Run
@@ -687,17 +686,3 @@ def rerun_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         "identical": same,
         "_message": f"Re-ran run {original.id} as run {new.id}: {verdict}.",
     }
-
-
-@status_provider("train")
-def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
-    board = leaderboard(wb, project_id)
-    if not board:
-        return "not_started", "No models trained on the newest data yet."
-    best = board[0]
-    if best.kind == "baseline":
-        return "attention", "No model beats the baselines yet."
-    marked = any(r.is_champion for r in list_runs(wb, project_id))
-    if not marked:
-        return "attention", f"{len(board)} run(s); mark a champion (best: {best.model_name})."
-    return "done", f"{len(board)} run(s); champion chosen."

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from core.explain import Explanation
 from core.prepare import feature_columns
@@ -27,6 +28,9 @@ SMALL = {
     "extra_trees": {"n_estimators": 15},
     "xgboost": {"n_estimators": 30},
     "hgb": {"max_iter": 30},
+    "ensemble": {
+        "members": {"logreg": {}, "hgb": {"max_iter": 30}, "xgboost": {"n_estimators": 30}}
+    },
 }
 
 
@@ -71,6 +75,13 @@ def make_schema(frame: pd.DataFrame, task: str) -> Schema:
 
 
 Fitted = Callable[[str, str], tuple[Pipeline, pd.DataFrame, Schema]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_thread():
+    """Tiny data: OpenMP threads only add overhead, and much more on a busy shared machine."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(scope="session")

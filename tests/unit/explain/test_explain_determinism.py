@@ -8,7 +8,10 @@ import pytest
 from core.explain import NOTE_ALL_ROWS, NOTE_SAMPLE, explain
 
 
-@pytest.mark.parametrize(("task", "key"), [("binary", "xgboost"), ("binary", "rf"), ("binary", "knn"), ("regression", "dummy")])
+@pytest.mark.parametrize(
+    ("task", "key"),
+    [("binary", "xgboost"), ("binary", "rf"), ("binary", "knn"), ("regression", "dummy")],
+)
 def test_explain_is_deterministic(fitted, task: str, key: str) -> None:
     pipeline, frame, _ = fitted(task, key)
     first = explain(pipeline, frame, sample=40, seed=3)
@@ -20,7 +23,10 @@ def test_explain_is_deterministic(fitted, task: str, key: str) -> None:
 
 def test_explain_sample_is_seeded_and_in_original_order(fitted) -> None:
     pipeline, frame, _ = fitted("binary", "tree")
-    one, other = explain(pipeline, frame, sample=50, seed=1), explain(pipeline, frame, sample=50, seed=2)
+    one, other = (
+        explain(pipeline, frame, sample=50, seed=1),
+        explain(pipeline, frame, sample=50, seed=2),
+    )
     assert not one.rows.index.equals(other.rows.index)
     positions = frame.index.get_indexer(one.rows.index)
     assert (np.diff(positions) > 0).all()

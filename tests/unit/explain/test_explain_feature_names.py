@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.explain import explain
 
@@ -26,7 +27,11 @@ def test_feature_names_are_readable_and_mapped(fitted) -> None:
 def test_multiclass_target_encoding_gets_one_feature_per_class(fitted) -> None:
     pipeline, frame, _ = fitted("multiclass", "logreg")
     explanation = explain(pipeline, frame, sample=10)
-    city = [n for n, o in zip(explanation.feature_names, explanation.original_columns, strict=True) if o == "city"]
+    city = [
+        n
+        for n, o in zip(explanation.feature_names, explanation.original_columns, strict=True)
+        if o == "city"
+    ]
     assert city == ["city (bronze rate)", "city (gold rate)", "city (silver rate)"]
 
 
@@ -43,6 +48,5 @@ def test_contributions_show_the_original_values(fitted) -> None:
     explanation = explain(pipeline, frame, sample=15)
     table = explanation.contributions(2).set_index("name")
     assert table.loc["plan", "value"] == explanation.rows["plan"].iloc[2]
-    assert table["shap"].sum() + explanation.base_value == explanation.predictions[2].item() or np.isclose(
-        table["shap"].sum() + explanation.base_value, explanation.predictions[2]
-    )
+    total = table["shap"].sum() + explanation.base_value
+    assert total == pytest.approx(explanation.predictions[2])

@@ -44,9 +44,10 @@ def test_beeswarm_figure_has_one_point_per_row_and_feature(tree_explanation) -> 
     fig = beeswarm_figure(tree_explanation, top=6, max_points=40)
     points = sum(len(trace.x) for trace in fig.data)
     assert points == 40 * 6
-    assert list(fig.layout.yaxis.ticktext)[0] == "strong"
+    assert fig.layout.yaxis.ticktext[0] == "strong"
     coloured = fig.data[1]
-    assert 0.0 <= min(coloured.marker.color) and max(coloured.marker.color) <= 1.0
+    assert min(coloured.marker.color) >= 0.0
+    assert max(coloured.marker.color) <= 1.0
 
 
 def test_beeswarm_figure_colours_text_values_grey(agnostic_explanation) -> None:

@@ -14,7 +14,9 @@ from core.zoo import make_ensemble
 
 def test_rule_pipeline_is_explained_on_its_columns(fitted) -> None:
     _, frame, schema = fitted("binary", "tree")
-    rule = Pipeline([("model", RuleClassifier(rule="strong > 0 and plan != 'basic'", positive_class="Yes"))])
+    rule = Pipeline(
+        [("model", RuleClassifier(rule="strong > 0 and plan != 'basic'", positive_class="Yes"))]
+    )
     rule.fit(frame[["strong", "plan"]], frame[schema.target])
     explanation = explain(rule, frame, sample=40)
     assert explanation.explainer == "permutation"

@@ -54,9 +54,7 @@ def test_explain_row_needs_exactly_one_row(fitted) -> None:
     assert str(caught.value) == MSG_ONE_ROW.format(what="explain_row", count=2)
 
 
-def test_explain_row_linear_without_background_is_relative_to_intercept(
-    fitted, output_of
-) -> None:
+def test_explain_row_linear_without_background_is_relative_to_intercept(fitted, output_of) -> None:
     pipeline, frame, _ = fitted("binary", "logreg")
     one = explain_row(pipeline, frame.iloc[[0]])
     assert NOTE_LINEAR_ZERO in one.notes

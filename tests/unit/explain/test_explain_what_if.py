@@ -73,7 +73,7 @@ def test_what_if_same_value_is_not_a_change(fitted) -> None:
 
 def test_what_if_accepts_missing_and_dates(fitted) -> None:
     pipeline, frame, _ = fitted("binary", "hgb")
-    result = what_if(pipeline, frame.iloc[[0]], {"noise": None, "signup": "2024-02-01"})
+    result = what_if(pipeline, frame.iloc[[1]], {"noise": None, "signup": "2024-02-01"})
     assert set(result.changed) == {"noise", "signup"}
     assert np.isfinite(result.new_proba)
 
@@ -142,3 +142,13 @@ def test_what_if_unknown_positive_class(fitted) -> None:
     pipeline, frame, _ = fitted("binary", "tree")
     with pytest.raises(ExplainError, match="'Maybe' is not a class"):
         what_if(pipeline, frame.iloc[[0]], {"strong": 1.0}, positive="Maybe")
+
+
+def test_what_if_reports_in_the_callers_class_labels(fitted) -> None:
+    pipeline, frame, _ = fitted("binary", "tree")
+    row = _low_row(frame)
+    result = what_if(pipeline, row, {"strong": 3.0}, classes=["stays", "leaves"])
+    assert (result.original_prediction, result.new_prediction) == ("stays", "leaves")
+    assert result.positive == "leaves"
+    with pytest.raises(ExplainError, match="must list the model's 2 classes"):
+        what_if(pipeline, row, {"strong": 3.0}, classes=["only one"])

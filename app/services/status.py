@@ -1,0 +1,134 @@
+"""Each built stage's status for a project: database queries only, so it is cheap.
+
+The stepper and every `project list/show` call these; importing the ML services here would
+cost a second of start-up for a list of names (pandas, scikit-learn, XGBoost).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.context import Workbench
+from app.services.stages import StageState, status_provider
+from storage.models import (
+    DataConfig,
+    DatasetNote,
+    DatasetSplit,
+    DatasetVersion,
+    GoalVersion,
+    ProfileReport,
+    Run,
+)
+
+#: Metrics where lower is better; the rest rank higher-is-better (as core.train.METRICS).
+LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae", "brier"})
+
+
+def goal_missing(document: dict[str, Any]) -> list[str]:
+    """Fields a goal still needs to be complete (mirrors core.business.goal_missing_fields)."""
+    missing = [key for key in ("problem", "kpi", "metric") if not document.get(key)]
+    money = "error_cost" if document.get("task") == "regression" else "payoff"
+    if not document.get(money):
+        missing.append(money)
+    return missing
+
+
+@status_provider("goal")
+def goal_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    with wb.db.read() as session:
+        row = session.scalar(
+            select(GoalVersion)
+            .where(GoalVersion.project_id == project_id)
+            .order_by(GoalVersion.version.desc())
+            .limit(1)
+        )
+        if row is None:
+            return "not_started", "No goal yet: describe the problem, KPI and payoff."
+        missing = goal_missing(dict(row.document))
+        version = row.version
+    if missing:
+        return "attention", "Still missing: " + ", ".join(missing) + "."
+    return "done", f"Goal v{version}: problem, KPI, metric and payoff are set."
+
+
+def _latest_version(session: Any, project_id: int) -> DatasetVersion | None:
+    return session.scalar(
+        select(DatasetVersion)
+        .where(DatasetVersion.project_id == project_id)
+        .order_by(DatasetVersion.version.desc())
+        .limit(1)
+    )
+
+
+@status_provider("data")
+def data_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    with wb.db.read() as session:
+        latest = _latest_version(session, project_id)
+        if latest is None:
+            return "not_started", "No data yet: upload a file or connect a SQL source."
+        config = session.get(DataConfig, project_id)
+        target = (config.settings or {}).get("target") if config else None
+        failed = [e for e in (latest.details or {}).get("expectations", []) if not e.get("passed")]
+        has_split = session.get(DatasetSplit, latest.id) is not None
+        number = latest.version
+    if not target:
+        return "attention", f"v{number} imported; choose the target column."
+    if failed:
+        return "attention", f"v{number}: {len(failed)} expectation(s) fail."
+    if not has_split:
+        return "attention", f"v{number}: define the evaluation split."
+    return "done", f"v{number}: target '{target}', split frozen."
+
+
+@status_provider("explore")
+def explore_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    with wb.db.read() as session:
+        latest = _latest_version(session, project_id)
+        if latest is None:
+            return "not_started", "Import data first."
+        note = session.get(DatasetNote, latest.id)
+        has_note = bool(note and note.text.strip())
+        has_report = bool(
+            session.scalar(
+                select(func.count()).where(ProfileReport.dataset_version_id == latest.id)
+            )
+        )
+        number = latest.version
+    if has_note or has_report:
+        parts = [p for p, ok in (("notes written", has_note), ("full report", has_report)) if ok]
+        return "done", f"v{number}: " + " and ".join(parts) + "."
+    return "not_started", f"v{number}: look at the charts and write down what you find."
+
+
+@status_provider("train")
+def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    with wb.db.read() as session:
+        latest = _latest_version(session, project_id)
+        runs = (
+            list(
+                session.scalars(
+                    select(Run).where(Run.dataset_version_id == latest.id, Run.cv_mean.is_not(None))
+                )
+            )
+            if latest is not None
+            else []
+        )
+        champion = session.scalar(
+            select(func.count()).where(Run.project_id == project_id, Run.is_champion.is_(True))
+        )
+        if not runs:
+            return "not_started", "No models trained on the newest data yet."
+        metric = runs[0].metric
+        ranked = sorted(
+            (r for r in runs if r.metric == metric),
+            key=lambda r: r.cv_mean if metric not in LOWER_IS_BETTER else -r.cv_mean,
+            reverse=True,
+        )
+        best_kind, count = ranked[0].kind, len(ranked)
+    if best_kind == "baseline":
+        return "attention", "No model beats the baselines yet."
+    if not champion:
+        return "attention", f"{count} run(s); mark a champion on the leaderboard."
+    return "done", f"{count} run(s); champion chosen."
