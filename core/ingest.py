@@ -45,7 +45,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import IO, Any, Literal, get_args
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -58,11 +58,14 @@ __all__ = [
     "Format",
     "IngestError",
     "ReadOptions",
+    "cap_rows",
+    "check_read_only_query",
     "detect",
-    "read_sql",
     "read_table",
     "redact_url",
+    "scrub_secrets",
     "to_parquet_safe",
+    "url_secrets",
 ]
 
 Format = Literal["csv", "json", "jsonl", "parquet", "excel"]
@@ -793,7 +796,7 @@ def _check_shape(frame: pd.DataFrame, name: str) -> None:
         raise IngestError(MSG_HEADER_ONLY.format(name=name), field="header", hint=HINT_HEADER_ONLY)
 
 
-def _cap_rows(frame: pd.DataFrame, max_rows: int | None) -> tuple[pd.DataFrame, list[str]]:
+def cap_rows(frame: pd.DataFrame, max_rows: int | None) -> tuple[pd.DataFrame, list[str]]:
     """Keep ``max_rows`` of a frame read with one row to spare, noting the cut."""
     if max_rows is None or len(frame) <= max_rows:
         return frame, []
@@ -837,7 +840,7 @@ def _read_csv(
     if frame is None:
         frame, plan, fallback_notes = _read_csv_c(src, plan, options, forced=options.encoding)
         notes += fallback_notes
-    frame, cap_notes = _cap_rows(frame, options.max_rows)
+    frame, cap_notes = cap_rows(frame, options.max_rows)
     frame.columns = _csv_names(plan, frame)
     if not plan.header:
         notes.append(NOTE_NO_HEADER.format(count=frame.shape[1]))
@@ -1022,7 +1025,7 @@ def _read_json(
     frame, notes = _records_frame(
         records[: None if options.max_rows is None else options.max_rows + 1]
     )
-    frame, cap_notes = _cap_rows(frame, options.max_rows)
+    frame, cap_notes = cap_rows(frame, options.max_rows)
     return frame, detected, notes + cap_notes
 
 
@@ -1135,7 +1138,7 @@ def _read_parquet(
             field="file",
             hint=HINT_PARQUET,
         ) from None
-    frame, notes = _cap_rows(frame, options.max_rows)
+    frame, notes = cap_rows(frame, options.max_rows)
     return frame, sniff.detected, notes
 
 
@@ -1247,7 +1250,7 @@ def _read_excel(
     frame = pd.DataFrame(body, columns=range(width)) if body else pd.DataFrame(columns=range(width))
     frame.columns = names_row or [f"column_{i}" for i in range(1, width + 1)]
     notes = [] if header else [NOTE_NO_HEADER.format(count=width)]
-    frame, cap_notes = _cap_rows(frame, options.max_rows)
+    frame, cap_notes = cap_rows(frame, options.max_rows)
     return frame, detected, notes + cap_notes
 
 
@@ -1463,7 +1466,7 @@ def _redact_pair(pair: str) -> str:
     return f"{key}=***" if equals and key.lower() in URL_SECRET_KEYS else pair
 
 
-def _url_secrets(url: str) -> list[str]:
+def url_secrets(url: str) -> list[str]:
     """Password-like substrings of ``url``, to scrub from driver messages."""
     secrets = []
     rest = url.partition("://")[2]
@@ -1477,13 +1480,13 @@ def _url_secrets(url: str) -> list[str]:
     return [s for v in secrets if v for s in {v, unquote(v)}]
 
 
-def _scrub(message: str, secrets: Sequence[str]) -> str:
+def scrub_secrets(message: str, secrets: Sequence[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         message = message.replace(secret, "***")
     return message.strip().splitlines()[0] if message.strip() else message
 
 
-def _check_query(query: str) -> str:
+def check_read_only_query(query: str) -> str:
     """The single read-only statement to run, comments removed; IngestError otherwise."""
     kept, masked = _split_sql(query)
     statements = [s for s in masked.split(";") if s.strip()]
@@ -1552,136 +1555,3 @@ def _quoted_end(query: str, start: int) -> int | None:
             )
         return end + len(tag)
     return None
-
-
-def _sql_url(url: str) -> Any:
-    """A SQLAlchemy URL; SQLite files are opened read-only and must exist."""
-    from sqlalchemy.engine import URL, make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # never show the parser's message: it would echo the secret URL
-        raise IngestError(MSG_SQL_URL, field="url", hint=HINT_SQL_URL) from None
-    dialect = parsed.get_backend_name()
-    if dialect != "sqlite":
-        return parsed
-    database = parsed.database or ""
-    if database in ("", ":memory:"):
-        raise IngestError(
-            MSG_SQL_NO_FILE.format(database=database), field="url", hint=HINT_SQL_NO_FILE
-        )
-    path = Path(unquote(database.removeprefix("file:"))).expanduser().resolve()
-    if not path.is_file():
-        raise IngestError(
-            MSG_SQL_FILE_MISSING.format(path=path), field="url", hint=HINT_SQL_FILE_MISSING
-        )
-    return URL.create(  # no credentials: they mean nothing to SQLite and SQLAlchemy refuses them
-        parsed.drivername,
-        database=f"file:{quote(path.as_posix())}",
-        query={"mode": "ro", "uri": "true"},
-    )
-
-
-def read_sql(
-    url: str, query: str, *, max_rows: int | None = None
-) -> tuple[pd.DataFrame, DatasetInfo]:
-    """Run one read-only SELECT and return its rows, ready for Parquet.
-
-    SQLite files are opened read-only (never created); PostgreSQL and MySQL run inside
-    ``SET TRANSACTION READ ONLY``. Messages never contain the password.
-    """
-    if max_rows is not None and (
-        isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1
-    ):
-        raise IngestError(
-            MSG_OPTION_LIMIT.format(field="max_rows", value=max_rows), field="max_rows"
-        )
-    statement = _check_query(query)
-    source = redact_url(url)
-    secrets = _url_secrets(url)
-    parsed = _sql_url(url)
-    engine = _sql_engine(parsed)
-    try:
-        frame = _run_query(engine, parsed.get_backend_name(), statement, max_rows, source, secrets)
-    finally:
-        engine.dispose()
-    if len(frame) == 0:
-        raise IngestError(MSG_SQL_NO_ROWS, field="query", hint=HINT_SQL_NO_ROWS)
-    frame, cap_notes = _cap_rows(frame, max_rows)
-    frame, notes = to_parquet_safe(frame)
-    info = DatasetInfo(
-        source=f"sql: {source}",
-        format="sql",
-        rows=len(frame),
-        columns=frame.shape[1],
-        detected=None,
-        notes=(*cap_notes, *notes),
-    )
-    return frame, info
-
-
-def _sql_engine(parsed: Any) -> Any:
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-    from sqlalchemy.pool import NullPool
-
-    dialect = parsed.get_backend_name()
-    if dialect != "sqlite" and dialect not in SQL_READ_ONLY_DIALECTS:
-        raise IngestError(
-            MSG_SQL_DIALECT.format(dialect=dialect), field="url", hint=HINT_SQL_DIALECT
-        )
-    connect_args = {} if dialect == "sqlite" else {"connect_timeout": SQL_CONNECT_TIMEOUT_SECONDS}
-    try:
-        return create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
-    except NoSuchModuleError:
-        raise IngestError(
-            MSG_SQL_DIALECT.format(dialect=dialect), field="url", hint=HINT_SQL_DIALECT
-        ) from None
-    except ArgumentError:  # its message would echo the URL
-        raise IngestError(MSG_SQL_URL, field="url", hint=HINT_SQL_URL) from None
-    except ImportError:
-        package = SQL_DRIVER_HINTS.get(dialect, "the driver")
-        raise IngestError(
-            MSG_SQL_DRIVER.format(dialect=dialect),
-            field="url",
-            hint=HINT_SQL_DRIVER.format(package=package),
-        ) from None
-
-
-def _run_query(
-    engine: Any,
-    dialect: str,
-    statement: str,
-    max_rows: int | None,
-    source: str,
-    secrets: Sequence[str],
-) -> pd.DataFrame:
-    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
-    try:
-        connection = engine.connect()
-    except (SQLAlchemyError, OSError) as error:
-        reason = _scrub(str(getattr(error, "orig", None) or error), secrets)
-        raise IngestError(
-            MSG_SQL_CONNECT.format(source=source, reason=reason), field="url", hint=HINT_SQL_CONNECT
-        ) from None
-    with connection:
-        connection = connection.execution_options(no_parameters=True)
-        try:
-            if dialect in SQL_READ_ONLY_DIALECTS:
-                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            if max_rows is None:
-                frame = pd.read_sql_query(statement, connection)
-            else:
-                chunks = pd.read_sql_query(statement, connection, chunksize=max_rows + 1)
-                frame = next(iter(chunks), pd.DataFrame())
-        except (DBAPIError, SQLAlchemyError) as error:
-            reason = _scrub(str(getattr(error, "orig", None) or error), secrets)
-            raise IngestError(
-                MSG_SQL_FAILED.format(source=source, reason=reason),
-                field="query",
-                hint=HINT_SQL_FAILED,
-            ) from None
-        finally:
-            connection.rollback()
-    return frame

@@ -21,7 +21,7 @@ from app.context import Workbench
 from app.errors import NotFound
 from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
-from app.services import data_config
+from app.services import data_config, sql_source
 from app.services.projects import touch_project
 from core import ingest
 from storage.models import DatasetVersion
@@ -249,7 +249,7 @@ def import_sql(
 ) -> dict[str, Any]:
     """Body of a SQL import job; runs in the caller's process because the URL is a secret."""
     ctx.progress(0.05, f"Querying {ingest.redact_url(url)}…")
-    frame, info = ingest.read_sql(url, query)
+    frame, info = sql_source.read_sql(url, query)
     ctx.progress(0.6, f"Read {len(frame):,} rows × {frame.shape[1]} columns; saving…")
     assert ctx.project_id is not None
     version, created = save_version(ctx.workbench, ctx.project_id, frame, info)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.services.sql_source import (
+    read_sql,  # the engine side lives in app/: core never opens databases
+)
 from core.ingest import (
     MSG_SQL_CHAINED,
     MSG_SQL_DIALECT,
@@ -17,7 +20,6 @@ from core.ingest import (
     MSG_SQL_URL,
     MSG_SQL_WRITE,
     IngestError,
-    read_sql,
 )
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event
 
-import core.ingest as ingest
-from core.ingest import IngestError, read_sql
+import app.services.sql_source as sql_source
+from app.services.sql_source import read_sql
+from core.ingest import IngestError
 
 
 def test_postgresql_queries_run_in_a_read_only_transaction(
@@ -26,7 +27,7 @@ def test_postgresql_queries_run_in_a_read_only_transaction(
 
     rollbacks: list[bool] = []
     event.listen(engine, "rollback", lambda conn: rollbacks.append(True))
-    monkeypatch.setattr(ingest, "_sql_engine", lambda parsed: engine)
+    monkeypatch.setattr(sql_source, "_sql_engine", lambda parsed: engine)
 
     frame, info = read_sql("postgresql://ann:pw@db/shop", "SELECT name FROM customers")
     assert statements == ["SET TRANSACTION READ ONLY", "SELECT name FROM customers"]
