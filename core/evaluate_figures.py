@@ -32,6 +32,7 @@ from core.business_figures import (
 )
 from core.errors import Cohort, cohorts_table
 from core.evaluate import ClassificationEvaluation, EvaluateError, RegressionEvaluation
+from core.figure_style import style_figure
 
 __all__ = [
     "MAX_FIGURE_POINTS",
@@ -49,7 +50,6 @@ __all__ = [
 
 MAX_FIGURE_POINTS = 5_000
 SCATTER_POINTS_PER_PANEL = 2_400  # two panels plus summary lines stay under MAX_FIGURE_POINTS
-GRID_COLOUR = "rgba(128, 128, 128, 0.35)"
 LIGHT_LOSS_COLOUR = "#f4a582"  # light tints of LOSS/GAIN_COLOUR: dark text stays readable
 LIGHT_GAIN_COLOUR = "#92c5de"
 DEFAULT_COLOUR = ZERO_LINE_COLOUR
@@ -79,22 +79,7 @@ def _e(text: object) -> str:
 
 
 def _style(fig: go.Figure, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
-    """Transparent backgrounds and mid-grey grid lines: readable in light and dark themes."""
-    fig.update_layout(
-        title={"text": title},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        margin={"t": 60},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-    )
-    axis = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": GRID_COLOUR}
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    if x_title:
-        fig.update_xaxes(title={"text": x_title})
-    if y_title:
-        fig.update_yaxes(title={"text": y_title})
-    return fig
+    return style_figure(fig, title, x_title, y_title, legend="bottom")
 
 
 def _colour(i: int) -> str:

@@ -90,6 +90,7 @@ from threadpoolctl import threadpool_limits
 
 from core.business import Task
 from core.exceptions import CoreError
+from core.figure_style import style_figure
 from core.schema import (
     ColumnType,
     Schema,
@@ -159,7 +160,6 @@ TREND_COLOUR = "#e45756"
 TRAIN_COLOUR = "#4c78a8"
 TEST_COLOUR = "#f58518"
 POINT_COLOUR = "rgba(128, 128, 128, 0.45)"
-GRID_COLOUR = "rgba(128, 128, 128, 0.35)"
 CLASS_COLOURS = (
     "#4c78a8",
     "#f58518",
@@ -252,18 +252,7 @@ def _sampled_note(shown: int, total: int) -> str:
 
 
 def _style(fig: go.Figure, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
-    """Transparent backgrounds and mid-grey grid lines: readable in light and dark themes."""
-    fig.update_layout(
-        title={"text": title},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        margin={"t": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-    )
-    axis = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": GRID_COLOUR}
-    fig.update_xaxes(title={"text": x_title}, **axis)
-    fig.update_yaxes(title={"text": y_title}, **axis)
-    return fig
+    return style_figure(fig, title, x_title, y_title, legend="top")
 
 
 def _none_if_nan(value: float) -> float | None:
