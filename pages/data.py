@@ -5,11 +5,7 @@ import streamlit as st
 from app.ui import data_import, data_quality, data_recipe, data_views, state
 from app.ui.data_common import version_picker
 
-wb = state.workbench()
-project = state.current_project(wb)
-if project is None:
-    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
-    st.stop()
+wb, project = state.require_project()
 
 st.title(":material/database: Data")
 st.caption(f"**{project.name}** — which data, which target, and is it fit for use?")

@@ -5,11 +5,7 @@ import streamlit as st
 from app.ui import explore_views, state
 from app.ui.data_common import version_picker
 
-wb = state.workbench()
-project = state.current_project(wb)
-if project is None:
-    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
-    st.stop()
+wb, project = state.require_project()
 
 st.title(":material/query_stats: Explore")
 st.caption(f"**{project.name}** — what does the data say before any model?")

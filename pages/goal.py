@@ -5,11 +5,7 @@ import streamlit as st
 from app.ui import goal_page, goal_panels, goal_sections, state
 from app.ui.goal_form import get_path
 
-wb = state.workbench()
-project = state.current_project(wb)
-if project is None:
-    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
-    st.stop()
+wb, project = state.require_project()
 
 st.title(":material/flag: Goal")
 st.caption(

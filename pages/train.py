@@ -2,19 +2,14 @@
 
 import streamlit as st
 
-from app.services.training import training_context
 from app.ui import state, train_views
 from app.ui.feedback import attempt
 
-wb = state.workbench()
-project = state.current_project(wb)
-if project is None:
-    st.info("Create or pick a project first (Projects page).", icon=":material/info:")
-    st.stop()
+wb, project = state.require_project()
 
 st.title(":material/model_training: Train")
 st.caption(f"**{project.name}** — which model earns the most, beyond the baselines?")
-ctx = attempt(lambda: training_context(wb, project.id))
+ctx = attempt(lambda: train_views.training_context(wb, project.id))
 if ctx is None:
     st.info(
         "Training needs data with a target and a frozen split (Data page).",

@@ -187,6 +187,32 @@ def training_context(
     )
 
 
+def context_key(wb: Workbench, project_id: int) -> str | None:
+    """What the training context depends on — data, settings, split, goal — as one key.
+
+    Cheap (no data is read), so a page can cache the context and rebuild it only when one
+    of these changed. None when the project has no data yet.
+    """
+    from storage.models import DatasetSplit
+
+    versions = datasets.list_versions(wb, project_id)
+    if not versions:
+        return None
+    with wb.db.read() as session:
+        split = session.get(DatasetSplit, versions[0].id)
+        split_sha = split.artifact_sha256 if split else None
+    latest_goal = goals.latest_goal(wb, project_id)
+    settings = data_config.get_settings(wb, project_id).to_json()
+    return repr(
+        (
+            versions[0].sha256,
+            split_sha,
+            latest_goal.version if latest_goal else None,
+            sorted(settings.items()),
+        )
+    )
+
+
 def _goal_metric(ctx: TrainingContext) -> str:
     metric = ctx.goal.metric if ctx.goal and ctx.goal.metric else None
     task = ctx.schema.task or "binary"

@@ -61,3 +61,13 @@ def current_project(wb: Workbench) -> ProjectInfo | None:
 def _query_project_id() -> int | None:
     raw = st.query_params.get("project")
     return int(raw) if raw and raw.isdigit() else None
+
+
+def require_project() -> tuple[Workbench, ProjectInfo]:
+    """The workbench and the selected project; a stage page stops here with a hint if there is none."""
+    wb = workbench()
+    project = current_project(wb)
+    if project is None:
+        st.info("Create or pick a project first (Projects page).", icon=":material/info:")
+        st.stop()
+    return wb, project

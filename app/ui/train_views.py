@@ -15,6 +15,7 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from core import business, train, zoo
+from core.figure_style import style_figure
 from core.report import csv_bytes
 
 PRESETS = {
@@ -22,6 +23,21 @@ PRESETS = {
     "thorough": "Thorough — the whole zoo on all rows, each tuned for up to 60 s (Optuna)",
     "custom": "Custom — pick models and settings",
 }
+
+
+@st.cache_data(max_entries=4, show_spinner="Preparing the training rows…")
+def _cached_context(project_id: int, key: str, home: str) -> training.TrainingContext:
+    from app.context import open_workbench
+
+    return training.training_context(open_workbench(), project_id)
+
+
+def training_context(wb: Workbench, project_id: int) -> training.TrainingContext:
+    """The training rows, rebuilt only when data, settings, split or goal changed (not per click)."""
+    key = training.context_key(wb, project_id)
+    if key is None:
+        return training.training_context(wb, project_id)  # raises the "no data yet" message
+    return _cached_context(project_id, key, str(wb.settings.home))
 
 
 def start_section(wb: Workbench, project_id: int, task: str, rows: int) -> None:
@@ -143,11 +159,10 @@ def _fold_box(board: list[RunInfo], metric: str) -> go.Figure:
         figure.add_trace(
             go.Box(y=values, name=f"{run.model_name} (run {run.id})", boxpoints="all", jitter=0.3)
         )
-    figure.update_layout(
-        title=f"{metric} per fold — the spread shows how much to trust a difference",
-        showlegend=False, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", height=380,
-    )  # fmt: skip
-    return figure
+    figure.update_layout(showlegend=False, height=380)
+    return style_figure(
+        figure, f"{metric} per fold — the spread shows how much to trust a difference"
+    )
 
 
 def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
