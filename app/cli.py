@@ -791,12 +791,16 @@ def ui(port: int, host: str, open_browser: bool) -> None:
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "main.py"),
         "--server.port", str(port),
         "--server.address", host,
-        "--server.headless", "false" if open_browser else "true",
+        # Always headless: a non-headless Streamlit asks for an e-mail on first start and
+        # fails without a terminal; the browser tab is opened here instead.
+        "--server.headless", "true",
         "--server.maxUploadSize", str(wb.settings.max_upload_mb),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     click.echo(f"Lifecycle Workbench on http://{host}:{port}  (data in {wb.settings.home})")
     children.append(subprocess.Popen(command, cwd=REPO_ROOT, env=env))
+    if open_browser:
+        _open_when_ready(f"http://{host}:{port}")
 
     def stop() -> None:
         for child in children:
@@ -821,6 +825,25 @@ def ui(port: int, host: str, open_browser: bool) -> None:
     finally:
         stop()
     sys.exit(code)
+
+
+def _open_when_ready(url: str, timeout: float = 60.0) -> None:
+    """Open a browser tab once the app answers (no-op where there is no browser)."""
+    import threading
+    import urllib.request
+    import webbrowser
+
+    def wait_and_open() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    webbrowser.open(url)
+                    return
+            except OSError:
+                time.sleep(0.3)
+
+    threading.Thread(target=wait_and_open, daemon=True).start()
 
 
 @main.command(hidden=True)
