@@ -708,19 +708,12 @@ def predict_command(
 ) -> None:
     """Score INPUT with a run: its rows plus `prediction` and probabilities."""
     from app.errors import UserError
-    from app.services import scoring, training
+    from app.services import scoring
     from app.services.projects import resolve_project
     from core.report import spreadsheet_safe
 
     wb = _workbench()
-    project_id = resolve_project(wb, project_ref).id
-    run = training.get_run(wb, run_id) if run_id else training.champion(wb, project_id)
-    if run is None:
-        raise UserError(
-            "This project has no trained run yet.", hint="Train with `workbench train PROJECT`."
-        )
-    if run.project_id != project_id:
-        raise UserError(f"Run {run.id} belongs to another project.")
+    run = _run_for(wb, resolve_project(wb, project_ref).id, run_id)
     if not input_path.is_file():
         raise UserError(f"{input_path} does not exist or is not a file.")
     result = scoring.score_content(wb, run, input_path, filename=input_path.name)
@@ -736,6 +729,83 @@ def predict_command(
     click.echo(f"{result.summary} Wrote {out_path}.")
     for problem in result.problems[:20]:
         click.echo(f"  {problem}")
+
+
+def _run_for(wb, project_id: int, run_id: int | None):  # type: ignore[no-untyped-def]
+    """The asked run of this project, or its champion; clear errors otherwise."""
+    from app.errors import UserError
+    from app.services import training
+
+    run = training.get_run(wb, run_id) if run_id else training.champion(wb, project_id)
+    if run is None:
+        raise UserError(
+            "This project has no trained run yet.", hint="Train with `workbench train PROJECT`."
+        )
+    if run.project_id != project_id:
+        raise UserError(f"Run {run.id} belongs to another project.")
+    return run
+
+
+@main.command("analyze")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--run", "run_id", type=int, default=None, help="Run id (default: the champion).")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A labelled file with the training columns; default: the frozen test rows.",
+)
+@json_option
+@friendly_errors
+def analyze_command(
+    project_ref: str, run_id: int | None, data_path: Path | None, as_json: bool
+) -> None:
+    """Evaluate a run: metrics with intervals, threshold, value, error cohorts, top SHAP features."""
+    from app.errors import UserError
+    from app.services import evaluation
+    from app.services.projects import resolve_project
+    from core import ingest
+
+    wb = _workbench()
+    run = _run_for(wb, resolve_project(wb, project_ref).id, run_id)
+    data = None
+    if data_path is not None:
+        if not data_path.is_file():
+            raise UserError(f"{data_path} does not exist or is not a file.")
+        data, _info = ingest.read_table(data_path, filename=data_path.name)
+    report = evaluation.analysis_report(
+        wb, run, data=data, source=data_path.name if data_path else None,
+        run_job=lambda job_id: run_job_with_progress(wb, job_id, quiet=as_json),
+    )  # fmt: skip
+    if as_json:
+        _emit_json(report)
+        return
+    _print_analysis(report)
+
+
+def _print_analysis(report: dict) -> None:  # type: ignore[type-arg]
+    click.echo(f"Run {report['run_id']} ({report['model_name']}) on {report['evaluated_on']}.")
+    for name, m in report["metrics"].items():
+        if m["value"] is None:
+            continue
+        interval = f"  (95% CI {m['low']:,.4g} – {m['high']:,.4g})" if m["low"] is not None else ""
+        click.echo(f"  {name:>18}: {m['value']:,.4g}{interval}")
+    if report.get("threshold") is not None:
+        click.echo(f"  threshold {report['threshold']:.3f} ({report['threshold_source']})")
+    if report.get("optimal_threshold") is not None:
+        click.echo(f"  value-optimal threshold on these rows: {report['optimal_threshold']:.3f}")
+    if report.get("value_per_month") is not None:
+        currency = report.get("currency") or ""
+        click.echo(f"  value per month: {report['value_per_month']:,.0f} {currency}".rstrip())
+    click.echo("Highest-error cohorts:")
+    for cohort in report["top_error_cohorts"] or [{"rule": "(none found)"}]:
+        click.echo(f"  {cohort['rule']}")
+    click.echo(f"Top features by mean |SHAP| ({report['shap']}):")
+    for feature in report["top_features"][:10]:
+        click.echo(f"  {feature['name']:>28}: {feature['mean_abs_shap']:.4g}")
+    for note in report["notes"]:
+        click.echo(f"  note: {note}")
 
 
 # -- demo, ui, worker ----------------------------------------------------------------

@@ -183,6 +183,8 @@ def _render(conditions: Sequence[Condition]) -> str:
                 )
                 continue
         parts.append(c.text())
+    if len(parts) > 1:  # "a or missing and b" would read two ways
+        parts = [f"({p})" if p.endswith(" or missing") else p for p in parts]
     return " and ".join(parts)
 
 

@@ -283,3 +283,37 @@ class Run(Base):
     is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
     rerun_of: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedCohort(Base):
+    """A slice of rows saved on the Evaluate page, re-applied to any run to compare errors."""
+
+    __tablename__ = "saved_cohorts"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: core.errors.cohort_to_dict: the conditions, and the numbers when it was saved.
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunExplanation(Base):
+    """SHAP values and permutation importance of a run on a stated sample of its test rows."""
+
+    __tablename__ = "run_explanations"
+    __table_args__ = (UniqueConstraint("run_id", "sample", "seed"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    sample: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    artifact_sha256: Mapped[str] = mapped_column(
+        ForeignKey("artifacts.sha256", ondelete="RESTRICT")
+    )
+    #: Top features by mean |SHAP|, explainer kind, rows explained: shown without loading the artifact.
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ BUILTIN_JOB_MODULES = (
     "app.services.datasets",
     "app.services.explore",
     "app.services.training",
+    "app.services.evaluation",
 )
 
 

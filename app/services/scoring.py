@@ -64,7 +64,7 @@ def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult
         f"Recipe step skipped when scoring (every row gets an answer): {s}" for s in skipped
     ]
     inputs = prepared[features].copy()
-    problems += _coerce_numbers(inputs, schema)
+    problems += coerce_numbers(inputs, schema)
     pipeline = load_pipeline(wb, run)
     scored, failed = _predict(pipeline, inputs, schema, run)
     problems += failed
@@ -78,7 +78,7 @@ def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult
     return ScoreResult(result, tuple(problems[:MAX_PROBLEMS]), summary + ".", run.threshold)
 
 
-def _coerce_numbers(inputs: pd.DataFrame, schema: Any) -> list[str]:
+def coerce_numbers(inputs: pd.DataFrame, schema: Any) -> list[str]:
     """Numbers that arrive as text are parsed; values that are not numbers become missing (reported)."""
     problems = []
     for column in schema.columns:

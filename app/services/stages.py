@@ -65,6 +65,7 @@ STAGES: tuple[Stage, ...] = (
         "Evaluate",
         ":material/rule:",
         "How good is it on unseen rows, and at which threshold?",
+        page="evaluate.py",
     ),
     Stage("fairness", "Fairness", ":material/balance:", "Does it treat groups of people fairly?"),
     Stage(

@@ -20,6 +20,7 @@ from storage.models import (
     GoalVersion,
     ProfileReport,
     Run,
+    RunExplanation,
 )
 
 #: Metrics where lower is better; the rest rank higher-is-better (as core.train.METRICS).
@@ -132,3 +133,26 @@ def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     if not champion:
         return "attention", f"{count} run(s); mark a champion on the leaderboard."
     return "done", f"{count} run(s); champion chosen."
+
+
+@status_provider("evaluate")
+def evaluate_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    """Done once the champion has a chosen threshold (classifiers) and an explanation."""
+    with wb.db.read() as session:
+        champion = session.scalar(
+            select(Run).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
+        )
+        if champion is None:
+            return "not_started", "Mark a champion on the Train page, then evaluate it here."
+        explained = session.scalar(select(func.count()).where(RunExplanation.run_id == champion.id))
+        binary = (champion.snapshot or {}).get("schema", {}).get("task") == "binary"
+        threshold, run_id = champion.chosen_threshold, champion.id
+    missing = []
+    if binary and threshold is None:
+        missing.append("choose its decision threshold")
+    if not explained:
+        missing.append("explain it (SHAP)")
+    if missing:
+        return "attention", f"Champion run {run_id}: " + " and ".join(missing) + "."
+    shown = f", threshold {threshold:.2f}" if threshold is not None else ""
+    return "done", f"Champion run {run_id} evaluated{shown} and explained."

@@ -1,0 +1,710 @@
+"""Evaluate a run on rows it never saw: metrics, the decision threshold, errors, explanations.
+
+The rows are the frozen split's test side of the run's own dataset version, prepared with
+the run's own recipe, so every page and the CLI measure the same thing. A labelled file can
+stand in for them (``workbench analyze --data``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import joblib
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from app.context import Workbench
+from app.errors import NotFound, UserError
+from app.jobs import JobContext, job_kind, submit
+from app.services import artifacts as artifact_service
+from app.services import datasets, goals, splits
+from app.services.projects import touch_project
+from app.services.scoring import coerce_numbers
+from app.services.training import RunInfo, get_run, load_pipeline
+from core import business, errors, evaluate, explain, prepare
+from core.exceptions import CoreError
+from core.schema import Schema, class_label, schema_from_dict
+from storage.models import Run, RunExplanation, SavedCohort
+
+EXPLAIN_KIND = "evaluate.explain"
+DEFAULT_SHAP_SAMPLE = explain.DEFAULT_SAMPLE
+MAX_SHAP_SAMPLE = 20_000
+Task = Literal["binary", "multiclass", "regression"]
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationRows:
+    """A run's predictions on labelled rows: what every Evaluate view is computed from."""
+
+    run_id: int
+    task: Task
+    frame: pd.DataFrame  # the rows with every column (after the recipe), target known
+    features: tuple[str, ...]
+    y: pd.Series
+    proba: np.ndarray | None  # (n, k) in ``classes`` order; None for regression
+    prediction: np.ndarray  # numbers (regression) or class labels as text
+    classes: tuple[str, ...]
+    positive: str | None
+    threshold: float | None  # binary only: the threshold in force
+    source: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> np.ndarray | None:
+        """Binary: the positive class's probability per row."""
+        if self.proba is None or self.positive is None:
+            return None
+        return self.proba[:, self.classes.index(self.positive)]
+
+    def for_errors(self) -> np.ndarray:
+        """What core.errors takes as the prediction: positive score, probability matrix or value."""
+        if self.task == "binary":
+            return self.score  # type: ignore[return-value]
+        if self.task == "multiclass":
+            return self.proba  # type: ignore[return-value]
+        return self.prediction
+
+    def errors(self, threshold: float | None = None) -> np.ndarray:
+        """1/0 wrong/right per row (absolute error for regression) at ``threshold``."""
+        return errors.prediction_errors(
+            self.y.to_numpy(),
+            self.for_errors(),
+            task=self.task,
+            classes=self.classes,
+            positive=self.positive,
+            threshold=self._threshold(threshold),
+        )
+
+    def _threshold(self, threshold: float | None) -> float:
+        chosen = threshold if threshold is not None else self.threshold
+        return evaluate.DEFAULT_THRESHOLD if chosen is None else float(chosen)
+
+    def worst(self, top: int = 50, threshold: float | None = None) -> pd.DataFrame:
+        return errors.worst_predictions(
+            self.frame[list(self.features)],
+            self.y.to_numpy(),
+            self.for_errors(),
+            task=self.task,
+            top=top,
+            classes=self.classes,
+            positive=self.positive,
+            threshold=self._threshold(threshold),
+        )
+
+
+def run_schema(run: RunInfo) -> Schema:
+    return schema_from_dict(run.snapshot["schema"])
+
+
+def run_features(run: RunInfo) -> list[str]:
+    schema = run_schema(run)
+    return prepare.feature_columns(
+        schema, include_sensitive=bool(run.settings.get("include_sensitive"))
+    )
+
+
+def positive_class(schema: Schema, classes: tuple[str, ...]) -> str | None:
+    """The binary positive class as the scorer reads it (schema's choice, else the last class)."""
+    if schema.task != "binary":
+        return None
+    if schema.positive_class is not None and class_label(schema.positive_class) in classes:
+        return class_label(schema.positive_class)
+    return classes[-1]
+
+
+def held_out_rows(wb: Workbench, run: RunInfo) -> pd.DataFrame:
+    """The held-out rows of the run's dataset version, prepared with the run's recipe."""
+    version = datasets.get_version(wb, run.dataset_version_id)
+    stored = splits.get_split(wb, version)
+    if stored is None:
+        raise UserError(f"Dataset v{version.version} has no evaluation split.")
+    frame = datasets.load_frame(wb, version)
+    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    if recipe.steps:
+        frame = prepare.apply_recipe(frame, recipe).frame
+    return stored.split.partition(frame)[1]
+
+
+def file_rows(run: RunInfo, frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """A labelled file prepared like the training data (the whole recipe, rows steps too)."""
+    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    if not recipe.steps:
+        return frame
+    try:
+        return prepare.apply_recipe(frame, recipe).frame
+    except CoreError as error:
+        raise UserError(
+            f"{label} does not fit run {run.id}'s cleaning recipe: {error}",
+            hint="Evaluate on a labelled file with the training data's columns, target included.",
+        ) from error
+
+
+def evaluation_rows(
+    wb: Workbench,
+    run: RunInfo,
+    *,
+    data: pd.DataFrame | None = None,
+    source: str | None = None,
+    pipeline: Any = None,
+) -> EvaluationRows:
+    """Predict the run's test rows (or ``data``, a labelled file) once, for every view."""
+    schema = run_schema(run)
+    target = schema.target
+    if target is None:
+        raise UserError(f"Run {run.id} was trained without a target column.")
+    if data is None:
+        frame = held_out_rows(wb, run)
+        label = f"held-out test rows of dataset v{run.snapshot.get('dataset_version', '?')}"
+    else:
+        label = source or "the given file"
+        frame = file_rows(run, data, label)
+    features = run_features(run)
+    _check_columns(frame, [*features, target], label)
+    frame = frame[frame[target].notna()]
+    if frame.empty:
+        raise UserError(f"The {label} have no rows with a known {target!r}.")
+    inputs = frame[features].copy()
+    notes = tuple(coerce_numbers(inputs, schema))
+    frame = frame.copy()
+    frame[features] = inputs  # error analysis sees the values the model saw
+    pipeline = pipeline if pipeline is not None else load_pipeline(wb, run)
+    task: Task = schema.task or "binary"  # type: ignore[assignment]
+    count = f"{len(frame):,} {label}"
+    if task == "regression":
+        prediction = np.asarray(pipeline.predict(inputs), dtype=float)
+        return EvaluationRows(
+            run.id, task, frame, tuple(features), frame[target], None, prediction, (), None,
+            None, count, notes,
+        )  # fmt: skip
+    proba = np.asarray(pipeline.predict_proba(inputs), dtype=float)
+    classes = tuple(class_label(c) for c in pipeline.classes_)
+    positive = positive_class(schema, classes)
+    threshold = run.threshold if task == "binary" else None
+    rows = EvaluationRows(
+        run.id, task, frame, tuple(features), frame[target], proba, np.empty(0), classes,
+        positive, threshold, count, notes,
+    )  # fmt: skip
+    return with_threshold(rows, threshold)
+
+
+def with_threshold(rows: EvaluationRows, threshold: float | None) -> EvaluationRows:
+    """The same rows labelled at another threshold (no new predictions)."""
+    if rows.proba is None:
+        return rows
+    if rows.task == "binary":
+        negative = next(c for c in rows.classes if c != rows.positive)
+        flagged = rows.score >= rows._threshold(threshold)  # type: ignore[operator]
+        labels = np.where(flagged, rows.positive, negative)
+    else:
+        labels = np.asarray(rows.classes, dtype=object)[rows.proba.argmax(axis=1)]
+    return dataclasses.replace(rows, prediction=labels, threshold=threshold)
+
+
+def _check_columns(frame: pd.DataFrame, needed: list[str], label: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise UserError(
+            f"The {label} lack {len(missing)} column(s) the run needs: {shown}.",
+            hint="Evaluate on a labelled file with the training data's columns, target included.",
+        )
+
+
+# -- metrics and the value of a threshold ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Money:
+    """What the Goal page says a prediction is worth, for the run's task."""
+
+    payoff: business.PayoffMatrix | None
+    error_cost: business.ErrorCost | None
+    volume_per_month: float | None
+    currency: str | None
+    business_case_value: float | None  # value per month the goal's ROI assumptions promise
+    goal_version: int | None
+
+
+def money(wb: Workbench, project_id: int) -> Money:
+    latest = goals.latest_goal(wb, project_id)
+    if latest is None:
+        return Money(None, None, None, None, None, None)
+    goal = latest.goal
+    roi = business.assumed_roi(goal)
+    return Money(
+        goal.payoff,
+        goal.error_cost,
+        goal.volume_per_month,
+        goal.currency,
+        roi.model_value_per_month if roi is not None else None,
+        latest.version,
+    )
+
+
+Evaluation = evaluate.ClassificationEvaluation | evaluate.RegressionEvaluation
+
+
+def evaluate_rows(
+    rows: EvaluationRows, worth: Money, *, bootstrap: int = 200, seed: int = 0
+) -> Evaluation:
+    """Metrics with bootstrap intervals, curves and the value curve, at the run's threshold."""
+    try:
+        if rows.task == "regression":
+            return evaluate.evaluate_regression(
+                rows.y.to_numpy(), rows.prediction, error_cost=worth.error_cost,
+                volume_per_month=worth.volume_per_month, bootstrap=bootstrap, seed=seed,
+            )  # fmt: skip
+        return evaluate.evaluate_classification(
+            rows.y.to_numpy(), rows.proba, rows.classes, positive=rows.positive,
+            threshold=rows.threshold, payoff=worth.payoff if rows.task == "binary" else None,
+            volume_per_month=worth.volume_per_month, bootstrap=bootstrap, seed=seed,
+        )  # fmt: skip
+    except CoreError as error:
+        raise UserError(f"Cannot evaluate run {rows.run_id}: {error}") from error
+
+
+def save_threshold(wb: Workbench, run_id: int, threshold: float | None) -> RunInfo:
+    """Store the decision threshold predict, export and monitoring use; None = back to optimal."""
+    run = get_run(wb, run_id)
+    if run_schema(run).task != "binary":
+        raise UserError("Only binary classifiers have a decision threshold.")
+    if threshold is not None and not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
+        raise UserError(f"A threshold must be between 0 and 1, got {threshold!r}.")
+    with wb.db.write() as session:
+        row = session.get(Run, run_id)
+        assert row is not None
+        row.chosen_threshold = None if threshold is None else round(float(threshold), 6)
+        touch_project(session, run.project_id)
+    return get_run(wb, run_id)
+
+
+# -- error analysis and saved cohorts ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    id: int
+    name: str
+    cohort: errors.Cohort
+    run_id: int | None
+
+
+def discovered_cohorts(
+    rows: EvaluationRows, *, threshold: float | None = None, top: int = 8, min_rows: int = 30
+) -> list[errors.Cohort]:
+    frame = rows.frame[list(rows.features)]
+    min_rows = max(5, min(min_rows, len(frame) // 20))
+    return errors.discover_cohorts(
+        frame, rows.errors(threshold), top=top, min_rows=min_rows, seed=0
+    )
+
+
+def save_cohort(
+    wb: Workbench, project_id: int, name: str, cohort: errors.Cohort, *, run_id: int | None
+) -> CohortInfo:
+    name = name.strip()
+    if not name:
+        raise UserError("Give the cohort a name.")
+    with wb.db.write() as session:
+        clash = session.scalar(
+            select(SavedCohort).where(
+                SavedCohort.project_id == project_id, SavedCohort.name == name
+            )
+        )
+        if clash is not None:
+            raise UserError(f"A cohort called {name!r} exists already; choose another name.")
+        row = SavedCohort(
+            project_id=project_id,
+            name=name[:200],
+            definition=errors.cohort_to_dict(cohort),
+            run_id=run_id,
+        )
+        session.add(row)
+        session.flush()
+        return CohortInfo(row.id, row.name, cohort, run_id)
+
+
+def list_cohorts(wb: Workbench, project_id: int) -> list[CohortInfo]:
+    with wb.db.read() as session:
+        rows = session.scalars(
+            select(SavedCohort).where(SavedCohort.project_id == project_id).order_by(SavedCohort.id)
+        )
+        return [
+            CohortInfo(r.id, r.name, errors.cohort_from_dict(r.definition), r.run_id) for r in rows
+        ]
+
+
+def delete_cohort(wb: Workbench, cohort_id: int) -> None:
+    with wb.db.write() as session:
+        row = session.get(SavedCohort, cohort_id)
+        if row is None:
+            raise NotFound(f"There is no saved cohort {cohort_id}.")
+        session.delete(row)
+
+
+def cohort_errors(
+    rows_by_run: dict[int, EvaluationRows], cohorts: list[CohortInfo]
+) -> pd.DataFrame:
+    """Each saved cohort's error on each run's rows: the cohort as it is, compared across runs."""
+    records = []
+    for run_id, rows in rows_by_run.items():
+        row_errors = rows.errors()
+        overall = float(np.nanmean(row_errors)) if len(row_errors) else math.nan
+        for info in cohorts:
+            try:
+                mask = errors.apply_cohort(rows.frame, info.cohort)
+            except CoreError as error:
+                records.append(_cohort_record(info, run_id, 0, math.nan, overall, str(error)))
+                continue
+            inside = row_errors[mask]
+            value = float(np.nanmean(inside)) if inside.size else math.nan
+            records.append(_cohort_record(info, run_id, int(mask.sum()), value, overall, ""))
+    return pd.DataFrame(records)
+
+
+def _cohort_record(
+    info: CohortInfo, run_id: int, count: int, value: float, overall: float, problem: str
+) -> dict[str, Any]:
+    return {
+        "cohort": info.name,
+        "rule": info.cohort.describe(),
+        "run_id": run_id,
+        "rows": count,
+        "error": value,
+        "overall_error": overall,
+        "ratio_to_overall": value / overall if overall else math.nan,
+        "problem": problem,
+    }
+
+
+# -- comparing two runs -------------------------------------------------------------------
+
+
+def compare(a: EvaluationRows, b: EvaluationRows) -> tuple[evaluate.RunComparison, pd.DataFrame]:
+    """Metric deltas on the same rows, and the rows where the two runs disagree."""
+    if a.task != b.task or len(a.frame) != len(b.frame) or not a.frame.index.equals(b.frame.index):
+        raise UserError(
+            f"Runs {a.run_id} and {b.run_id} were not evaluated on the same rows.",
+            hint="Compare runs trained on the same dataset version and split.",
+        )
+    both_proba = a.proba is not None and b.proba is not None and a.classes == b.classes
+    comparison = evaluate.compare_predictions(
+        a.y.to_numpy(), a.prediction, b.prediction,
+        proba_a=a.proba if both_proba else None, proba_b=b.proba if both_proba else None,
+        classes=a.classes or None, positive=a.positive, task=a.task,
+    )  # fmt: skip
+    disagree = a.frame.loc[comparison.disagreement, list(a.features)]
+    table = pd.DataFrame(
+        {
+            "actual": a.y[comparison.disagreement].to_numpy(),
+            f"run {a.run_id}": a.prediction[comparison.disagreement],
+            f"run {b.run_id}": b.prediction[comparison.disagreement],
+        },
+        index=disagree.index,
+    )
+    return comparison, pd.concat([table, disagree], axis=1)
+
+
+# -- explanations (a job) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplanationInfo:
+    id: int
+    run_id: int
+    sample: int
+    seed: int
+    artifact_sha256: str
+    summary: dict[str, Any]
+    seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class StoredExplanation:
+    info: ExplanationInfo
+    explanation: explain.Explanation
+    permutation: pd.DataFrame | None
+
+
+def _explanation_info(row: RunExplanation) -> ExplanationInfo:
+    return ExplanationInfo(
+        row.id, row.run_id, row.sample, row.seed, row.artifact_sha256, dict(row.summary),
+        row.seconds,
+    )  # fmt: skip
+
+
+def latest_explanation(wb: Workbench, run_id: int) -> ExplanationInfo | None:
+    with wb.db.read() as session:
+        row = session.scalar(
+            select(RunExplanation)
+            .where(RunExplanation.run_id == run_id)
+            .order_by(RunExplanation.id.desc())
+            .limit(1)
+        )
+        return None if row is None else _explanation_info(row)
+
+
+def load_explanation(wb: Workbench, info: ExplanationInfo) -> StoredExplanation:
+    """Our own pickle, read only after its hash is verified by the artifact store."""
+    payload = joblib.load(io.BytesIO(wb.artifacts.read_bytes(info.artifact_sha256)))
+    return StoredExplanation(info, payload["explanation"], payload.get("permutation"))
+
+
+def _check_sample(sample: int) -> int:
+    if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
+        raise UserError(f"The SHAP sample must be a whole number of rows ≥ 1, got {sample!r}.")
+    if sample > MAX_SHAP_SAMPLE:
+        raise UserError(
+            f"The SHAP sample is limited to {MAX_SHAP_SAMPLE:,} rows (asked {sample:,}).",
+            hint="Global importance is stable long before that; 2,000 rows is the default.",
+        )
+    return sample
+
+
+def submit_explanation(
+    wb: Workbench, run_id: int, *, sample: int = DEFAULT_SHAP_SAMPLE, seed: int = 0,
+    claimed: bool = False,
+) -> int:  # fmt: skip
+    run = get_run(wb, run_id)
+    sample = _check_sample(sample)
+    return submit(
+        wb,
+        EXPLAIN_KIND,
+        {"run_id": run_id, "sample": sample, "seed": seed},
+        project_id=run.project_id,
+        title=f"Explain run {run_id} ({run.model_name}) on {sample:,} rows",
+        idempotency_key=None if claimed else f"explain:{run_id}:{sample}:{seed}",
+        claimed=claimed,
+    )
+
+
+PERMUTATION_SCORING = {"binary": "roc_auc", "multiclass": "balanced_accuracy"}
+
+
+@job_kind(EXPLAIN_KIND, title="Explain a run (SHAP)")
+def explanation_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    wb = jctx.workbench
+    run = get_run(wb, int(params["run_id"]))
+    sample, seed = int(params["sample"]), int(params.get("seed", 0))
+    started = time.perf_counter()
+    jctx.progress(0.02, "Predicting the test rows…")
+    pipeline = load_pipeline(wb, run)
+    rows = evaluation_rows(wb, run, pipeline=pipeline)
+    inputs = rows.frame[list(rows.features)]
+    class_index = None
+    if rows.positive is not None:
+        class_index = explain.class_index_of(pipeline, rows.positive)
+
+    def report(fraction: float, message: str) -> None:
+        jctx.check_cancelled()
+        jctx.progress(0.05 + 0.75 * fraction, f"SHAP: {message}")
+
+    try:
+        explanation = explain.explain(
+            pipeline, inputs, sample=sample, seed=seed, class_index=class_index,
+            on_progress=report,
+        )  # fmt: skip
+        jctx.progress(0.82, "Permutation importance (the model-agnostic cross-check)…")
+        permutation = explain.permutation_importance_table(
+            pipeline, inputs, rows.y, scoring=_permutation_scoring(rows),
+            repeats=5, sample=min(sample, 5000), seed=seed,
+        )  # fmt: skip
+    except explain.ExplainError as error:
+        raise UserError(f"Cannot explain run {run.id}: {error}") from error
+    seconds = time.perf_counter() - started
+    summary = _explanation_summary(explanation)
+    info = _store_explanation(wb, run, sample, seed, explanation, permutation, summary, seconds)
+    top = ", ".join(f["name"] for f in summary["top_features"][:3])
+    return {
+        "explanation_id": info.id,
+        "_message": f"Explained {explanation.sample_rows:,} rows in {seconds:.1f} s; top: {top}.",
+    }
+
+
+def _permutation_scoring(rows: EvaluationRows) -> str:
+    """ROC AUC is symmetric in which class is positive, so sklearn's scorer fits any binary run."""
+    return PERMUTATION_SCORING.get(rows.task, "neg_root_mean_squared_error")
+
+
+def _explanation_summary(explanation: explain.Explanation) -> dict[str, Any]:
+    table = explanation.global_importance()
+    return {
+        "explainer": explanation.explainer,
+        "output_space": explanation.output_space,
+        "rows_explained": explanation.sample_rows,
+        "rows_available": explanation.total_rows,
+        "class": None if explanation.class_label is None else str(explanation.class_label),
+        "notes": list(explanation.notes),
+        "top_features": [
+            {"name": str(r.name), "mean_abs_shap": float(r.mean_abs_shap), "share": float(r.share)}
+            for r in table.head(20).itertuples()
+        ],
+    }
+
+
+def _store_explanation(
+    wb: Workbench,
+    run: RunInfo,
+    sample: int,
+    seed: int,
+    explanation: explain.Explanation,
+    permutation: pd.DataFrame,
+    summary: dict[str, Any],
+    seconds: float,
+) -> ExplanationInfo:
+    buffer = io.BytesIO()
+    joblib.dump({"explanation": explanation, "permutation": permutation}, buffer, compress=3)
+    stored = wb.artifacts.put_bytes(buffer.getvalue())
+    with wb.db.write() as session:
+        artifact_service.register(session, stored, "application/x-joblib")
+        row = session.scalar(
+            select(RunExplanation).where(
+                RunExplanation.run_id == run.id,
+                RunExplanation.sample == sample,
+                RunExplanation.seed == seed,
+            )
+        )
+        if row is None:
+            row = RunExplanation(run_id=run.id, sample=sample, seed=seed)
+            session.add(row)
+        row.artifact_sha256, row.summary, row.seconds = stored.sha256, summary, seconds
+        touch_project(session, run.project_id)
+        session.flush()
+        return _explanation_info(row)
+
+
+def what_if(
+    rows: EvaluationRows, pipeline: Any, position: int, changes: dict[str, Any]
+) -> explain.WhatIf:
+    """One test row before and after ``changes``, labelled with the run's own threshold."""
+    row = rows.frame[list(rows.features)].iloc[[position]]
+    background = rows.frame[list(rows.features)]
+    try:
+        result = explain.what_if(
+            pipeline, row, changes, positive=rows.positive, background=background
+        )
+    except explain.ExplainError as error:
+        raise UserError(str(error)) from error
+    if rows.task != "binary" or result.new_proba is None:
+        return result
+    negative = next(c for c in rows.classes if c != rows.positive)
+    threshold = rows._threshold(None)
+
+    def label(p: float | None) -> str | None:
+        return None if p is None else (rows.positive if p >= threshold else negative)
+
+    return dataclasses.replace(
+        result,
+        original_prediction=label(result.original_proba),
+        new_prediction=label(result.new_proba),
+    )
+
+
+# -- the CLI's one-shot analysis ----------------------------------------------------------
+
+
+def _metric_json(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        m.name: {
+            "value": _number(m.value),
+            "low": _number(m.low),
+            "high": _number(m.high),
+        }
+        for m in evaluation.metrics
+    }
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if value is not None and math.isfinite(float(value)) else None
+
+
+def _top_features(
+    wb: Workbench, run: RunInfo, rows: EvaluationRows, pipeline: Any, *, on_file: bool,
+    run_job: Any,
+) -> tuple[list[dict[str, Any]], str]:  # fmt: skip
+    """Top features by mean |SHAP|: the stored explanation of the test rows, or computed now."""
+    if on_file:
+        class_index = explain.class_index_of(pipeline, rows.positive) if rows.positive else None
+        explanation = explain.explain(
+            pipeline, rows.frame[list(rows.features)], sample=DEFAULT_SHAP_SAMPLE, seed=0,
+            class_index=class_index,
+        )  # fmt: skip
+        summary = _explanation_summary(explanation)
+        return summary["top_features"][:10], f"SHAP on {explanation.sample_rows:,} rows of the file"
+    info = latest_explanation(wb, run.id)
+    if info is None:
+        run_job(submit_explanation(wb, run.id, claimed=True))
+        info = latest_explanation(wb, run.id)
+        assert info is not None
+    shown = info.summary.get("rows_explained", info.sample)
+    return info.summary["top_features"][:10], f"SHAP on {shown:,} test rows (seed {info.seed})"
+
+
+def analysis_report(
+    wb: Workbench, run: RunInfo, *, data: pd.DataFrame | None = None, source: str | None = None,
+    run_job: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """Metrics, threshold, value, top error cohorts and top SHAP features as plain data.
+
+    ``run_job(job_id)`` executes the SHAP job when the run has no stored explanation yet.
+    """
+    pipeline = load_pipeline(wb, run)
+    rows = evaluation_rows(wb, run, data=data, source=source, pipeline=pipeline)
+    worth = money(wb, run.project_id)
+    evaluation = evaluate_rows(rows, worth)
+    cohorts = discovered_cohorts(rows, top=5)
+    features, shap_source = _top_features(
+        wb, run, rows, pipeline, on_file=data is not None, run_job=run_job
+    )
+    report: dict[str, Any] = {
+        "run_id": run.id,
+        "model": run.model_key,
+        "model_name": run.model_name,
+        "task": rows.task,
+        "evaluated_on": rows.source,
+        "rows": len(rows.frame),
+        "metrics": _metric_json(evaluation),
+        "chosen_threshold": run.chosen_threshold,
+        "threshold": rows.threshold,
+        "threshold_source": _threshold_source(run),
+        "value_per_month": _number(evaluation.value_per_month),
+        "currency": worth.currency,
+        "goal_version": worth.goal_version,
+        "top_error_cohorts": [
+            {
+                "rule": c.describe(),
+                "rows": c.rows,
+                "error": _number(c.error_rate),
+                "ratio_to_overall": _number(c.lift),
+                "conditions": errors.cohort_to_dict(c)["conditions"],
+            }
+            for c in cohorts
+        ],
+        "top_features": features,
+        "shap": shap_source,
+        "notes": [*rows.notes, *evaluation.notes],
+    }
+    if isinstance(evaluation, evaluate.ClassificationEvaluation):
+        report["optimal_threshold"] = _number(evaluation.optimal_threshold)
+        if evaluation.value_curve is not None and evaluation.optimal_threshold is not None:
+            best = evaluate.value_at_threshold(evaluation.value_curve, evaluation.optimal_threshold)
+            report["value_per_month_at_optimal"] = _number(best)
+        report["confusion"] = {
+            "labels": list(evaluation.confusion.columns),
+            "counts": evaluation.confusion.to_numpy().tolist(),
+        }
+    return report
+
+
+def _threshold_source(run: RunInfo) -> str | None:
+    if run.chosen_threshold is not None:
+        return "chosen on the Evaluate page"
+    if run.best_threshold is not None:
+        return "value-optimal in cross-validation, not yet chosen"
+    return None

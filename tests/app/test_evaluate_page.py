@@ -1,0 +1,120 @@
+"""Evaluate page (AppTest) on the trained demo: metrics, threshold, errors, SHAP, what-if."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.jobs import list_jobs
+from app.jobs.runner import run_in_foreground
+from app.services import evaluation, projects, training
+from core import evaluate
+
+PAGE = "../pages/evaluate.py"
+
+
+@pytest.fixture
+def page(trained_demo: str, app: Callable[[], AppTest]) -> AppTest:
+    at = app()
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def champion(page: AppTest, wb):  # type: ignore[no-untyped-def]
+    project = projects.resolve_project(wb, "Customer churn (demo)")
+    return training.champion(wb, project.id)
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_page_shows_champion_metrics_with_intervals(page: AppTest, champion) -> None:  # type: ignore[no-untyped-def]
+    assert page.selectbox(key="wb.eval.run").value == champion.id
+    labels = [m.label for m in page.metric]
+    assert {"Value per month", "ROC AUC", "PR AUC (average precision)", "Recall"} <= set(labels)
+    assert any("95% CI" in c.value for c in page.caption)
+    assert len(page.get("plotly_chart")) >= 8  # confusion ×2, ROC, PR, calibration, gains, …
+
+
+def test_slider_updates_value_at_once_and_save_stores_it(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
+    rows = evaluation.evaluation_rows(wb, champion)
+    result = evaluation.evaluate_rows(rows, evaluation.money(wb, champion.project_id), bootstrap=0)
+    slider = page.slider(key=f"wb.eval.threshold.{champion.id}")
+    slider.set_value(0.6).run()
+    expected = evaluate.value_at_threshold(result.value_curve, 0.6)
+    assert _metric(page, "Value per month at this threshold") == f"{expected:,.0f} EUR"
+    _button(page, "Save this threshold").click().run()
+    assert not page.exception
+    assert training.get_run(wb, champion.id).chosen_threshold == 0.6
+    assert any("saved: **0.600**" in m.value for m in page.markdown)
+    _button(page, "Clear the saved threshold").click().run()
+    assert training.get_run(wb, champion.id).chosen_threshold is None
+
+
+def test_explain_runs_as_a_job_then_shows_shap(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
+    page.number_input(key="wb.eval.shap.sample").set_value(200)
+    _button(page, "Explain this run").click().run()
+    jobs = list_jobs(wb, project_id=champion.project_id, kind=evaluation.EXPLAIN_KIND)
+    assert len(jobs) == 1 and jobs[0].params == {"run_id": champion.id, "sample": 200, "seed": 0}
+    run_in_foreground(wb, jobs[0].id)
+    page.run()
+    assert not page.exception
+    dependence = page.selectbox(key="wb.eval.shap.dependence")
+    assert (
+        dependence.options[0]
+        == evaluation.latest_explanation(wb, champion.id).summary["top_features"][0]["name"]
+    )
+    assert any("Explained 200 of 1,400 test rows" in c.value for c in page.caption)
+    dependence.set_value(dependence.options[1]).run()
+    assert not page.exception
+
+
+def test_what_if_shows_the_new_prediction(page: AppTest) -> None:
+    page.number_input(key="wb.eval.whatif.0.tenure_months").set_value(72)
+    _button(page, "See the new prediction").click().run()
+    assert not page.exception
+    labels = [m.label for m in page.metric]
+    assert "Original prediction" in labels and "After your changes" in labels
+
+
+def test_save_a_discovered_cohort(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
+    page.text_input(key="wb.eval.found.name").set_value("risky newcomers")
+    _button(page, "Save cohort").click().run()
+    assert not page.exception
+    saved = evaluation.list_cohorts(wb, champion.project_id)
+    assert [c.name for c in saved] == ["risky newcomers"]
+    tables = [d.value for d in page.dataframe if "cohort" in d.value.columns]
+    assert list(tables[0]["cohort"]) == ["risky newcomers"]
+
+
+def test_compare_tab_counts_disagreements(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
+    other_id = page.selectbox(key="wb.eval.compare.other").value
+    a = evaluation.evaluation_rows(wb, champion)
+    b = evaluation.evaluation_rows(wb, training.get_run(wb, other_id))
+    expected = int((a.prediction != b.prediction).sum())
+    assert _metric(page, "Rows where they disagree") == f"{expected:,}"
+
+
+def test_page_without_runs_says_what_to_do(home, app: Callable[[], AppTest]) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    assert CliRunner().invoke(main, ["demo"]).exit_code == 0
+    at = app()
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert any("Train a model first" in i.value for i in at.info)
