@@ -256,17 +256,18 @@ def value_curve_figure(
         )
     )
     fig.add_hline(y=0, line={"color": ZERO_LINE_COLOUR, "width": 1, "dash": "dot"})
-    marks = [
-        (optimal_threshold, OPTIMAL_COLOUR, "dash", "value-optimal"),
-        (chosen_threshold, CHOSEN_COLOUR, "solid", "chosen"),
+    marks = [  # labels on opposite sides of their lines, so close thresholds stay readable
+        (optimal_threshold, OPTIMAL_COLOUR, "dash", "value-optimal", "top right"),
+        (chosen_threshold, CHOSEN_COLOUR, "solid", "chosen", "top left"),
     ]
-    for threshold, colour, dash, label in marks:
+    for threshold, colour, dash, label, position in marks:
         if threshold is None or not np.isfinite(threshold):
             continue
         fig.add_vline(
             x=float(threshold),
             line={"color": colour, "width": 2, "dash": dash},
             annotation={"text": f"{label} {threshold:.3g}", "font": {"color": colour}},
+            annotation_position=position,
         )
     fig.update_layout(
         title={"text": "Value per month by threshold (flag when score ≥ threshold)"},

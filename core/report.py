@@ -49,6 +49,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # escaped text is a new category
+            values = values.astype(object)
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
             text = values.astype("string")
             risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)

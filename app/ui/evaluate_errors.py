@@ -38,9 +38,10 @@ def errors_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
         + f": overall {measure} {pd.Series(row_errors).mean():,.3g}."
     )
     frame = rows.frame[list(rows.features)]
-    _by_feature(frame, row_errors)
-    _heatmap(frame, row_errors)
     cohorts = _discovered(run.id, run.pipeline_sha256 or "", rows.threshold, rows)
+    order = _suspects(cohorts, list(frame.columns))
+    _by_feature(frame[order], row_errors)
+    _heatmap(frame[order], row_errors)
     _discovered_section(wb, project_id, run, cohorts)
     _saved_section(wb, project_id, run, rows)
     st.subheader("Worst predictions")
@@ -50,6 +51,12 @@ def errors_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
     worst = rows.worst(top=50)
     st.dataframe(worst, key="wb.eval.worst")
     _download(worst.reset_index(names="row"), "worst-predictions", "wb.eval.worst.csv")
+
+
+def _suspects(cohorts: list, columns: list[str]) -> list[str]:
+    """Columns in the worst cohorts' rules first, so the charts open on the likely culprits."""
+    named = [c.column for cohort in cohorts[:3] for c in cohort.conditions if c.column in columns]
+    return list(dict.fromkeys([*named, *columns]))
 
 
 def _by_feature(frame: pd.DataFrame, row_errors) -> None:  # type: ignore[no-untyped-def]

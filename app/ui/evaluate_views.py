@@ -40,7 +40,10 @@ def pick_run(wb: Workbench, project_id: int, *, key: str = "wb.eval.run") -> Run
 
 def run_label(run: RunInfo) -> str:
     star = " ★ champion" if run.is_champion else ""
-    score = f" · {run.metric} {run.cv_mean:,.4g}" if run.cv_mean is not None else ""
+    score = ""
+    if run.cv_mean is not None:
+        shown = f"{run.cv_mean:,.0f}" if abs(run.cv_mean) >= 1000 else f"{run.cv_mean:.4g}"
+        score = f" · {run.metric} {shown} (cross-validation)"
     return f"Run {run.id} — {run.model_name}{score}{star}"
 
 
@@ -153,14 +156,11 @@ def performance_section(rows: EvaluationRows, result: Any, worth: Money) -> None
 def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> None:
     left, right = st.columns(2)
     with left:
-        shown = f" at threshold {rows.threshold:.3f}" if rows.threshold is not None else ""
-        st.markdown(f"**Confusion matrix{shown}**")
         show_chart(
             evaluate_figures.confusion_figure(result), key="wb.eval.confusion", name="confusion"
         )
     with right:
         if result.confusion_value is not None:
-            st.markdown("**The same, in money per month** (payoff matrix × volume)")
             show_chart(
                 evaluate_figures.confusion_figure(result, money=True, currency=worth.currency),
                 key="wb.eval.confusion_money", name="confusion-money",
@@ -264,7 +264,7 @@ def _value_readout(curve: Any, threshold: float, run: RunInfo, result: Any, wort
     default = evaluate.value_at_threshold(curve, evaluate.DEFAULT_THRESHOLD)
     cols = st.columns(4)
     cols[0].metric(
-        "Value per month at this threshold", format_money(value, worth.currency),
+        "Value per month", format_money(value, worth.currency),
         delta=f"{format_money(value - default, worth.currency)} vs 0.5", border=True,
     )  # fmt: skip
     cols[1].metric("Flagged per month", f"{counts.tp + counts.fp:,.0f}", border=True)

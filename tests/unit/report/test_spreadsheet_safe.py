@@ -29,3 +29,12 @@ def test_markdown_to_html_escapes_raw_html() -> None:
     )
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<table>" in page and "<title>&lt;t&gt;</title>" in page
+
+
+def test_categorical_labels_are_escaped_too() -> None:
+    import pandas as pd
+
+    from core.report import spreadsheet_safe
+
+    frame = pd.DataFrame({"bin": pd.Categorical(["-1 to 0", "0 to 1"], ordered=True)})
+    assert list(spreadsheet_safe(frame)["bin"]) == ["'-1 to 0", "0 to 1"]
