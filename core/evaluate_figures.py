@@ -408,9 +408,7 @@ def profit_curve_figure(
         fig.add_hline(
             y=float(kpi_target_value),
             line={"color": GAIN_COLOUR, "width": 1, "dash": "dash"},
-            annotation={
-                "text": f"business case {_e(format_money(kpi_target_value, currency))}"
-            },
+            annotation={"text": f"business case {_e(format_money(kpi_target_value, currency))}"},
         )
     unit = _e(currency) if currency else "money"
     return _style(
