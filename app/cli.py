@@ -756,10 +756,27 @@ def _run_for(wb, project_id: int, run_id: int | None):  # type: ignore[no-untype
     default=None,
     help="A labelled file with the training columns; default: the frozen test rows.",
 )
+@click.option(
+    "--fairness",
+    "fairness_columns",
+    multiple=True,
+    help="A sensitive column to compare groups on; give two for their intersection.",
+)
+@click.option(
+    "--bins",
+    type=int,
+    default=None,
+    help="Bin numeric sensitive columns into this many quantile groups.",
+)
 @json_option
 @friendly_errors
 def analyze_command(
-    project_ref: str, run_id: int | None, data_path: Path | None, as_json: bool
+    project_ref: str,
+    run_id: int | None,
+    data_path: Path | None,
+    fairness_columns: tuple[str, ...],
+    bins: int | None,
+    as_json: bool,
 ) -> None:
     """Evaluate a run: metrics with intervals, threshold, value, error cohorts, top SHAP features."""
     from app.errors import UserError
@@ -778,10 +795,94 @@ def analyze_command(
         wb, run, data=data, source=data_path.name if data_path else None,
         run_job=lambda job_id: run_job_with_progress(wb, job_id, quiet=as_json),
     )  # fmt: skip
+    if fairness_columns:
+        from app.services import fairness
+
+        columns = list(fairness_columns)
+        result = fairness.analyse(
+            wb, run, columns, bins=dict.fromkeys(columns, bins) if bins else None,
+            data=data, source=data_path.name if data_path else None,
+        )  # fmt: skip
+        report["fairness"] = result.to_json()
     if as_json:
         _emit_json(report)
         return
     _print_analysis(report)
+    if "fairness" in report:
+        _print_fairness(report["fairness"])
+
+
+def _print_fairness(result: dict) -> None:  # type: ignore[type-arg]
+    click.echo(f"Fairness by {result['attribute']}:")
+    for group, numbers in result["by_group"].items():
+        rate = numbers.get("selection_rate")
+        shown = f"selected {rate:.0%}" if rate is not None else ""
+        flag = "  (small group)" if numbers["small"] else ""
+        click.echo(f"  {group:>24}: {numbers['count']:>6,} rows  {shown}{flag}")
+    for disparity in result["disparities"]:
+        verdict = {True: "within limit", False: "OVER LIMIT", None: ""}[disparity["passes"]]
+        value = disparity["value"]
+        shown = f"{value:.3f}" if value is not None else "n/a"
+        click.echo(f"  {disparity['name']}: {shown} {verdict}".rstrip())
+        click.echo(f"    {disparity['sentence']}")
+    for warning in result["warnings"]:
+        click.echo(f"  warning: {warning}")
+
+
+@main.command("mitigate")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--run", "run_id", type=int, default=None, help="Run id (default: the champion).")
+@click.option("--sensitive", "sensitive", multiple=True, required=True, help="Sensitive column.")
+@click.option(
+    "--method", type=click.Choice(["threshold", "expgrad"]), default="threshold", show_default=True
+)
+@click.option(
+    "--constraint",
+    type=click.Choice(["demographic_parity", "equalized_odds", "true_positive_rate_parity"]),
+    default="demographic_parity",
+    show_default=True,
+)
+@json_option
+@friendly_errors
+def mitigate_command(
+    project_ref: str,
+    run_id: int | None,
+    sensitive: tuple[str, ...],
+    method: str,
+    constraint: str,
+    as_json: bool,
+) -> None:
+    """Reduce a disparity: a new tracked run with per-group thresholds or retrained under a constraint."""
+    from app.services import fairness, training
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    run = _run_for(wb, resolve_project(wb, project_ref).id, run_id)
+    job_id = fairness.submit_mitigation(
+        wb, run.id, sensitive=list(sensitive), method=method, constraint=constraint, claimed=True
+    )
+    info = _finish_job(wb, job_id, quiet=as_json)
+    new = training.get_run(wb, int(info.result["run_id"]))
+    before = fairness.latest_analysis(wb, run.id)
+    after = fairness.latest_analysis(wb, new.id)
+    payload = {
+        **new.to_json(),
+        "mitigation": new.settings.get("mitigation"),
+        "fairness_before": before.report if before else None,
+        "fairness_after": after.report if after else None,
+    }
+    if as_json:
+        _emit_json(payload)
+        return
+    click.echo(info.message)
+    for label, stored in (("before", before), ("after", after)):
+        if stored is not None:
+            value = stored.report["overall"].get("value_per_month")
+            shown = f", value {value:,.0f}/month" if value is not None else ""
+            click.echo(
+                f"  {label}: demographic parity difference "
+                f"{stored.report['demographic_parity_difference']:.3f}{shown}"
+            )
 
 
 def _print_analysis(report: dict) -> None:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import print_table  # noqa: E402
 
-SUITES = ("bench_startup", "bench_ingest", "bench_explore", "bench_train")
+SUITES = ("bench_startup", "bench_ingest", "bench_explore", "bench_train", "bench_evaluate")
 
 
 def main() -> None:

@@ -317,3 +317,16 @@ class RunExplanation(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FairnessAnalysis(Base):
+    """A fairness report of a run (its JSON), kept for the stepper and the model card."""
+
+    __tablename__ = "fairness_analyses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    #: {"attributes": [...], "bins": {column: count}}: how the groups were formed.
+    settings: Mapped[dict[str, Any]] = mapped_column()
+    report: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,7 @@ BUILTIN_JOB_MODULES = (
     "app.services.explore",
     "app.services.training",
     "app.services.evaluation",
+    "app.services.fairness",
 )
 
 

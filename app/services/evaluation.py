@@ -103,10 +103,7 @@ def run_schema(run: RunInfo) -> Schema:
 
 
 def run_features(run: RunInfo) -> list[str]:
-    schema = run_schema(run)
-    return prepare.feature_columns(
-        schema, include_sensitive=bool(run.settings.get("include_sensitive"))
-    )
+    return run.input_columns
 
 
 def positive_class(schema: Schema, classes: tuple[str, ...]) -> str | None:

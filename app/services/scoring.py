@@ -49,9 +49,7 @@ def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult
     schema = schema_from_dict(run.snapshot["schema"])
     recipe, skipped = _column_recipe(run)
     prepared = prepare.apply_recipe(frame, recipe).frame if recipe.steps else frame
-    features = prepare.feature_columns(
-        schema, include_sensitive=bool(run.settings.get("include_sensitive"))
-    )
+    features = run.input_columns
     missing = [c for c in features if c not in prepared.columns]
     if missing:
         raise UserError(

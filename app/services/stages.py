@@ -67,7 +67,13 @@ STAGES: tuple[Stage, ...] = (
         "How good is it on unseen rows, and at which threshold?",
         page="evaluate.py",
     ),
-    Stage("fairness", "Fairness", ":material/balance:", "Does it treat groups of people fairly?"),
+    Stage(
+        "fairness",
+        "Fairness",
+        ":material/balance:",
+        "Does it treat groups of people fairly?",
+        page="fairness.py",
+    ),
     Stage(
         "export", "Export", ":material/deployed_code:", "Ship a verified, self-contained bundle."
     ),

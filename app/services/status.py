@@ -17,6 +17,7 @@ from storage.models import (
     DatasetNote,
     DatasetSplit,
     DatasetVersion,
+    FairnessAnalysis,
     GoalVersion,
     ProfileReport,
     Run,
@@ -156,3 +157,30 @@ def evaluate_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
         return "attention", f"Champion run {run_id}: " + " and ".join(missing) + "."
     shown = f", threshold {threshold:.2f}" if threshold is not None else ""
     return "done", f"Champion run {run_id} evaluated{shown} and explained."
+
+
+@status_provider("fairness")
+def fairness_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    """Done once the champion's groups were compared and no limit from the Goal page fails."""
+    with wb.db.read() as session:
+        champion = session.scalar(
+            select(Run).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
+        )
+        if champion is None:
+            return "not_started", "Mark a champion on the Train page, then compare groups here."
+        latest = session.scalar(
+            select(FairnessAnalysis)
+            .where(FairnessAnalysis.run_id == champion.id)
+            .order_by(FairnessAnalysis.id.desc())
+            .limit(1)
+        )
+        if latest is None:
+            return "not_started", f"Champion run {champion.id}: groups not compared yet."
+        report, run_id = dict(latest.report), champion.id
+    failing = [d["name"] for d in report.get("disparities", []) if d.get("passes") is False]
+    if failing:
+        return (
+            "attention",
+            f"Run {run_id}: {failing[0].replace('_', ' ')} is over the Goal's limit.",
+        )
+    return "done", f"Run {run_id} compared by {report.get('attribute')}; within the limits set."

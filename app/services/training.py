@@ -25,7 +25,7 @@ from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
 from app.services.projects import touch_project
 from core import business, prepare, train, zoo
-from core.schema import Schema, schema_to_dict
+from core.schema import Schema, schema_from_dict, schema_to_dict
 from storage.models import Run
 
 TRAIN_KIND = "train.models"
@@ -88,7 +88,22 @@ class RunInfo:
         if self.model_key == train.RULE_KEY:
             return "Rule from the Goal page"
         spec = zoo.ZOO.get(self.model_key)
-        return spec.name if spec else self.model_key
+        name = spec.name if spec else self.model_key
+        mitigation = self.settings.get("mitigation")
+        if mitigation:
+            how = "group thresholds" if mitigation.get("method") == "threshold" else "retrained"
+            name += f" ({how}, {str(mitigation.get('constraint', '')).replace('_', ' ')})"
+        return name
+
+    @property
+    def input_columns(self) -> list[str]:
+        """The columns the fitted model reads: the schema's features (+ sensitive ones it needs)."""
+        schema = schema_from_dict(self.snapshot["schema"])
+        features = prepare.feature_columns(
+            schema, include_sensitive=bool(self.settings.get("include_sensitive"))
+        )
+        extra = [c for c in self.settings.get("sensitive_inputs", []) if c not in features]
+        return [*features, *extra]
 
     @property
     def threshold(self) -> float | None:
@@ -351,8 +366,11 @@ def save_run(
     kind: str,
     job_id: int | None,
     rerun_of: int | None = None,
+    settings_override: dict[str, Any] | None = None,
 ) -> RunInfo:
-    stored = wb.artifacts.put_bytes(_dump(pipeline))
+    """Store a fitted pipeline as a run; ``settings_override`` replaces the recorded settings."""
+    payload = _dump(pipeline)
+    stored = wb.artifacts.put_bytes(payload)
     folds = {
         "folds": [
             {
@@ -380,11 +398,11 @@ def save_run(
             scores={k: _finite(v) for k, v in result.scores.items()},
             folds=folds,
             params=_plain(dict(result.params)),
-            settings=_plain(dataclasses.asdict(settings)),
+            settings=_plain(settings_override or dataclasses.asdict(settings)),
             snapshot=_snapshot(ctx),
             fit_seconds=result.fit_seconds,
             predict_ms_per_1k=result.predict_ms_per_1k,
-            size_bytes=result.size_bytes,
+            size_bytes=result.size_bytes or len(payload),
             best_threshold=result.best_threshold,
             pipeline_sha256=stored.sha256,
             flags=requirement_flags(result, ctx.goal, settings.metric),
@@ -609,6 +627,16 @@ def set_champion(wb: Workbench, run_id: int) -> RunInfo:
         )
         session.execute(update(Run).where(Run.id == run_id).values(is_champion=True))
         touch_project(session, run.project_id)
+    return get_run(wb, run_id)
+
+
+def update_scores(wb: Workbench, run_id: int, scores: dict[str, float]) -> RunInfo:
+    """Add scores measured after training (e.g. on the test rows) to a run."""
+    with wb.db.write() as session:
+        row = session.get(Run, run_id)
+        if row is None:
+            raise NotFound(f"There is no run {run_id}.")
+        row.scores = {**row.scores, **{k: _finite(v) for k, v in scores.items()}}
     return get_run(wb, run_id)
 
 
