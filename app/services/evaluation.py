@@ -470,6 +470,13 @@ def submit_explanation(
 ) -> int:  # fmt: skip
     run = get_run(wb, run_id)
     sample = _check_sample(sample)
+    mitigation = run.settings.get("mitigation")
+    if mitigation:
+        raise UserError(
+            f"Run {run.id} wraps run {mitigation.get('of_run')} with fairness mitigation; "
+            "SHAP explains plain pipelines.",
+            hint=f"Explain run {mitigation.get('of_run')}: its features drive this run's scores too.",
+        )
     return submit(
         wb,
         EXPLAIN_KIND,

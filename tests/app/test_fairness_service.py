@@ -155,3 +155,14 @@ def test_scoring_a_mitigated_run_needs_the_sensitive_column(champion, wb) -> Non
     assert scored.frame["prediction"].notna().all()
     with pytest.raises(UserError, match="gender"):
         scoring.score_frame(wb, run, pd.DataFrame(frame.drop(columns=["gender"])))
+
+
+def test_mitigated_runs_point_to_their_original_for_shap(champion, wb) -> None:  # type: ignore[no-untyped-def]
+    job = fairness.submit_mitigation(
+        wb, champion.id, sensitive=["gender"], method="threshold",
+        constraint="demographic_parity", claimed=True,
+    )  # fmt: skip
+    run_id = run_in_foreground(wb, job).result["run_id"]
+    with pytest.raises(UserError, match=f"Explain run {champion.id}") as caught:
+        evaluation.submit_explanation(wb, run_id)
+    assert "fairness mitigation" in caught.value.message
