@@ -909,6 +909,98 @@ def _print_analysis(report: dict) -> None:  # type: ignore[type-arg]
         click.echo(f"  note: {note}")
 
 
+@main.command("export")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--run", "run_id", type=int, default=None, help="Run id (default: the champion).")
+@click.option(
+    "--out", "out_path", type=click.Path(path_type=Path), required=True, help="The zip to write."
+)
+@json_option
+@friendly_errors
+def export_command(project_ref: str, run_id: int | None, out_path: Path, as_json: bool) -> None:
+    """Export a run as a self-contained, verified bundle zip (and a registry version)."""
+    from app.services import export
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    project = resolve_project(wb, project_ref)
+    run = _run_for(wb, project.id, run_id)
+    info = _finish_job(wb, export.submit_export(wb, run.id, claimed=True), quiet=as_json)
+    entry = export.get_version(wb, project.id, int(info.result["registry_version"]))
+    out_path.write_bytes(export.bundle_bytes(wb, entry))
+    if as_json:
+        _emit_json({**entry.to_json(), "out": str(out_path)})
+        return
+    click.echo(
+        f"Wrote {out_path} ({entry.size_bytes / 1e6:.1f} MB): registry v{entry.version} "
+        f"({entry.stage}), sha256 {entry.bundle_sha256}."
+    )
+    click.echo(
+        "Unzip it and follow README.md: `python predict.py --self-test`, then score or serve."
+    )
+
+
+@main.command("registry", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, required=True, metavar="PROJECT | promote PROJECT VERSION")
+@click.option(
+    "--stage",
+    type=click.Choice(["candidate", "staging", "production", "archived"]),
+    default="production",
+    show_default=True,
+    help="With promote: the new stage.",
+)
+@click.option("--why", default="", help="With promote: the reason, kept in the history.")
+@click.option("--who", default=None, help="With promote: who decides (default: the OS user).")
+@click.option("--yes", is_flag=True, help="With promote to production: do not ask to confirm.")
+@json_option
+@friendly_errors
+def registry_command(
+    args: tuple[str, ...], stage: str, why: str, who: str | None, yes: bool, as_json: bool
+) -> None:
+    """List a project's registry, or `registry promote PROJECT VERSION --stage S --why TEXT`."""
+    import getpass
+
+    from app.errors import UserError
+    from app.services import export
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    if args[0] == "promote":
+        if len(args) != 3 or not args[2].lstrip("v").isdigit():
+            raise UserError(
+                "Usage: workbench registry promote PROJECT VERSION --stage STAGE --why TEXT"
+            )
+        project = resolve_project(wb, args[1])
+        version = int(args[2].lstrip("v"))
+        if stage == "production" and not yes and not as_json:
+            click.confirm(
+                f"Promote v{version} to production? The current production version is archived.",
+                abort=True,
+            )
+        entries = export.set_stage(
+            wb, project.id, version, stage, who=who or getpass.getuser(), why=why
+        )
+    else:
+        if len(args) != 1:
+            raise UserError(
+                "Usage: workbench registry PROJECT | workbench registry promote PROJECT VERSION"
+            )
+        entries = export.registry(wb, resolve_project(wb, args[0]).id)
+    if as_json:
+        _emit_json([e.to_json() for e in entries])
+        return
+    if not entries:
+        click.echo(
+            "No exported versions yet. Export with `workbench export PROJECT --out bundle.zip`."
+        )
+    for e in entries:
+        last = e.history[-1] if e.history else {}
+        click.echo(
+            f"  v{e.version:<3} {e.stage:<10} run {e.run_id:<4} {e.size_bytes / 1e6:6.1f} MB  "
+            f"{e.bundle_sha256[:12]}  {last.get('when', '')} {last.get('who', '')}: {last.get('why', '')}"
+        )
+
+
 # -- demo, ui, worker ----------------------------------------------------------------
 
 

@@ -330,3 +330,27 @@ class FairnessAnalysis(Base):
     settings: Mapped[dict[str, Any]] = mapped_column()
     report: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelVersion(Base):
+    """A model in the registry: an exported bundle of a run, with its stage and its history."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "version", name="uq_model_versions_project_version"),
+        UniqueConstraint("project_id", "bundle_sha256", name="uq_model_versions_project_bundle"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    #: candidate, staging, production or archived
+    stage: Mapped[str] = mapped_column(String(20), default="candidate")
+    model_version: Mapped[str] = mapped_column(String(120))
+    bundle_sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256", ondelete="RESTRICT"))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: [{"stage", "who", "why", "when"}]: every change of stage, oldest first.
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

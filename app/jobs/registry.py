@@ -20,6 +20,7 @@ BUILTIN_JOB_MODULES = (
     "app.services.training",
     "app.services.evaluation",
     "app.services.fairness",
+    "app.services.export",
 )
 
 

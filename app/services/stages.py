@@ -75,7 +75,11 @@ STAGES: tuple[Stage, ...] = (
         page="fairness.py",
     ),
     Stage(
-        "export", "Export", ":material/deployed_code:", "Ship a verified, self-contained bundle."
+        "export",
+        "Export",
+        ":material/deployed_code:",
+        "Ship a verified, self-contained bundle.",
+        page="export.py",
     ),
     Stage(
         "monitor",

@@ -19,6 +19,7 @@ from storage.models import (
     DatasetVersion,
     FairnessAnalysis,
     GoalVersion,
+    ModelVersion,
     ProfileReport,
     Run,
     RunExplanation,
@@ -184,3 +185,23 @@ def fairness_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
             f"Run {run_id}: {failing[0].replace('_', ' ')} is over the Goal's limit.",
         )
     return "done", f"Run {run_id} compared by {report.get('attribute')}; within the limits set."
+
+
+@status_provider("export")
+def export_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    """Done once the champion is exported; production is named when one is promoted."""
+    with wb.db.read() as session:
+        versions = list(
+            session.scalars(select(ModelVersion).where(ModelVersion.project_id == project_id))
+        )
+        champion = session.scalar(
+            select(Run.id).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
+        )
+    if not versions:
+        return "not_started", "No bundle exported yet."
+    production = [v.version for v in versions if v.stage == "production"]
+    if champion is not None and not any(v.run_id == champion for v in versions):
+        return "attention", f"The champion (run {champion}) is not exported yet."
+    if production:
+        return "done", f"{len(versions)} version(s); v{production[0]} in production."
+    return "done", f"{len(versions)} exported version(s); none promoted to production yet."

@@ -1,0 +1,161 @@
+"""Export page: the model card, one button for the bundle, and the registry with its stages."""
+
+from __future__ import annotations
+
+import getpass
+
+import pandas as pd
+import streamlit as st
+
+from app.context import Workbench
+from app.jobs import list_jobs
+from app.jobs.worker import ensure_worker
+from app.services import export
+from app.services.training import RunInfo
+from app.ui.feedback import attempt
+from app.ui.jobs import job_panel
+from app.ui.labels import Labels
+
+
+@st.cache_data(max_entries=8, show_spinner="Writing the model card…")
+def _cached_card(run_id: int, sha: str, threshold: float | None, home: str, _stamp: str) -> str:
+    from app.context import open_workbench
+    from app.services import training
+
+    wb = open_workbench()
+    return export.model_card(wb, training.get_run(wb, run_id))
+
+
+def build_section(wb: Workbench, run: RunInfo, entries: list[export.RegistryEntry]) -> None:
+    mine = [e for e in entries if e.run_id == run.id]
+    st.markdown(
+        "One click builds a **self-contained bundle**: the fitted pipeline with its threshold, "
+        "`schema.json`, a REST service (FastAPI), a batch scorer with `--self-test`, pinned "
+        "`requirements.txt`, a Dockerfile, the model card and a manifest of sha256 hashes. "
+        "It needs Python and its requirements — never the workbench."
+    )
+    if st.button(
+        "Build the bundle", type="primary", key="wb.export.build", icon=":material/deployed_code:"
+    ):
+        job_id = attempt(lambda: export.submit_export(wb, run.id))
+        if job_id is not None:
+            if wb.settings.autostart_worker:
+                ensure_worker(wb)
+            st.rerun()
+    jobs = [
+        j
+        for j in list_jobs(wb, project_id=run.project_id, kind=export.EXPORT_KIND, limit=3)
+        if j.params.get("run_id") == run.id
+    ]
+    if jobs and (jobs[0].is_active or not mine):
+        job_panel(wb, jobs[0].id)
+    if mine:
+        _download(wb, mine[0])
+
+
+def _download(wb: Workbench, entry: export.RegistryEntry) -> None:
+    data = attempt(lambda: export.bundle_bytes(wb, entry))
+    if data is None:
+        return
+    st.success(
+        f"Bundle v{entry.version} of run {entry.run_id}: {entry.size_bytes / 1e6:.2f} MB, "
+        f"{len(entry.files)} files, stage **{entry.stage}**.",
+        icon=":material/verified:",
+    )
+    st.download_button(
+        f"Download {entry.model_version}.zip", data, f"{entry.model_version}.zip", "application/zip",
+        key="wb.export.download", type="primary", icon=":material/download:",
+    )  # fmt: skip
+    st.caption(f"sha256 of the zip: `{entry.bundle_sha256}` — compare it after copying the file.")
+    st.markdown(
+        "**Next:** unzip, then `python -m venv .venv && .venv/bin/pip install -r requirements.txt`, "
+        "`python predict.py --self-test`, score a file with `python predict.py data.csv --out scored.csv`, "
+        "or serve with `uvicorn serve:app --port 8000` (docs at `/docs`). The README inside says more."
+    )
+    st.caption(
+        "golden.csv in the bundle holds about 20 real training rows (for the self-test); "
+        "remove the bundle from places those rows may not go."
+    )
+    with st.expander("Files in the bundle"):
+        st.code("\n".join(entry.files), language=None)
+
+
+def card_section(wb: Workbench, run: RunInfo) -> None:
+    stamp = f"{run.chosen_threshold}:{run.is_champion}"
+    card = attempt(
+        lambda: _cached_card(
+            run.id, run.pipeline_sha256 or "", run.threshold, str(wb.settings.home), stamp
+        )
+    )
+    if card is None:
+        return
+    st.download_button(
+        "Download the model card (Markdown)", card.encode("utf-8"), "model_card.md", "text/markdown",
+        key="wb.export.card", icon=":material/download:",
+    )  # fmt: skip
+    with st.container(border=True):
+        st.markdown(card)
+
+
+def registry_section(wb: Workbench, project_id: int, entries: list[export.RegistryEntry]) -> None:
+    if not entries:
+        st.info("No exported versions yet.", icon=":material/inventory_2:")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "version": e.version, "stage": e.stage, "run": e.run_id, "model version": e.model_version,
+                "MB": round(e.size_bytes / 1e6, 2), "sha256": e.bundle_sha256[:16],
+                "last change": f"{e.history[-1]['when']} · {e.history[-1]['who']}: {e.history[-1]['why']}" if e.history else "",
+            }
+            for e in entries
+        ]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, key="wb.export.registry")
+    with st.expander("What the stages mean for a rollout", icon=":material/help:"):
+        for text in export.STAGES.values():
+            st.markdown(f"- **{text.split(' — ')[0]}** — {text.split(' — ')[1]}")
+        st.caption(
+            "A/B tests and phased rollouts are run by your serving platform; the registry records which version is where and why."
+        )
+    _promote_form(wb, project_id, entries)
+
+
+def _promote_form(wb: Workbench, project_id: int, entries: list[export.RegistryEntry]) -> None:
+    with st.form("wb.export.promote", border=True):
+        st.markdown("**Change a version's stage**")
+        cols = st.columns(2)
+        labels = Labels.of(
+            {e.version: f"v{e.version} — run {e.run_id} ({e.stage})" for e in entries}
+        )
+        version = cols[0].selectbox(
+            "Version", [e.version for e in entries], format_func=labels, key="wb.export.version"
+        )
+        stage = cols[1].selectbox(
+            "New stage",
+            list(export.STAGES),
+            index=2,
+            format_func=Labels.of(export.STAGES),
+            key="wb.export.stage",
+        )
+        who = st.text_input("Who decides", value=getpass.getuser(), key="wb.export.who")
+        why = st.text_input(
+            "Why", key="wb.export.why", placeholder="e.g. beat v2 on last month's labelled rows"
+        )
+        sure = st.checkbox(
+            "I confirm: promoting to production archives the current production version.",
+            key="wb.export.sure",
+        )
+        if st.form_submit_button("Apply", icon=":material/published_with_changes:"):
+            if stage == "production" and not sure:
+                st.warning(
+                    "Tick the confirmation to promote to production.", icon=":material/warning:"
+                )
+            elif (
+                attempt(
+                    lambda: export.set_stage(wb, project_id, int(version), stage, who=who, why=why)
+                )
+                is not None
+            ):
+                st.toast(f"v{version} is now {stage}.", icon=":material/check:")
+                st.rerun()
