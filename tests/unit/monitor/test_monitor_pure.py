@@ -1,0 +1,26 @@
+"""core's monitor modules stay pure: no Streamlit, database, app, storage or pages."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CORE = Path(__file__).resolve().parents[3] / "core"
+FORBIDDEN = ("streamlit", "sqlalchemy", "app", "storage", "pages")
+
+
+@pytest.mark.parametrize("name", ["monitor.py", "monitor_figures.py", "simulate.py"])
+def test_no_forbidden_imports(name: str) -> None:
+    tree = ast.parse((CORE / name).read_text(encoding="utf-8"))
+    modules = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    modules += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    roots = {module.split(".")[0] for module in modules}
+    assert not roots & set(FORBIDDEN)
+    assert "open(" not in (CORE / name).read_text(encoding="utf-8")
