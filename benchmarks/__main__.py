@@ -14,7 +14,14 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import print_table  # noqa: E402
 
-SUITES = ("bench_startup", "bench_ingest", "bench_explore", "bench_train", "bench_evaluate")
+SUITES = (
+    "bench_startup",
+    "bench_ingest",
+    "bench_explore",
+    "bench_train",
+    "bench_evaluate",
+    "bench_export",
+)
 
 
 def main() -> None:

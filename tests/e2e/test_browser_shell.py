@@ -18,6 +18,9 @@ def test_app_opens_on_the_demo_project(served_app, browser_page) -> None:  # typ
     page.goto(url)
     page.get_by_text("Customer churn (demo)").first.wait_for(timeout=60_000)
     page.get_by_text("1. Goal").first.wait_for()
+    page.get_by_text("Storage maintenance").first.wait_for(
+        timeout=30_000
+    )  # the body renders after the sidebar
     assert page.get_by_text("Storage maintenance").count() == 1
     shots = Path(__file__).parent / "screenshots"
     shots.mkdir(exist_ok=True)
