@@ -1001,6 +1001,181 @@ def registry_command(
         )
 
 
+@main.group()
+def monitor() -> None:
+    """Production predictions back in: import, report (drift, live metrics, KPI, alerts)."""
+
+
+@monitor.command("import")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("source", metavar="LOG_OR_FILE", type=click.Path(path_type=Path))
+@click.option("--outcomes", "outcomes_path", type=click.Path(path_type=Path), default=None,
+              help="True outcomes (CSV/Parquet…) with an ID column and the target.")  # fmt: skip
+@click.option("--id", "id_column", default=None, help="The ID column linking outcomes to rows.")
+@json_option
+@friendly_errors
+def monitor_import(
+    project_ref: str, source: Path, outcomes_path: Path | None, id_column: str | None, as_json: bool
+) -> None:
+    """Import a service log (JSON lines) or a batch-scored file as a monitoring batch."""
+    from app.errors import UserError
+    from app.services import monitoring
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    project = resolve_project(wb, project_ref)
+    for path in (source, outcomes_path):
+        if path is not None and not path.is_file():
+            raise UserError(f"{path} does not exist or is not a file.")
+    outcomes = None
+    if outcomes_path is not None:
+        outcomes = monitoring.read_outcomes(outcomes_path, outcomes_path.name)
+    batch = monitoring.import_predictions(
+        wb, project.id, source.read_bytes(), filename=source.name, outcomes=outcomes,
+        id_column=id_column,
+    )  # fmt: skip
+    if as_json:
+        _emit_json(batch.to_json())
+        return
+    click.echo(
+        f"Batch {batch.id}: {batch.rows:,} rows from {batch.source} "
+        f"({batch.start_text()}); outcomes matched: {batch.outcomes_matched:,}."
+    )
+    for line in batch.bad_lines:
+        click.echo(f"  skipped {line}")
+
+
+@monitor.command("report")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def monitor_report_command(project_ref: str, as_json: bool) -> None:
+    """Drift per feature, live metrics, the KPI against its target, and alerts."""
+    from app.services import monitoring
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    report = monitoring.monitor_report(wb, resolve_project(wb, project_ref).id)
+    payload = monitoring.report_json(report)
+    if as_json:
+        _emit_json(payload)
+        return
+    click.echo(
+        f"Run {payload['run_id']}: {payload['rows']:,} production rows in {len(payload['batches'])} batch(es)."
+    )
+    click.echo("Drift (latest batch vs the run's test rows), highest PSI first:")
+    for row in payload["drift"][:10]:
+        psi = row.get("psi")
+        click.echo(
+            f"  {row['column']:>28}: PSI {psi if psi is None else round(psi, 3)}  {row.get('status')}"
+        )
+    if payload["performance"]:
+        click.echo("Live metrics per period:")
+        for row in payload["performance"][-6:]:
+            value = row.get("value_per_month")
+            shown = f", value {value:,.0f}/month" if value is not None else ""
+            click.echo(
+                f"  {str(row.get('period'))[:10]}: {row.get('rows')} rows, accuracy {row.get('accuracy') or float('nan'):.3f}{shown}"
+            )
+    for alert in payload["alerts"]:
+        click.echo(f"ALERT ({alert['severity']}): {alert['message']}")
+    for note in payload["notes"]:
+        click.echo(f"note: {note}")
+
+
+@monitor.command("simulate")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The JSON-lines log to write.",
+)
+@click.option(
+    "--outcomes-out",
+    "outcomes_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV of the true outcomes.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@friendly_errors
+def monitor_simulate(project_ref: str, out_path: Path, outcomes_path: Path, seed: int) -> None:
+    """Write three simulated months of service log (drift from month two) and their outcomes."""
+    from app.services import monitoring
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    simulation = monitoring.simulate_production(wb, resolve_project(wb, project_ref).id, seed=seed)
+    out_path.write_text(simulation.log_text, encoding="utf-8")
+    simulation.outcomes.to_csv(outcomes_path, index=False)
+    click.echo(
+        f"Wrote {out_path} ({len(simulation.log_text.splitlines()):,} requests) and {outcomes_path}. "
+        f"Import with: workbench monitor import PROJECT {out_path} --outcomes {outcomes_path} --id {simulation.id_column}"
+    )
+
+
+@monitor.command("pull")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option(
+    "--path",
+    "log_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Set (or change) the service log to read.",
+)
+@json_option
+@friendly_errors
+def monitor_pull(project_ref: str, log_path: Path | None, as_json: bool) -> None:
+    """Import the lines the service logged since the last pull (cron-friendly)."""
+    from app.services import monitoring
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    project = resolve_project(wb, project_ref)
+    if log_path is not None:
+        monitoring.update_settings(wb, project.id, log_path=str(log_path.resolve()))
+    batch = monitoring.import_new_lines(wb, project.id)
+    if as_json:
+        _emit_json(batch.to_json() if batch else None)
+    else:
+        click.echo(
+            "Nothing new." if batch is None else f"Batch {batch.id}: {batch.rows:,} new rows."
+        )
+
+
+@main.command("retrain")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def retrain_command(project_ref: str, as_json: bool) -> None:
+    """Retrain the champion's recipe on training + labelled production rows; compare on recent rows."""
+    from app.services import monitoring
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    project = resolve_project(wb, project_ref)
+    info = _finish_job(wb, monitoring.submit_retrain(wb, project.id, claimed=True), quiet=as_json)
+    result = {k: v for k, v in info.result.items() if not k.startswith("_")}
+    if as_json:
+        _emit_json(result)
+        return
+    click.echo(info.message)
+    for row in result["metrics"]:
+        click.echo(
+            f"  {row['metric']:>18}: champion {row['a']:.4f}  challenger {row['b']:.4f}  ({row['better']})"
+        )
+    if result.get("champion_value_per_month") is not None:
+        click.echo(
+            f"  value per month: champion {result['champion_value_per_month']:,.0f}, "
+            f"challenger {result['challenger_value_per_month']:,.0f}"
+        )
+    click.echo(
+        "Promote it in the registry after exporting: workbench export PROJECT --run RUN --out b.zip"
+    )
+
+
 # -- demo, ui, worker ----------------------------------------------------------------
 
 

@@ -354,3 +354,61 @@ class ModelVersion(Base):
     #: [{"stage", "who", "why", "when"}]: every change of stage, oldest first.
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonitoringBatch(Base):
+    """One import of production predictions (a service log or a batch-scored file)."""
+
+    __tablename__ = "monitoring_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))  # log or batch
+    rows: Mapped[int] = mapped_column(Integer)
+    requests: Mapped[int] = mapped_column(Integer)
+    bad_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Parquet of the rows in the log's shape, with ``actual`` once outcomes are joined.
+    frame_sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256", ondelete="RESTRICT"))
+    outcomes_matched: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonitorAlert(Base):
+    """An alert raised when a batch was imported; kept as the project's alert log."""
+
+    __tablename__ = "monitor_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("monitoring_batches.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    webhook: Mapped[str] = mapped_column(String(200), default="")  # not configured / sent / failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonitorSettings(Base):
+    """Where the service log lives (read on demand from ``log_offset``) and the alert webhook."""
+
+    __tablename__ = "monitor_settings"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    log_path: Mapped[str | None] = mapped_column(String(1000))
+    log_offset: Mapped[int] = mapped_column(Integer, default=0)
+    webhook_url: Mapped[str | None] = mapped_column(String(1000))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ BUILTIN_JOB_MODULES = (
     "app.services.evaluation",
     "app.services.fairness",
     "app.services.export",
+    "app.services.monitoring",
 )
 
 

@@ -86,6 +86,7 @@ STAGES: tuple[Stage, ...] = (
         "Monitor",
         ":material/monitor_heart:",
         "Is it still right, and still worth it, in production?",
+        page="monitor.py",
     ),
 )
 

@@ -20,6 +20,8 @@ from storage.models import (
     FairnessAnalysis,
     GoalVersion,
     ModelVersion,
+    MonitorAlert,
+    MonitoringBatch,
     ProfileReport,
     Run,
     RunExplanation,
@@ -205,3 +207,22 @@ def export_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     if production:
         return "done", f"{len(versions)} version(s); v{production[0]} in production."
     return "done", f"{len(versions)} exported version(s); none promoted to production yet."
+
+
+@status_provider("monitor")
+def monitor_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
+    """Alerts from the latest import put the stage in "needs attention"."""
+    with wb.db.read() as session:
+        latest = session.scalar(
+            select(MonitoringBatch)
+            .where(MonitoringBatch.project_id == project_id)
+            .order_by(MonitoringBatch.id.desc())
+            .limit(1)
+        )
+        if latest is None:
+            return "not_started", "No production data imported yet."
+        alerts = session.scalar(select(func.count()).where(MonitorAlert.batch_id == latest.id))
+        batch_id = latest.id
+    if alerts:
+        return "attention", f"{alerts} alert(s) on batch {batch_id}: see the Alerts tab."
+    return "done", f"Batch {batch_id} imported; no alerts."

@@ -1,0 +1,291 @@
+"""Monitor page: import production data, drift, live metrics and KPI, service health, alerts, retrain."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.context import Workbench
+from app.jobs import list_jobs
+from app.jobs.worker import ensure_worker
+from app.services import monitoring
+from app.services.monitoring import MonitorReport
+from app.ui.charts import show_chart
+from app.ui.feedback import attempt
+from app.ui.jobs import job_panel
+from core import monitor_figures
+from core.business import format_money
+from core.report import csv_bytes
+
+
+def import_section(wb: Workbench, project_id: int) -> None:
+    st.markdown(
+        "Bring production back: the bundle service's **prediction log** (JSON lines, "
+        "`BUNDLE_LOG`) or a **batch-scored file** from `predict.py`, optionally with the true "
+        "outcomes joined by an ID column (for a service log: the request id, sent by callers "
+        "as `X-Request-ID`)."
+    )
+    with st.form("wb.mon.import", border=True):
+        upload = st.file_uploader("Prediction log or scored file", key="wb.mon.file")
+        outcomes = st.file_uploader("Outcomes (optional)", key="wb.mon.outcomes")
+        id_column = st.text_input(
+            "ID column in the outcomes", key="wb.mon.id", placeholder="e.g. customer_id"
+        )
+        if (
+            st.form_submit_button("Import", type="primary", icon=":material/upload:")
+            and upload is not None
+        ):
+            _import(wb, project_id, upload, outcomes, id_column)
+    _follow_section(wb, project_id)
+    with st.container(border=True):
+        st.markdown(
+            "**Try it with simulated production**: three months of requests built from this "
+            "project's own rows, one feature drifting from month two, with outcomes."
+        )
+        if st.button(
+            "Import three simulated months", key="wb.mon.simulate", icon=":material/science:"
+        ):
+            with st.spinner("Simulating and importing 6,000 requests…"):
+                simulation = attempt(lambda: monitoring.simulate_production(wb, project_id))
+                if simulation is not None:
+                    batch = attempt(
+                        lambda: monitoring.import_predictions(
+                            wb, project_id, simulation.log_text.encode(), filename="simulated-production.jsonl",
+                            outcomes=simulation.outcomes, id_column=simulation.id_column,
+                        )
+                    )  # fmt: skip
+                    if batch is not None:
+                        st.toast(
+                            f"Imported batch {batch.id}: {batch.rows:,} rows.",
+                            icon=":material/check:",
+                        )
+    _batches_table(wb, project_id)
+
+
+def _import(wb: Workbench, project_id: int, upload, outcomes, id_column: str) -> None:  # type: ignore[no-untyped-def]
+    frame = None
+    if outcomes is not None:
+        frame = attempt(lambda: monitoring.read_outcomes(outcomes.getvalue(), outcomes.name))
+        if frame is None:
+            return
+    batch = attempt(
+        lambda: monitoring.import_predictions(
+            wb, project_id, upload.getvalue(), filename=upload.name, outcomes=frame, id_column=id_column or None
+        )
+    )  # fmt: skip
+    if batch is not None:
+        st.success(
+            f"Batch {batch.id}: {batch.rows:,} rows ({batch.start_text()}); outcomes matched {batch.outcomes_matched:,}."
+            + (f" {len(batch.bad_lines)} unreadable line(s) skipped." if batch.bad_lines else ""),
+            icon=":material/check:",
+        )
+        for line in batch.bad_lines[:5]:
+            st.caption(f"Skipped {line}")
+
+
+def _follow_section(wb: Workbench, project_id: int) -> None:
+    settings = monitoring.settings_for(wb, project_id)
+    with st.expander("Read the service's log file on demand", icon=":material/description:"):
+        path = st.text_input(
+            "Log file path on this machine", value=settings.log_path or "", key="wb.mon.path"
+        )
+        left, right = st.columns(2)
+        if left.button("Save path", key="wb.mon.path.save"):
+            attempt(
+                lambda: monitoring.update_settings(wb, project_id, log_path=path.strip() or None)
+            )
+            st.rerun()
+        if settings.log_path and right.button(
+            "Import new lines", key="wb.mon.pull", icon=":material/sync:"
+        ):
+            batch = attempt(lambda: monitoring.import_new_lines(wb, project_id))
+            st.toast("Nothing new." if batch is None else f"Imported {batch.rows:,} new rows.")
+        if settings.log_path:
+            st.caption(
+                f"Read up to byte {settings.log_offset:,}. From cron: `workbench monitor pull PROJECT`."
+            )
+
+
+def _batches_table(wb: Workbench, project_id: int) -> None:
+    batches = monitoring.list_batches(wb, project_id)
+    if not batches:
+        return
+    st.markdown("**Imported batches**")
+    st.dataframe(
+        pd.DataFrame([b.to_json() for b in batches]), hide_index=True, key="wb.mon.batches"
+    )
+
+
+def drift_section(report: MonitorReport) -> None:
+    if report.drift is None:
+        st.info("Drift could not be measured; see the notes.", icon=":material/info:")
+        return
+    st.caption(
+        "Latest batch against the run's held-out test rows (and the model's scores on them). "
+        "PSI above 0.1 deserves a look, above 0.2 is drift; KS (numbers) and chi-square "
+        "(categories) p-values back it up."
+    )
+    show_chart(
+        monitor_figures.drift_bar_figure(report.drift), key="wb.mon.drift", name="drift-by-feature"
+    )
+    table = report.drift.table
+    st.dataframe(table, hide_index=True, key="wb.mon.drift.table")
+    st.download_button(
+        "Download drift table (CSV)",
+        csv_bytes(table),
+        "drift.csv",
+        "text/csv",
+        key="wb.mon.drift.csv",
+        icon=":material/download:",
+    )
+    for finding in report.drift.findings:
+        st.warning(
+            f"{finding.column}: {finding.message}" if finding.column else finding.message,
+            icon=":material/schema:",
+        )
+    if report.drift_over_time is not None and not report.drift_over_time.empty:
+        ranked = list(report.drift.table["column"])
+        columns = st.multiselect("Over time", ranked, default=ranked[:4], key="wb.mon.drift.cols")
+        show_chart(
+            monitor_figures.drift_over_time_figure(report.drift_over_time, columns),
+            key="wb.mon.drift.time",
+            name="drift-over-time",
+        )
+
+
+def performance_section(report: MonitorReport) -> None:
+    if report.performance is None or report.performance.empty:
+        st.info(
+            "Join outcomes to see live metrics and the value actually realised.",
+            icon=":material/fact_check:",
+        )
+        return
+    metrics = [
+        c for c in report.performance.columns if c not in ("period", "rows", "value_per_month")
+    ]
+    metric = st.selectbox(
+        "Metric",
+        metrics,
+        index=metrics.index("roc_auc") if "roc_auc" in metrics else 0,
+        key="wb.mon.metric",
+    )
+    show_chart(
+        monitor_figures.performance_over_time_figure(report.performance, metric),
+        key="wb.mon.perf",
+        name=f"live-{metric}",
+    )
+    if (
+        "value_per_month" in report.performance
+        and report.performance["value_per_month"].notna().any()
+    ):
+        st.markdown(
+            "**The golden thread's last link:** value per month realised from the payoff matrix, against what the business case promised."
+        )
+        show_chart(
+            monitor_figures.value_over_time_figure(report.performance, promised=report.promised_value, currency=report.currency),
+            key="wb.mon.value", name="value-over-time",
+        )  # fmt: skip
+        latest = report.performance["value_per_month"].dropna().iloc[-1]
+        st.metric("Realised value per month (latest period)", format_money(latest, report.currency),
+                  delta=None if report.promised_value is None else f"{format_money(latest - report.promised_value, report.currency)} vs the business case",
+                  border=True)  # fmt: skip
+    st.dataframe(report.performance, hide_index=True, key="wb.mon.perf.table")
+
+
+def health_section(report: MonitorReport) -> None:
+    health = report.health
+    if health is None or health.requests == 0:
+        st.info(
+            "No service log imported: health needs the bundle service's prediction log.",
+            icon=":material/monitor_heart:",
+        )
+        return
+    cols = st.columns(4)
+    cols[0].metric("Requests", f"{health.requests:,}", border=True)
+    cols[1].metric("Error rate", f"{health.error_rate:.1%}", border=True)
+    cols[2].metric("Latency p50", f"{health.latency_p50:,.1f} ms", border=True)
+    cols[3].metric("Latency p99", f"{health.latency_p99:,.1f} ms", border=True)
+    left, right = st.columns(2)
+    with left:
+        show_chart(monitor_figures.requests_figure(health), key="wb.mon.requests", name="requests")
+    with right:
+        show_chart(monitor_figures.latency_figure(health), key="wb.mon.latency", name="latency")
+    show_chart(monitor_figures.callers_figure(health), key="wb.mon.callers", name="callers")
+    left, right = st.columns(2)
+    left.markdown("**Status codes**")
+    left.dataframe(health.status_codes, hide_index=True, key="wb.mon.status")
+    right.markdown("**Model versions that answered**")
+    right.dataframe(health.versions, hide_index=True, key="wb.mon.versions")
+
+
+def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> None:
+    if report.alerts:
+        for alert in report.alerts:
+            (st.error if alert.severity == "critical" else st.warning)(
+                alert.message, icon=":material/notifications_active:"
+            )
+    else:
+        st.success(
+            "No alert: drift, metrics, value, latency and errors are within the rules.",
+            icon=":material/check_circle:",
+        )
+    st.caption(
+        "Rules: PSI above 0.2 on any feature; live ROC AUC more than 0.05 below cross-validation; "
+        "realised value below the business case; p95 latency above the Goal page's maximum; "
+        "more than 5 % failed requests. Evaluated on every import."
+    )
+    settings = monitoring.settings_for(wb, project_id)
+    with st.form("wb.mon.webhook"):
+        url = st.text_input(
+            "Webhook URL (alerts are POSTed as JSON on each import; empty = off)",
+            value=settings.webhook_url or "",
+            key="wb.mon.webhook.url",
+        )
+        if st.form_submit_button("Save webhook") and (
+            attempt(
+                lambda: monitoring.update_settings(wb, project_id, webhook_url=url.strip() or None)
+            )
+            is not None
+        ):
+            st.toast("Saved.", icon=":material/check:")
+    log = monitoring.alert_log(wb, project_id)
+    if not log.empty:
+        st.markdown("**Alert log**")
+        st.dataframe(log, hide_index=True, key="wb.mon.alertlog")
+
+
+def retrain_section(wb: Workbench, project_id: int) -> None:
+    st.markdown(
+        "**Retrain** makes a new dataset version from the training data plus the older "
+        f"labelled production rows, retrains the champion's recipe (same pipeline, parameters "
+        f"and seed) as a challenger, and compares both on the newest {monitoring.RECENT_SHARE:.0%} "
+        "of labelled rows, which neither saw. Promote the winner in the registry (Export page)."
+    )
+    if st.button(
+        "Retrain a challenger", type="primary", key="wb.mon.retrain", icon=":material/autorenew:"
+    ):
+        job_id = attempt(lambda: monitoring.submit_retrain(wb, project_id))
+        if job_id is not None:
+            if wb.settings.autostart_worker:
+                ensure_worker(wb)
+            st.rerun()
+    jobs = list_jobs(wb, project_id=project_id, kind=monitoring.RETRAIN_KIND, limit=1)
+    if not jobs:
+        st.caption(
+            "Schedule hint: `workbench monitor pull PROJECT && workbench retrain PROJECT --json` from cron."
+        )
+        return
+    info = job_panel(wb, jobs[0].id)
+    result = info.result or {}
+    if info.status == "succeeded" and result.get("metrics"):
+        cols = st.columns(2)
+        cols[0].metric(
+            "Champion value per month",
+            format_money(result.get("champion_value_per_month"), None),
+            border=True,
+        )
+        cols[1].metric(
+            "Challenger value per month", format_money(result.get("challenger_value_per_month"), None),
+            delta=f"winner: {result.get('winner')}", border=True,
+        )  # fmt: skip
+        st.dataframe(pd.DataFrame(result["metrics"]), hide_index=True, key="wb.mon.retrain.metrics")

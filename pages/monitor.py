@@ -1,0 +1,36 @@
+"""Monitor: production predictions come back — drift, live metrics, KPI, health, alerts, retrain."""
+
+import streamlit as st
+
+from app.services import monitoring
+from app.ui import monitor_views, state
+from app.ui.feedback import attempt
+
+wb, project = state.require_project()
+
+st.title(":material/monitor_heart: Monitor")
+st.caption(f"**{project.name}** — is it still right, and still worth it, in production?")
+tabs = st.tabs(["Import", "Drift", "Performance & KPI", "Service health", "Alerts", "Retrain"])
+with tabs[0]:
+    monitor_views.import_section(wb, project.id)
+report = None
+if monitoring.list_batches(wb, project.id):
+    with st.spinner("Measuring drift and live metrics…"):
+        report = attempt(lambda: monitoring.monitor_report(wb, project.id))
+for tab in tabs[1:]:
+    with tab:
+        if report is None:
+            st.info("Import production data first (Import tab).", icon=":material/upload:")
+if report is not None:
+    for note in report.notes:
+        st.caption(f"Note: {note}")
+    with tabs[1]:
+        monitor_views.drift_section(report)
+    with tabs[2]:
+        monitor_views.performance_section(report)
+    with tabs[3]:
+        monitor_views.health_section(report)
+    with tabs[4]:
+        monitor_views.alerts_section(wb, project.id, report)
+    with tabs[5]:
+        monitor_views.retrain_section(wb, project.id)
