@@ -351,7 +351,11 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
     freq = freq or _frequency(frame)
     schema = evaluation.run_schema(run)
     features = [c for c in run.input_columns if c in frame.columns]
-    categorical = [c.name for c in schema.columns if c.name in features and c.type != "numeric"]
+    categorical = [
+        c.name
+        for c in schema.columns
+        if c.name in features and c.type not in ("numeric", "datetime")
+    ]
     reference = _reference(wb, run)
     prediction = (
         "probability"

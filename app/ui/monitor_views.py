@@ -140,7 +140,7 @@ def drift_section(report: MonitorReport) -> None:
     )
     for finding in report.drift.findings:
         st.warning(
-            f"{finding.column}: {finding.message}" if finding.column else finding.message,
+            finding.message,
             icon=":material/schema:",
         )
     if report.drift_over_time is not None and not report.drift_over_time.empty:
