@@ -269,6 +269,14 @@ def retrain_section(wb: Workbench, project_id: int) -> None:
             if wb.settings.autostart_worker:
                 ensure_worker(wb)
             st.rerun()
+    with st.expander("Rolling a challenger out", icon=":material/route:"):
+        st.markdown(
+            "The registry's stages say where a version stands: **candidate** (exported), "
+            "**staging** (running next to production on a copy or a small share of traffic), "
+            "**production** (answers real requests), **archived** (kept for audit). A/B tests "
+            "and phased rollouts are done by your serving platform, not by the bundle: export "
+            "the challenger, promote it to staging, and to production once its live numbers hold."
+        )
     jobs = list_jobs(wb, project_id=project_id, kind=monitoring.RETRAIN_KIND, limit=1)
     if not jobs:
         st.caption(

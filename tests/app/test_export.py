@@ -183,3 +183,14 @@ def test_scoring_file_and_bundle_agree(champion, wb, tmp_path: Path) -> None:  #
         ours["prediction"].astype(str).to_numpy() == theirs["prediction"].astype(str).to_numpy()
     ).all()
     assert abs(ours["probability"].to_numpy() - theirs["probability"].to_numpy()).max() < 1e-9
+
+
+def test_stage_status_asks_for_the_champion_to_be_exported(champion, wb) -> None:  # type: ignore[no-untyped-def]
+    from app.services.status import export_status
+
+    assert export_status(wb, champion.project_id)[0] == "not_started"
+    entry = _export(wb, champion.id)
+    state, detail = export_status(wb, champion.project_id)
+    assert state == "done" and "none promoted" in detail
+    export.set_stage(wb, champion.project_id, entry.version, "production", who="ana", why="launch")
+    assert "in production" in export_status(wb, champion.project_id)[1]

@@ -166,3 +166,17 @@ def test_mitigated_runs_point_to_their_original_for_shap(champion, wb) -> None: 
     with pytest.raises(UserError, match=f"Explain run {champion.id}") as caught:
         evaluation.submit_explanation(wb, run_id)
     assert "fairness mitigation" in caught.value.message
+
+
+def test_stage_status_follows_the_champion_analysis(champion, wb) -> None:  # type: ignore[no-untyped-def]
+    from app.services.status import fairness_status
+
+    assert fairness_status(wb, champion.project_id)[0] == "not_started"
+    for attributes, bins in ((["gender"], None), (["age"], {"age": 4})):
+        report = fairness.analyse(wb, champion, attributes, bins=bins)
+        passes = report.disparity("demographic_parity_difference").passes
+        state, detail = fairness_status(wb, champion.project_id)
+        if passes:
+            assert state == "done" and attributes[0] in detail
+        else:
+            assert state == "attention" and "over the Goal's limit" in detail
