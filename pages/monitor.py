@@ -15,8 +15,7 @@ with tabs[0]:
     monitor_views.import_section(wb, project.id)
 report = None
 if monitoring.list_batches(wb, project.id):
-    with st.spinner("Measuring drift and live metrics…"):
-        report = attempt(lambda: monitoring.monitor_report(wb, project.id))
+    report = attempt(lambda: monitor_views.cached_report(wb, project.id))
 for tab in tabs[1:]:
     with tab:
         if report is None:

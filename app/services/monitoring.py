@@ -317,6 +317,20 @@ class MonitorReport:
     notes: tuple[str, ...] = ()
 
 
+def report_key(wb: Workbench, project_id: int) -> str:
+    """What a report depends on — batches, the monitored model, the goal — as one cheap key."""
+    batches = list_batches(wb, project_id)
+    run = training.champion(wb, project_id)
+    latest = goals.latest_goal(wb, project_id)
+    return repr(
+        (
+            [(b.id, b.frame_sha256) for b in batches],
+            run.pipeline_sha256 if run else None,
+            latest.version if latest else None,
+        )
+    )
+
+
 def _reference(wb: Workbench, run: RunInfo) -> pd.DataFrame:
     rows = evaluation.evaluation_rows(wb, run)
     reference = rows.frame[list(rows.features)].copy()

@@ -18,6 +18,18 @@ from core.business import format_money
 from core.report import csv_bytes
 
 
+@st.cache_data(max_entries=4, show_spinner="Measuring drift and live metrics…")
+def _report(project_id: int, key: str, home: str) -> MonitorReport:
+    from app.context import open_workbench
+
+    return monitoring.monitor_report(open_workbench(), project_id)
+
+
+def cached_report(wb: Workbench, project_id: int) -> MonitorReport:
+    """The report, recomputed only when a batch, the model or the goal changed (not per click)."""
+    return _report(project_id, monitoring.report_key(wb, project_id), str(wb.settings.home))
+
+
 def import_section(wb: Workbench, project_id: int) -> None:
     st.markdown(
         "Bring production back: the bundle service's **prediction log** (JSON lines, "
