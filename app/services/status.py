@@ -139,13 +139,18 @@ def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     return "done", f"{count} run(s); champion chosen."
 
 
+def _champion(session: Any, project_id: int) -> Run | None:
+    """The run marked champion on the Train page (later stages follow it)."""
+    return session.scalar(
+        select(Run).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
+    )
+
+
 @status_provider("evaluate")
 def evaluate_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     """Done once the champion has a chosen threshold (classifiers) and an explanation."""
     with wb.db.read() as session:
-        champion = session.scalar(
-            select(Run).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
-        )
+        champion = _champion(session, project_id)
         if champion is None:
             return "not_started", "Mark a champion on the Train page, then evaluate it here."
         explained = session.scalar(select(func.count()).where(RunExplanation.run_id == champion.id))
@@ -166,9 +171,7 @@ def evaluate_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
 def fairness_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     """Done once the champion's groups were compared and no limit from the Goal page fails."""
     with wb.db.read() as session:
-        champion = session.scalar(
-            select(Run).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
-        )
+        champion = _champion(session, project_id)
         if champion is None:
             return "not_started", "Mark a champion on the Train page, then compare groups here."
         latest = session.scalar(
@@ -196,9 +199,8 @@ def export_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
         versions = list(
             session.scalars(select(ModelVersion).where(ModelVersion.project_id == project_id))
         )
-        champion = session.scalar(
-            select(Run.id).where(Run.project_id == project_id, Run.is_champion.is_(True)).limit(1)
-        )
+        marked = _champion(session, project_id)
+        champion = marked.id if marked is not None else None
     if not versions:
         return "not_started", "No bundle exported yet."
     production = [v.version for v in versions if v.stage == "production"]

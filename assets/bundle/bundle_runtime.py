@@ -566,30 +566,21 @@ def _read_table_column(
             bad = np.isinf(numbers.to_numpy())
             return numbers.where(~bad), bad, "wrong_type"
         raw = series.astype(object)
-        missing = raw.isna().to_numpy() | raw.map(_is_marker).to_numpy(dtype=bool)
-        text = raw.map(lambda v: v.strip() if isinstance(v, str) else v).where(~missing)
-        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        if _all_text(raw):  # the usual CSV column: the same steps, vectorised
+            text = raw.str.strip()
+            missing = raw.isna().to_numpy() | text.isin(NA_MARKERS).to_numpy(dtype=bool)
+        else:
+            missing = raw.isna().to_numpy() | raw.map(_is_marker).to_numpy(dtype=bool)
+            text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+        numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
         unreadable = numbers.isna().to_numpy() | np.isinf(numbers.to_numpy())
         bad = ~missing & unreadable
         return numbers.where(~bad), bad, "wrong_type"
     raw = series.astype(object).where(series.notna(), None)
     missing = raw.isna().to_numpy()
     if column.type in ("categorical", "boolean") and column.allowed is not None:
-        table = contract.lookups[column.name]
-        cache: dict[tuple[type, Any], Any] = {}
-
-        def canonical(value: Any) -> Any:
-            key = (type(value), value)
-            if key not in cache:
-                found = _resolve(column, table, value)
-                cache[key] = None if found is _UNKNOWN and _is_marker(value) else found
-            return cache[key]
-
-        mapped = raw.map(lambda v: None if v is None else canonical(v))
-        unknown = mapped.map(lambda v: v is _UNKNOWN).to_numpy(dtype=bool)
-        values = mapped.where(~unknown, raw)  # unknown values go on as they came
-        return values.where(values.notna(), None), unknown, "unknown_category"
-    markers = raw.map(_is_marker).to_numpy(dtype=bool) & ~missing
+        return _read_categories(column, series, raw, contract.lookups[column.name])
+    markers = _marker_mask(raw) & ~missing
     raw = raw.where(~markers, None)
     missing = missing | markers
     if column.type == "datetime" and not ptypes.is_datetime64_any_dtype(series.dtype):
@@ -600,6 +591,64 @@ def _read_table_column(
     if column.type == "datetime":
         return series, np.zeros(len(series), dtype=bool), "wrong_type"
     return raw, np.zeros(len(series), dtype=bool), "wrong_type"
+
+
+def _all_text(raw: pd.Series) -> bool:
+    """Every value present is text (``str``), so equal values are the same text."""
+    return ptypes.infer_dtype(raw, skipna=True) == "string"
+
+
+def _marker_mask(raw: pd.Series) -> np.ndarray:
+    """Where a value is text that stands for a missing value ("NA", "null", " ", …)."""
+    if _all_text(raw):
+        return raw.str.strip().isin(NA_MARKERS).to_numpy(dtype=bool)
+    return raw.map(_is_marker).to_numpy(dtype=bool)
+
+
+def _read_categories(
+    column: Column, series: pd.Series, raw: pd.Series, table: Mapping[str, Any]
+) -> tuple[pd.Series, np.ndarray, str]:
+    """Categories and flags → the training values they stand for; unknown ones go on as
+    they came, markers of missing values become None."""
+
+    def canonical(value: Any) -> Any:
+        found = _resolve(column, table, value)
+        return None if found is _UNKNOWN and _is_marker(value) else found
+
+    if _same_type_values(series, raw):
+        # Resolve each distinct value once and spread the answers back by position. Safe
+        # only when the values share one type: 1, 1.0 and True are equal to Python (so
+        # factorize would merge them) yet they may stand for different categories.
+        values = raw.to_numpy()
+        codes, uniques = pd.factorize(values)
+        found = np.empty(len(uniques) + 1, dtype=object)  # the last one: missing (code -1)
+        found[:-1] = [canonical(value) for value in uniques]
+        found[-1] = None
+        unknown_found = np.fromiter((v is _UNKNOWN for v in found), dtype=bool, count=len(found))
+        found[pd.isna(found)] = None  # keep None for every missing value, as below
+        unknown = unknown_found[codes]
+        mapped = np.where(unknown, values, found[codes])
+        return pd.Series(mapped, dtype=object), unknown, "unknown_category"
+    cache: dict[tuple[type, Any], Any] = {}
+
+    def cached(value: Any) -> Any:
+        key = (type(value), value)
+        if key not in cache:
+            cache[key] = canonical(value)
+        return cache[key]
+
+    mapped = raw.map(lambda v: None if v is None else cached(v))
+    unknown = mapped.map(lambda v: v is _UNKNOWN).to_numpy(dtype=bool)
+    values = mapped.where(~unknown, raw)  # unknown values go on as they came
+    return values.where(values.notna(), None), unknown, "unknown_category"
+
+
+def _same_type_values(series: pd.Series, raw: pd.Series) -> bool:
+    """All values present have one type: a NumPy number or flag column, or all text."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
+        return True
+    return _all_text(raw)
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
