@@ -780,7 +780,7 @@ def analyze_command(
 ) -> None:
     """Evaluate a run: metrics with intervals, threshold, value, error cohorts, top SHAP features."""
     from app.errors import UserError
-    from app.services import evaluation
+    from app.services import analysis
     from app.services.projects import resolve_project
     from core import ingest
 
@@ -791,7 +791,7 @@ def analyze_command(
         if not data_path.is_file():
             raise UserError(f"{data_path} does not exist or is not a file.")
         data, _info = ingest.read_table(data_path, filename=data_path.name)
-    report = evaluation.analysis_report(
+    report = analysis.analysis_report(
         wb, run, data=data, source=data_path.name if data_path else None,
         run_job=lambda job_id: run_job_with_progress(wb, job_id, quiet=as_json),
     )  # fmt: skip

@@ -18,7 +18,7 @@ BUILTIN_JOB_MODULES = (
     "app.services.datasets",
     "app.services.explore",
     "app.services.training",
-    "app.services.evaluation",
+    "app.services.explanations",
     "app.services.fairness",
     "app.services.export",
     "app.services.monitoring",

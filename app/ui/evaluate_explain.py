@@ -11,8 +11,9 @@ import streamlit as st
 from app.context import Workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
-from app.services import evaluation
-from app.services.evaluation import EvaluationRows, ExplanationInfo, StoredExplanation
+from app.services import explanations
+from app.services.evaluation import EvaluationRows
+from app.services.explanations import ExplanationInfo, StoredExplanation
 from app.services.training import RunInfo
 from app.ui.charts import show_chart
 from app.ui.evaluate_views import cached_pipeline
@@ -29,14 +30,14 @@ def _cached_explanation(
 ) -> StoredExplanation:
     from app.context import open_workbench
 
-    return evaluation.load_explanation(open_workbench(), _info)
+    return explanations.load_explanation(open_workbench(), _info)
 
 
 def explain_section(wb: Workbench, run: RunInfo, rows: EvaluationRows) -> None:
-    info = evaluation.latest_explanation(wb, run.id)
+    info = explanations.latest_explanation(wb, run.id)
     _start_form(wb, run, rows, info)
     active = [
-        j for j in list_jobs(wb, project_id=run.project_id, kind=evaluation.EXPLAIN_KIND, limit=5)
+        j for j in list_jobs(wb, project_id=run.project_id, kind=explanations.EXPLAIN_KIND, limit=5)
         if j.params.get("run_id") == run.id
     ]  # fmt: skip
     if active and (info is None or active[0].is_active):
@@ -61,14 +62,14 @@ def _start_form(
         )
         left, right = st.columns(2)
         sample = left.number_input(
-            "Rows to explain", 10, evaluation.MAX_SHAP_SAMPLE, evaluation.DEFAULT_SHAP_SAMPLE,
+            "Rows to explain", 10, explanations.MAX_SHAP_SAMPLE, explanations.DEFAULT_SHAP_SAMPLE,
             step=500, key="wb.eval.shap.sample",
         )  # fmt: skip
         seed = right.number_input("Seed", 0, 1_000_000, 0, key="wb.eval.shap.seed")
         label = "Explain again" if info is not None else "Explain this run"
         if st.form_submit_button(label, type="primary", icon=":material/psychology:"):
             job_id = attempt(
-                lambda: evaluation.submit_explanation(
+                lambda: explanations.submit_explanation(
                     wb, run.id, sample=int(sample), seed=int(seed)
                 )
             )
@@ -175,7 +176,7 @@ def what_if_section(wb: Workbench, run: RunInfo, rows: EvaluationRows) -> None:
         st.info("Change at least one value first.", icon=":material/edit:")
         return
     pipeline = cached_pipeline(run.id, run.pipeline_sha256 or "", str(wb.settings.home))
-    result = attempt(lambda: evaluation.what_if(rows, pipeline, position, changes))
+    result = attempt(lambda: explanations.what_if(rows, pipeline, position, changes))
     if result is None:
         return
     _what_if_result(result)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
-from app.services import evaluation, projects, training
+from app.services import evaluation, explanations, projects, training
 from core import evaluate
 
 PAGE = "../pages/evaluate.py"
@@ -66,7 +66,7 @@ def test_slider_updates_value_at_once_and_save_stores_it(page: AppTest, champion
 def test_explain_runs_as_a_job_then_shows_shap(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
     page.number_input(key="wb.eval.shap.sample").set_value(200)
     _button(page, "Explain this run").click().run()
-    jobs = list_jobs(wb, project_id=champion.project_id, kind=evaluation.EXPLAIN_KIND)
+    jobs = list_jobs(wb, project_id=champion.project_id, kind=explanations.EXPLAIN_KIND)
     assert len(jobs) == 1 and jobs[0].params == {"run_id": champion.id, "sample": 200, "seed": 0}
     run_in_foreground(wb, jobs[0].id)
     page.run()
@@ -74,7 +74,7 @@ def test_explain_runs_as_a_job_then_shows_shap(page: AppTest, champion, wb) -> N
     dependence = page.selectbox(key="wb.eval.shap.dependence")
     assert (
         dependence.options[0]
-        == evaluation.latest_explanation(wb, champion.id).summary["top_features"][0]["name"]
+        == explanations.latest_explanation(wb, champion.id).summary["top_features"][0]["name"]
     )
     assert any("Explained 200 of 1,400 test rows" in c.value for c in page.caption)
     dependence.set_value(dependence.options[1]).run()

@@ -9,7 +9,7 @@ from sklearn.metrics import roc_auc_score
 
 from app.errors import UserError
 from app.jobs.runner import run_in_foreground
-from app.services import evaluation, projects, scoring, splits, training
+from app.services import evaluation, explanations, projects, scoring, splits, training
 from core import errors
 
 
@@ -91,12 +91,12 @@ def test_cohorts_save_list_compare_and_delete(champion, wb) -> None:  # type: ig
 
 
 def test_explanation_job_stores_shap_and_permutation(champion, wb) -> None:  # type: ignore[no-untyped-def]
-    job = evaluation.submit_explanation(wb, champion.id, sample=300, claimed=True)
+    job = explanations.submit_explanation(wb, champion.id, sample=300, claimed=True)
     run_in_foreground(wb, job)
-    info = evaluation.latest_explanation(wb, champion.id)
+    info = explanations.latest_explanation(wb, champion.id)
     assert info is not None and info.sample == 300
     assert info.summary["rows_explained"] == 300
-    stored = evaluation.load_explanation(wb, info)
+    stored = explanations.load_explanation(wb, info)
     assert len(stored.explanation.rows) == 300
     top = [f["name"] for f in info.summary["top_features"]]
     assert top == list(stored.explanation.global_importance()["name"].head(len(top)))
@@ -105,9 +105,9 @@ def test_explanation_job_stores_shap_and_permutation(champion, wb) -> None:  # t
 
 def test_explanation_sample_is_checked(champion, wb) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UserError, match="limited"):
-        evaluation.submit_explanation(wb, champion.id, sample=10**7)
+        explanations.submit_explanation(wb, champion.id, sample=10**7)
     with pytest.raises(UserError, match="whole number"):
-        evaluation.submit_explanation(wb, champion.id, sample=0)
+        explanations.submit_explanation(wb, champion.id, sample=0)
 
 
 def test_compare_two_runs_on_the_same_rows(champion, wb) -> None:  # type: ignore[no-untyped-def]
@@ -124,11 +124,11 @@ def test_what_if_uses_the_run_threshold(champion, wb) -> None:  # type: ignore[n
     run = evaluation.save_threshold(wb, champion.id, 0.01)
     rows = evaluation.evaluation_rows(wb, run)
     pipeline = training.load_pipeline(wb, run)
-    result = evaluation.what_if(rows, pipeline, 0, {"tenure_months": 70})
+    result = explanations.what_if(rows, pipeline, 0, {"tenure_months": 70})
     assert result.original_prediction == rows.positive  # every score is ≥ 0.01
     assert result.changed == ("tenure_months",)
     with pytest.raises(UserError, match="no_such"):
-        evaluation.what_if(rows, pipeline, 0, {"no_such": 1})
+        explanations.what_if(rows, pipeline, 0, {"no_such": 1})
 
 
 def test_labelled_file_without_the_target_is_refused(champion, wb) -> None:  # type: ignore[no-untyped-def]
@@ -162,6 +162,6 @@ def test_stage_status_asks_for_threshold_and_explanation(champion, wb) -> None: 
     state, detail = evaluate_status(wb, champion.project_id)
     assert state == "attention" and "threshold" in detail and "SHAP" in detail
     evaluation.save_threshold(wb, champion.id, 0.3)
-    run_in_foreground(wb, evaluation.submit_explanation(wb, champion.id, sample=50, claimed=True))
+    run_in_foreground(wb, explanations.submit_explanation(wb, champion.id, sample=50, claimed=True))
     state, detail = evaluate_status(wb, champion.project_id)
     assert state == "done" and "0.30" in detail

@@ -13,7 +13,7 @@ from fairlearn.metrics import MetricFrame, demographic_parity_difference, select
 from app.cli import main
 from app.errors import UserError
 from app.jobs.runner import run_in_foreground
-from app.services import evaluation, fairness, projects, training
+from app.services import evaluation, explanations, fairness, projects, training
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_mitigated_runs_point_to_their_original_for_shap(champion, wb) -> None: 
     )  # fmt: skip
     run_id = run_in_foreground(wb, job).result["run_id"]
     with pytest.raises(UserError, match=f"Explain run {champion.id}") as caught:
-        evaluation.submit_explanation(wb, run_id)
+        explanations.submit_explanation(wb, run_id)
     assert "fairness mitigation" in caught.value.message
 
 
