@@ -27,7 +27,26 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def _workbench():  # type: ignore[no-untyped-def]
     from app.context import open_workbench
 
-    return open_workbench()
+    wb = open_workbench()
+    _log_to_file(wb.settings.home / "logs" / "cli.log")
+    return wb
+
+
+def _log_to_file(path: Path) -> None:
+    """Diagnostics (a failed job's traceback) go to a file; the terminal gets one clear line."""
+    import logging
+
+    root = logging.getLogger()
+    if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # a read-only home still gets clean output
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _emit_json(payload: Any) -> None:

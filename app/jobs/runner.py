@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from app.context import Workbench
-from app.errors import describe_error
+from app.errors import UserError, describe_error
 from app.jobs import queue
 from app.jobs.registry import JobCancelled, JobContext, get_kind
+from core.exceptions import CoreError
 
 log = logging.getLogger("workbench.jobs")
 
@@ -74,6 +75,10 @@ def execute(
             "cancelled",
             message="Cancelled. Results finished before the cancel are kept.",
         )
+    except (UserError, CoreError) as error:  # the user can fix it: the message says how
+        log.info("job %s (%s) stopped: %s", job_id, job.kind, describe_error(error))
+        text = describe_error(error)
+        queue.finish(wb, job_id, "failed", message=f"Failed: {text}", error=text)
     except Exception as error:
         log.error("job %s (%s) failed:\n%s", job_id, job.kind, traceback.format_exc())
         text = describe_error(error)

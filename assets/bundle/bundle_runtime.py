@@ -576,10 +576,10 @@ def _read_table_column(
         unreadable = numbers.isna().to_numpy() | np.isinf(numbers.to_numpy())
         bad = ~missing & unreadable
         return numbers.where(~bad), bad, "wrong_type"
+    if column.type in ("categorical", "boolean") and column.allowed is not None:
+        return _read_categories(column, series, contract.lookups[column.name])
     raw = series.astype(object).where(series.notna(), None)
     missing = raw.isna().to_numpy()
-    if column.type in ("categorical", "boolean") and column.allowed is not None:
-        return _read_categories(column, series, raw, contract.lookups[column.name])
     markers = _marker_mask(raw) & ~missing
     raw = raw.where(~markers, None)
     missing = missing | markers
@@ -606,29 +606,32 @@ def _marker_mask(raw: pd.Series) -> np.ndarray:
 
 
 def _read_categories(
-    column: Column, series: pd.Series, raw: pd.Series, table: Mapping[str, Any]
+    column: Column, series: pd.Series, table: Mapping[str, Any]
 ) -> tuple[pd.Series, np.ndarray, str]:
-    """Categories and flags → the training values they stand for; unknown ones go on as
-    they came, markers of missing values become None."""
+    """Categories and flags → the training values they stand for, as objects with None for
+    every missing value; unknown values go on as they came, markers of missing become None."""
 
     def canonical(value: Any) -> Any:
         found = _resolve(column, table, value)
         return None if found is _UNKNOWN and _is_marker(value) else found
 
-    if _same_type_values(series, raw):
-        # Resolve each distinct value once and spread the answers back by position. Safe
-        # only when the values share one type: 1, 1.0 and True are equal to Python (so
-        # factorize would merge them) yet they may stand for different categories.
-        values = raw.to_numpy()
-        codes, uniques = pd.factorize(values)
-        found = np.empty(len(uniques) + 1, dtype=object)  # the last one: missing (code -1)
+    if _one_type(series):
+        # Resolve each distinct value once and spread the answers back by position. Only
+        # when the values share one type: 1, 1.0 and True are equal to Python (factorize
+        # would merge them) yet may stand for different categories.
+        values = series.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)  # missing values (None, NaN, NaT, NA): -1
+        found = np.empty(len(uniques) + 1, dtype=object)  # the last one is for code -1
         found[:-1] = [canonical(value) for value in uniques]
         found[-1] = None
-        unknown_found = np.fromiter((v is _UNKNOWN for v in found), dtype=bool, count=len(found))
-        found[pd.isna(found)] = None  # keep None for every missing value, as below
-        unknown = unknown_found[codes]
-        mapped = np.where(unknown, values, found[codes])
+        is_unknown = np.fromiter((v is _UNKNOWN for v in found), dtype=bool, count=len(found))
+        found[pd.isna(found)] = None
+        mapped = found[codes]
+        unknown = is_unknown[codes]
+        if is_unknown.any():
+            mapped = np.where(unknown, values, mapped)  # unknown values go on as they came
         return pd.Series(mapped, dtype=object), unknown, "unknown_category"
+    raw = series.astype(object).where(series.notna(), None)
     cache: dict[tuple[type, Any], Any] = {}
 
     def cached(value: Any) -> Any:
@@ -643,12 +646,12 @@ def _read_categories(
     return values.where(values.notna(), None), unknown, "unknown_category"
 
 
-def _same_type_values(series: pd.Series, raw: pd.Series) -> bool:
-    """All values present have one type: a NumPy number or flag column, or all text."""
+def _one_type(series: pd.Series) -> bool:
+    """Every value present has one type: a NumPy number or flag column, or all text."""
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
         return True
-    return _all_text(raw)
+    return _all_text(series)
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
@@ -657,13 +660,18 @@ def _parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _typed_frame(values: Mapping[str, pd.Series], contract: Contract) -> pd.DataFrame:
-    """Checked values → the frame the pipeline was trained on, dtypes restored per column."""
+    """Checked values → the frame the pipeline was trained on, dtypes restored per column.
+
+    The columns are new Series, so the frame takes them as they are (no copy into blocks).
+    """
     columns = {c.name: _restore_dtype(c, values[c.name]) for c in contract.columns}
-    return pd.DataFrame(columns, columns=list(contract.names))
+    return pd.DataFrame(columns, columns=list(contract.names), copy=False)
 
 
 def _restore_dtype(column: Column, values: pd.Series) -> pd.Series:
-    values = values.reset_index(drop=True)
+    index = values.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        values = values.reset_index(drop=True)
     if column.type == "numeric":
         numbers = pd.to_numeric(values, errors="coerce").astype("float64")
         return _as_training_dtype(numbers, column.dtype)
@@ -675,6 +683,8 @@ def _restore_dtype(column: Column, values: pd.Series) -> pd.Series:
         zone = getattr(dtype, "tz", None)
         parsed = parsed.dt.tz_convert(zone) if zone is not None else parsed.dt.tz_localize(None)
         return parsed.astype(dtype)
+    if column.type in ("categorical", "boolean") and column.allowed is not None:
+        return _as_training_dtype(values, column.dtype)  # objects with None already
     return _as_training_dtype(values.astype(object).where(values.notna(), None), column.dtype)
 
 
@@ -729,7 +739,8 @@ def score_frame(pipeline: Any, contract: Contract, frame: pd.DataFrame) -> pd.Da
     The same rule as the workbench's scoring: binary is positive when its probability is
     >= the threshold (0.5 when the bundle has none); multiclass takes the most probable class.
     """
-    inputs = frame[list(contract.names)]
+    names = list(contract.names)
+    inputs = frame if list(frame.columns) == names else frame[names]
     if contract.task == "regression":
         predicted = np.asarray(pipeline.predict(inputs), dtype=float)
         return pd.DataFrame({"prediction": predicted}, index=frame.index)
