@@ -177,9 +177,12 @@ def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> N
     charts = [
         (evaluate_figures.roc_figure, "roc", "ROC curve"),
         (evaluate_figures.pr_figure, "pr", "precision-recall"),
-        (evaluate_figures.calibration_figure, "calibration", "calibration"),
-        (evaluate_figures.gains_figure, "gains", "gains"),
     ]
+    if rows.task == "binary":  # calibration and gains are drawn for one positive class
+        charts += [
+            (evaluate_figures.calibration_figure, "calibration", "calibration"),
+            (evaluate_figures.gains_figure, "gains", "gains"),
+        ]
     for index, (build, key, name) in enumerate(charts):
         if index % 2 == 0:
             columns = st.columns(2)

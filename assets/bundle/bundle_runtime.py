@@ -439,35 +439,91 @@ def rows_to_frame(
         message = MSG_TOO_MANY_ROWS.format(count=len(rows), limit=max_rows)
         raise InputError([Problem(None, "rows", "too_many_rows", message)], status=413)
     problems = _row_shape_problems(rows, contract)
-    values: dict[str, list[Any]] = {name: [None] * len(rows) for name in contract.names}
+    values: dict[str, list[Any]] = {}
     for column in contract.columns:
-        table = contract.lookups.get(column.name, {})
+        name = column.name
+        table = contract.lookups.get(name, {})
+        checked_values: list[Any] = [None] * len(rows)
         for i, row in enumerate(rows):
-            if not isinstance(row, Mapping) or column.name not in row:
+            if not isinstance(row, Mapping) or name not in row:
                 continue
-            value = row[column.name]
-            where = _json_where(i, column.name)
+            value = row[name]
             if value is None:
                 if not column.nullable:
-                    problems.append(
-                        Problem(i, column.name, "null_value", MSG_NULL.format(where=where))
-                    )
+                    message = MSG_NULL.format(where=_json_where(i, name))
+                    problems.append(Problem(i, name, "null_value", message))
                 continue
             checked, kind, template = _check_json_value(column, table, value)
             if kind is not None:
                 allowed = _allowed_text(column) if kind == "unknown_category" else ""
+                where = _json_where(i, name)
                 message = template.format(where=where, value=_show(value), allowed=allowed)
-                problems.append(Problem(i, column.name, kind, message))
-            values[column.name][i] = checked
+                problems.append(Problem(i, name, kind, message))
+            checked_values[i] = checked
         if column.type == "datetime":
-            problems += _unreadable_dates(column, values[column.name])
+            problems += _unreadable_dates(column, checked_values)
+        values[name] = checked_values
     if problems:
         order = {name: i for i, name in enumerate(contract.names)}
         problems.sort(key=lambda p: (p.row if p.row is not None else -1, order.get(p.field, -1)))
         raise InputError(problems, total=len(problems))
-    series = {name: pd.Series(v, dtype=object) for name, v in values.items()}
-    frame = _typed_frame(series, contract)
-    return frame, range_warnings(frame, contract, _json_where)
+    arrays = {c.name: _json_column(c, values[c.name]) for c in contract.columns}
+    frame = pd.DataFrame(arrays, columns=list(contract.names), copy=False)
+    numbers = {c.name: arrays[c.name] for c in contract.columns if c.type == "numeric"}
+    return frame, _range_warnings(numbers, contract, _json_where)
+
+
+def _json_column(column: Column, values: list[Any]) -> np.ndarray | pd.Series:
+    """Checked JSON values of one column → the column as the pipeline was trained on it.
+
+    The same values and dtype as ``_restore_dtype`` gives, without a Series for the common
+    dtypes: numbers (finite floats or None), categories (training values or None), text.
+    """
+    if column.type == "numeric":
+        numbers = np.array([math.nan if v is None else v for v in values], dtype="float64")
+        return _as_training_array(numbers, column.dtype)
+    if column.type != "datetime" and column.dtype == "object":
+        objects = np.empty(len(values), dtype=object)
+        objects[:] = values
+        objects[pd.isna(objects)] = None
+        return objects
+    if column.type in ("categorical", "boolean") and column.allowed is not None:
+        kind = _int_or_bool_kind(column.dtype)
+        if kind == "b" and all(type(v) is bool for v in values):
+            return np.array(values, dtype=np.dtype(column.dtype))
+        if kind in ("i", "u") and all(type(v) is int for v in values):
+            limits = np.iinfo(np.dtype(column.dtype))
+            if all(limits.min <= v <= limits.max for v in values):
+                return np.array(values, dtype=np.dtype(column.dtype))
+    return _restore_dtype(column, pd.Series(values, dtype=object))
+
+
+def _int_or_bool_kind(dtype_text: str) -> str:
+    try:
+        kind = np.dtype(dtype_text).kind
+    except TypeError:
+        return ""
+    return kind if kind in "iub" else ""
+
+
+def _as_training_array(numbers: np.ndarray, dtype_text: str) -> np.ndarray:
+    """``_as_training_dtype`` for finite float64 numbers (NaN where missing) as an array."""
+    try:
+        dtype = np.dtype(dtype_text)
+    except TypeError:
+        return numbers
+    if dtype.kind == "f":
+        return numbers.astype(dtype) if numbers.dtype != dtype else numbers
+    if dtype.kind not in "iub" or np.isnan(numbers).any():
+        return numbers
+    if dtype.kind == "b":
+        exact = all(v in (0.0, 1.0) for v in numbers.tolist())
+    else:
+        limits = np.iinfo(dtype)
+        exact = all(v.is_integer() and limits.min <= v <= limits.max for v in numbers.tolist())
+    # Whole numbers within the dtype's range cast exactly; any other cast changes a value,
+    # which _as_training_dtype refuses.
+    return numbers.astype(dtype) if exact else numbers
 
 
 def _unreadable_dates(column: Column, values: list[Any]) -> list[Problem]:
@@ -708,11 +764,22 @@ def _as_training_dtype(values: pd.Series, dtype_text: str) -> pd.Series:
 
 def range_warnings(frame: pd.DataFrame, contract: Contract, where: Any = _json_where) -> list[str]:
     """Numbers outside the training range: scored, but worth knowing about."""
+    columns = {c.name: frame[c.name] for c in contract.columns if c.type == "numeric"}
+    return _range_warnings(columns, contract, where)
+
+
+def _range_warnings(
+    columns: Mapping[str, pd.Series | np.ndarray], contract: Contract, where: Any
+) -> list[str]:
     warnings: list[str] = []
     for column in contract.columns:
         if column.type != "numeric" or column.minimum is None or column.maximum is None:
             continue
-        numbers = frame[column.name].to_numpy(dtype=float, na_value=np.nan)
+        values = columns[column.name]
+        if isinstance(values, np.ndarray):
+            numbers = values.astype(float)
+        else:
+            numbers = values.to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             outside = (numbers < float(column.minimum)) | (numbers > float(column.maximum))
         for position in np.flatnonzero(outside):
