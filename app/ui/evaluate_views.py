@@ -99,10 +99,17 @@ HEADLINE = {
 }
 
 
+def _number(value: float) -> str:
+    """Three decimals for scores and rates, whole numbers for amounts in the thousands."""
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3f}"
+
+
 def _metric_text(metric: evaluate.MetricWithCI, currency: str | None = None) -> str:
     if metric.name == "value_per_month":
         return format_money(metric.value, currency)
-    return f"{metric.value:,.3f}" if math.isfinite(metric.value) else "—"
+    return _number(metric.value)
 
 
 def _interval(metric: evaluate.MetricWithCI, currency: str | None = None) -> str:
@@ -112,7 +119,7 @@ def _interval(metric: evaluate.MetricWithCI, currency: str | None = None) -> str
         return (
             f"95% CI {format_money(metric.low, currency)} – {format_money(metric.high, currency)}"
         )
-    return f"95% CI {metric.low:,.3f} – {metric.high:,.3f}"
+    return f"95% CI {_number(metric.low)} – {_number(metric.high)}"
 
 
 def metric_cards(result: Any, task: str, currency: str | None) -> None:
@@ -148,6 +155,9 @@ def performance_section(rows: EvaluationRows, result: Any, worth: Money) -> None
             evaluate_figures.error_distribution_figure(result), key="wb.eval.errdist",
             name="error-distribution",
         )  # fmt: skip
+        st.markdown(
+            "**Errors by prediction decile** (is the model worse for high or low predictions?)"
+        )
         st.dataframe(result.error_bins, hide_index=True, key="wb.eval.errbins")
         return
     _classification_charts(rows, result, worth)
