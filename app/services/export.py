@@ -10,8 +10,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import func, select
 
 from app.context import Workbench
@@ -270,6 +273,8 @@ def export_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     problems = export.verify_bundle(bundle.zip_bytes)
     if problems:
         raise UserError(f"The bundle failed its own check: {problems[0]}")
+    jctx.progress(0.8, "Checking the bundle scores raw rows like the workbench…")
+    check_agreement(wb, run, bundle.zip_bytes)
     jctx.progress(0.9, "Registering the version…")
     entry = _register(wb, run, bundle)
     return {
@@ -277,6 +282,78 @@ def export_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         "bundle_sha256": entry.bundle_sha256,
         "_message": f"Bundle v{entry.version} ({entry.size_bytes / 1e6:.1f} MB, sha256 {entry.bundle_sha256[:12]}…) is ready.",
     }
+
+
+AGREEMENT_ROWS = 200
+AGREEMENT_TOLERANCE = 1e-9
+
+
+def check_agreement(wb: Workbench, run: RunInfo, zip_bytes: bytes) -> int:
+    """Score raw rows of the run's data with the unpacked bundle's own code and with
+    `workbench predict`; refuse the bundle if any answer differs. Returns the rows checked.
+
+    The raw rows go through the run's cleaning recipe in the workbench but not in the bundle,
+    so this is what catches a recipe step the bundle cannot repeat.
+    """
+    import importlib.util
+    import io
+    import sys
+    import tempfile
+    import zipfile
+
+    from app.services import datasets, scoring
+
+    raw = datasets.load_frame(wb, datasets.get_version(wb, run.dataset_version_id))
+    raw = raw.iloc[:: max(1, len(raw) // AGREEMENT_ROWS)].head(AGREEMENT_ROWS)
+    ours = scoring.score_frame(wb, run, raw).frame
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        zipfile.ZipFile(io.BytesIO(zip_bytes)).extractall(root)
+        name = f"_bundle_runtime_check_{run.id}"
+        spec = importlib.util.spec_from_file_location(name, root / "bundle_runtime.py")
+        assert spec is not None and spec.loader is not None
+        runtime = importlib.util.module_from_spec(spec)
+        sys.modules[name] = runtime
+        try:
+            spec.loader.exec_module(runtime)
+            loaded = runtime.load_bundle(root)
+            frame, _problems = runtime.table_to_frame(raw, loaded.contract, strict=False)
+            theirs = runtime.score_frame(loaded.pipeline, loaded.contract, frame)
+        except Exception as error:  # the bundle itself cannot read its own training rows
+            raise UserError(
+                f"The bundle cannot score the training data's own rows: {error}",
+                hint="Recipe steps that rename or rebuild columns are not repeated inside the bundle.",
+            ) from error
+        finally:
+            sys.modules.pop(name, None)
+    _compare_answers(ours, theirs)
+    return len(raw)
+
+
+def _compare_answers(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
+    labels = (
+        ours["prediction"].astype(str).to_numpy() != theirs["prediction"].astype(str).to_numpy()
+    )
+    gaps = [
+        float(np.nanmax(np.abs(ours[c].to_numpy(dtype=float) - theirs[c].to_numpy(dtype=float))))
+        for c in ours.columns
+        if c.startswith("probability") and c in theirs.columns
+    ]
+    if ours["prediction"].dtype.kind == "f":  # regression: compare the numbers
+        gap = float(
+            np.nanmax(
+                np.abs(ours["prediction"].to_numpy(float) - theirs["prediction"].to_numpy(float))
+            )
+        )
+        labels, gaps = np.zeros(0, dtype=bool), [*gaps, gap]
+    worst = max(gaps, default=0.0)
+    if labels.any() or worst > AGREEMENT_TOLERANCE:
+        raise UserError(
+            f"The bundle would answer differently from `workbench predict` on "
+            f"{int(labels.sum())} of {len(ours)} training rows (largest probability gap {worst:.2g}).",
+            hint="A cleaning-recipe step (fill, cap, rename) is applied by the workbench but not by "
+            "the bundle; move it into the data before import, then retrain and export.",
+        )
 
 
 def _register(wb: Workbench, run: RunInfo, bundle: export.Bundle) -> RegistryEntry:

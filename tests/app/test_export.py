@@ -194,3 +194,22 @@ def test_stage_status_asks_for_the_champion_to_be_exported(champion, wb) -> None
     assert state == "done" and "none promoted" in detail
     export.set_stage(wb, champion.project_id, entry.version, "production", who="ana", why="launch")
     assert "in production" in export_status(wb, champion.project_id)[1]
+
+
+def test_export_refuses_a_bundle_that_would_answer_differently(
+    trained_demo: str, wb, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A fill step the workbench applies but the bundle cannot: caught before anyone ships it."""
+    from app.services import data_config
+    from core import prepare
+
+    project = projects.resolve_project(wb, trained_demo)
+    recipe = data_config.recipe(wb, project.id)
+    fill = prepare.Step("fill_missing", "satisfaction_score", {"value": 10})
+    data_config.save_recipe(wb, project.id, prepare.Recipe((*recipe.steps, fill)))
+    assert _invoke("train", trained_demo, "--models", "logreg", "--folds", "3").exit_code == 0
+    newest = training.list_runs(wb, project.id)[0]
+    result = _invoke("export", trained_demo, "--run", newest.id, "--out", tmp_path / "b.zip")
+    assert result.exit_code == 2 and "answer differently from `workbench predict`" in result.output
+    assert not (tmp_path / "b.zip").exists()
+    assert export.registry(wb, project.id) == []
