@@ -468,9 +468,8 @@ def rows_to_frame(
         problems.sort(key=lambda p: (p.row if p.row is not None else -1, order.get(p.field, -1)))
         raise InputError(problems, total=len(problems))
     arrays = {c.name: _json_column(c, values[c.name]) for c in contract.columns}
-    frame = pd.DataFrame(arrays, columns=list(contract.names), copy=False)
-    numbers = {c.name: arrays[c.name] for c in contract.columns if c.type == "numeric"}
-    return frame, _range_warnings(numbers, contract, _json_where)
+    frame = pd.DataFrame(arrays, columns=list(contract.names))  # one block per dtype
+    return frame, _range_warnings(arrays, contract, _json_where)
 
 
 def _json_column(column: Column, values: list[Any]) -> np.ndarray | pd.Series:
@@ -483,11 +482,10 @@ def _json_column(column: Column, values: list[Any]) -> np.ndarray | pd.Series:
         numbers = np.array([math.nan if v is None else v for v in values], dtype="float64")
         return _as_training_array(numbers, column.dtype)
     if column.type != "datetime" and column.dtype == "object":
-        objects = np.empty(len(values), dtype=object)
-        objects[:] = values
+        objects = np.fromiter(values, dtype=object, count=len(values))
         objects[pd.isna(objects)] = None
         return objects
-    if column.type in ("categorical", "boolean") and column.allowed is not None:
+    if _has_categories(column):
         kind = _int_or_bool_kind(column.dtype)
         if kind == "b" and all(type(v) is bool for v in values):
             return np.array(values, dtype=np.dtype(column.dtype))
@@ -587,8 +585,12 @@ def table_to_frame(
         raise InputError([Problem(None, name, "missing_field", message) for name in missing])
     problems: list[Problem] = []
     converted: dict[str, pd.Series] = {}
+    default_index = _is_default_index(table.index)
     for column in contract.columns:
-        series = table[column.name].reset_index(drop=True)
+        series = table[column.name]
+        if not default_index:
+            series = series.reset_index(drop=True)
+        # The table's own column otherwise: read, never changed (every path copies it).
         values, bad, kind = _read_table_column(column, series, contract)
         for position in np.flatnonzero(bad):
             problems.append(_table_problem(column, series.iloc[position], int(position), kind))
@@ -620,7 +622,7 @@ def _read_table_column(
         if ptypes.is_numeric_dtype(series.dtype) and not ptypes.is_bool_dtype(series.dtype):
             numbers = series.astype("float64")
             bad = np.isinf(numbers.to_numpy())
-            return numbers.where(~bad), bad, "wrong_type"
+            return (numbers.where(~bad) if bad.any() else numbers), bad, "wrong_type"
         raw = series.astype(object)
         if _all_text(raw):  # the usual CSV column: the same steps, vectorised
             text = raw.str.strip()
@@ -632,7 +634,7 @@ def _read_table_column(
         unreadable = numbers.isna().to_numpy() | np.isinf(numbers.to_numpy())
         bad = ~missing & unreadable
         return numbers.where(~bad), bad, "wrong_type"
-    if column.type in ("categorical", "boolean") and column.allowed is not None:
+    if _has_categories(column):
         return _read_categories(column, series, contract.lookups[column.name])
     raw = series.astype(object).where(series.notna(), None)
     missing = raw.isna().to_numpy()
@@ -665,7 +667,11 @@ def _read_categories(
     column: Column, series: pd.Series, table: Mapping[str, Any]
 ) -> tuple[pd.Series, np.ndarray, str]:
     """Categories and flags → the training values they stand for, as objects with None for
-    every missing value; unknown values go on as they came, markers of missing become None."""
+    every missing value; unknown values go on as they came, markers of missing become None.
+
+    Series.map infers one dtype from all its results, so training values 1 and 2 with a gap
+    come out as 1.0, 2.0 and None; both ways below give exactly that.
+    """
 
     def canonical(value: Any) -> Any:
         found = _resolve(column, table, value)
@@ -677,12 +683,14 @@ def _read_categories(
         # would merge them) yet may stand for different categories.
         values = series.to_numpy(dtype=object)
         codes, uniques = pd.factorize(values)  # missing values (None, NaN, NaT, NA): -1
-        found = np.empty(len(uniques) + 1, dtype=object)  # the last one is for code -1
-        found[:-1] = [canonical(value) for value in uniques]
-        found[-1] = None
-        is_unknown = np.fromiter((v is _UNKNOWN for v in found), dtype=bool, count=len(found))
-        found[pd.isna(found)] = None
-        mapped = found[codes]
+        found = [canonical(value) for value in uniques]
+        gaps = bool((codes < 0).any())
+        inferred = pd.Series(found + [None] * gaps, dtype=object).map(_same)  # as map does
+        answers = _objects(inferred)
+        if not gaps:
+            answers = np.append(answers, None)  # the last one is for code -1
+        is_unknown = np.fromiter((v is _UNKNOWN for v in answers), dtype=bool, count=len(answers))
+        mapped = answers[codes]
         unknown = is_unknown[codes]
         if is_unknown.any():
             mapped = np.where(unknown, values, mapped)  # unknown values go on as they came
@@ -699,7 +707,18 @@ def _read_categories(
     mapped = raw.map(lambda v: None if v is None else cached(v))
     unknown = mapped.map(lambda v: v is _UNKNOWN).to_numpy(dtype=bool)
     values = mapped.where(~unknown, raw)  # unknown values go on as they came
-    return values.where(values.notna(), None), unknown, "unknown_category"
+    values = values.where(values.notna(), None)
+    return pd.Series(_objects(values), dtype=object), unknown, "unknown_category"
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    """Values as Python objects, None for every missing one (as ``_restore_dtype`` does)."""
+    objects = values.astype(object)
+    return objects.where(objects.notna(), None).to_numpy()
 
 
 def _one_type(series: pd.Series) -> bool:
@@ -716,20 +735,36 @@ def _parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _typed_frame(values: Mapping[str, pd.Series], contract: Contract) -> pd.DataFrame:
-    """Checked values → the frame the pipeline was trained on, dtypes restored per column.
+    """Checked table columns → the frame the pipeline was trained on, dtypes restored.
 
-    The columns are new Series, so the frame takes them as they are (no copy into blocks).
+    The restored columns are new Series, so the frame takes them as they are rather than
+    copying them into one block per dtype (as fast to predict on, and no copy of the table).
     """
-    columns = {c.name: _restore_dtype(c, values[c.name]) for c in contract.columns}
+    columns = {
+        c.name: _restore_dtype(c, values[c.name], objects=_has_categories(c))
+        for c in contract.columns
+    }
     return pd.DataFrame(columns, columns=list(contract.names), copy=False)
 
 
-def _restore_dtype(column: Column, values: pd.Series) -> pd.Series:
-    index = values.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+def _is_default_index(index: pd.Index) -> bool:
+    """0, 1, 2, …: the index reset_index(drop=True) would give."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _has_categories(column: Column) -> bool:
+    return column.type in ("categorical", "boolean") and column.allowed is not None
+
+
+def _restore_dtype(column: Column, values: pd.Series, *, objects: bool = False) -> pd.Series:
+    """The column with the training dtype; ``objects``: values are already Python objects
+    with None for every missing value (as ``_read_categories`` gives them)."""
+    if not _is_default_index(values.index):
         values = values.reset_index(drop=True)
     if column.type == "numeric":
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        numbers = pd.to_numeric(values, errors="coerce")
+        if numbers.dtype != np.float64:
+            numbers = numbers.astype("float64")
         return _as_training_dtype(numbers, column.dtype)
     if column.type == "datetime":
         if not column.dtype.startswith("datetime64"):
@@ -739,8 +774,8 @@ def _restore_dtype(column: Column, values: pd.Series) -> pd.Series:
         zone = getattr(dtype, "tz", None)
         parsed = parsed.dt.tz_convert(zone) if zone is not None else parsed.dt.tz_localize(None)
         return parsed.astype(dtype)
-    if column.type in ("categorical", "boolean") and column.allowed is not None:
-        return _as_training_dtype(values, column.dtype)  # objects with None already
+    if objects:
+        return _as_training_dtype(values, column.dtype)
     return _as_training_dtype(values.astype(object).where(values.notna(), None), column.dtype)
 
 
@@ -764,13 +799,11 @@ def _as_training_dtype(values: pd.Series, dtype_text: str) -> pd.Series:
 
 def range_warnings(frame: pd.DataFrame, contract: Contract, where: Any = _json_where) -> list[str]:
     """Numbers outside the training range: scored, but worth knowing about."""
-    columns = {c.name: frame[c.name] for c in contract.columns if c.type == "numeric"}
-    return _range_warnings(columns, contract, where)
+    return _range_warnings(frame, contract, where)
 
 
-def _range_warnings(
-    columns: Mapping[str, pd.Series | np.ndarray], contract: Contract, where: Any
-) -> list[str]:
+def _range_warnings(columns: Any, contract: Contract, where: Any) -> list[str]:
+    """``range_warnings`` of a frame, or of a mapping name → column (arrays or Series)."""
     warnings: list[str] = []
     for column in contract.columns:
         if column.type != "numeric" or column.minimum is None or column.maximum is None:

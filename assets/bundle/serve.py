@@ -36,6 +36,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_ROWS = 1000
@@ -228,7 +230,44 @@ def _start() -> tuple[Settings, runtime.LoadedBundle, PredictionLog]:
     return settings, bundle, log
 
 
+def _xgboost_models(pipeline: Any) -> list[Any]:
+    """The XGBoost models in the pipeline: a step itself, or the booster a step wraps."""
+    steps = [step for _, step in getattr(pipeline, "steps", ())] or [pipeline]
+    models = []
+    for step in steps:
+        for candidate in (step, getattr(step, "model_", None)):
+            if type(candidate).__module__.split(".")[0] == "xgboost":
+                models.append(candidate)
+    return models
+
+
+def _one_thread(bundle: runtime.LoadedBundle) -> None:
+    """XGBoost predicts on one thread: requests already run in threads of their own, and
+    more threads per request only make them wait for each other under load.
+
+    Kept only when golden.csv scores exactly as it did before (the thread count does not
+    change XGBoost's predictions, and this makes sure of it).
+    """
+    models = [m for m in _xgboost_models(bundle.pipeline) if m.get_params().get("n_jobs") != 1]
+    if not models:
+        return
+    threads = [m.get_params()["n_jobs"] for m in models]
+    try:
+        golden = runtime.read_table(bundle.root / runtime.GOLDEN_FILE)
+        frame, _ = runtime.table_to_frame(golden, bundle.contract, strict=True)
+        before = runtime.score_frame(bundle.pipeline, bundle.contract, frame)
+        for model in models:
+            model.set_params(n_jobs=1)
+        same = runtime.score_frame(bundle.pipeline, bundle.contract, frame).equals(before)
+    except Exception:  # only a speed-up: the model stays as it was (--self-test reports)
+        same = False
+    if not same:
+        for model, count in zip(models, threads, strict=True):
+            model.set_params(n_jobs=count)
+
+
 SETTINGS, BUNDLE, LOG = _start()
+_one_thread(BUNDLE)
 CONTRACT = BUNDLE.contract
 METRICS = Metrics()
 
@@ -313,52 +352,82 @@ def _error(status: int, request_id: str, problems: list[dict[str, Any]]) -> JSON
     return JSONResponse({"detail": problems, "request_id": request_id}, status_code=status)
 
 
-@app.middleware("http")
-async def observe(request: Request, call_next: Any) -> Response:
-    """Request id, API key, timing, metrics and the prediction log, for every request."""
-    started = time.perf_counter()
-    header = request.headers.get("x-request-id", "")
-    request_id = header if REQUEST_ID.match(header) else uuid.uuid4().hex
-    client = request.client.host if request.client else "unknown"
-    state = request.state
-    state.request_id, state.inputs, state.outputs, state.problems = request_id, None, None, None
-    owner = key_owner(request.headers.get("x-api-key"), SETTINGS.api_keys)
-    path = request.url.path
-    if SETTINGS.api_keys and path not in OPEN_PATHS and owner is None:
-        problem = {"loc": ["header", "X-API-Key"], "msg": MSG_UNAUTHORIZED, "type": "unauthorized"}
-        response: Response = _error(401, request_id, [problem])
-        response.headers["WWW-Authenticate"] = "X-API-Key"
-    else:
+class Observe:
+    """Request id, API key, timing, metrics and the prediction log, for every request.
+
+    Plain ASGI middleware: Starlette's ``@app.middleware("http")`` hands every response
+    through a task group and memory streams, which costs more than the rest of the
+    service's own work on a one-row request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        header = request.headers.get("x-request-id", "")
+        request_id = header if REQUEST_ID.match(header) else uuid.uuid4().hex
+        client = request.client.host if request.client else "unknown"
+        state = request.state
+        state.request_id, state.inputs, state.outputs, state.problems = request_id, None, None, None
+        owner = key_owner(request.headers.get("x-api-key"), SETTINGS.api_keys)
+        path = request.url.path
+        answered = False
+
+        async def observed(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.start":
+                answered = True
+                seconds = time.perf_counter() - started
+                rows = len(state.outputs["predictions"]) if state.outputs else 0
+                METRICS.observe(path, message["status"], seconds, rows)
+                if path == "/predict":
+                    LOG.write(
+                        {
+                            "request_id": request_id,
+                            "time": _now(),
+                            "caller": owner or client,
+                            "status": message["status"],
+                            "latency_ms": round(seconds * 1000, 3),
+                            "model_version": CONTRACT.model_version,
+                            "rows": rows,
+                            "inputs": state.inputs if SETTINGS.log_inputs else None,
+                            "outputs": state.outputs,
+                            "problems": state.problems,
+                        }
+                    )
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        if SETTINGS.api_keys and path not in OPEN_PATHS and owner is None:
+            problem = {
+                "loc": ["header", "X-API-Key"],
+                "msg": MSG_UNAUTHORIZED,
+                "type": "unauthorized",
+            }
+            response: Response = _error(401, request_id, [problem])
+            response.headers["WWW-Authenticate"] = "X-API-Key"
+            await response(scope, receive, observed)
+            return
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, observed)
         except Exception as error:  # a bug or a broken model, not the caller's input
+            if answered:
+                raise
             print(f"request {request_id}: {type(error).__name__}: {error}", file=sys.stderr)
             problem = {
                 "loc": [],
                 "msg": MSG_INTERNAL.format(request_id=request_id),
                 "type": "internal",
             }
-            response = _error(500, request_id, [problem])
-    seconds = time.perf_counter() - started
-    rows = len(state.outputs["predictions"]) if state.outputs else 0
-    METRICS.observe(path, response.status_code, seconds, rows)
-    if path == "/predict":
-        LOG.write(
-            {
-                "request_id": request_id,
-                "time": _now(),
-                "caller": owner or client,
-                "status": response.status_code,
-                "latency_ms": round(seconds * 1000, 3),
-                "model_version": CONTRACT.model_version,
-                "rows": rows,
-                "inputs": state.inputs if SETTINGS.log_inputs else None,
-                "outputs": state.outputs,
-                "problems": state.problems,
-            }
-        )
-    response.headers["X-Request-ID"] = request_id
-    return response
+            await _error(500, request_id, [problem])(scope, receive, observed)
+
+
+app.add_middleware(Observe)
 
 
 @app.exception_handler(runtime.InputError)

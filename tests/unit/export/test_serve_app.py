@@ -5,12 +5,14 @@ Skipped when FastAPI is not installed; tests/bundle runs the real server in a fr
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import sys
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi")
@@ -205,3 +207,77 @@ def test_a_tampered_bundle_refuses_to_start(start, binary_bundle, unpacker, tmp_
     err = capsys.readouterr().err
     assert "serve.py refuses to start" in err
     assert "golden.csv: sha256" in err
+
+
+def _serve_module(client):
+    """The serve.py module behind a TestClient."""
+    return next(m for m in list(sys.modules.values()) if getattr(m, "app", None) is client.app)
+
+
+def test_xgboost_predicts_on_one_thread_with_the_same_answers(
+    start, trained, builder, unpacker, tmp_path, good_row
+) -> None:
+    model = trained("binary", "xgboost")
+    pipeline = copy.deepcopy(model.pipeline)
+    pipeline[-1].model_.set_params(n_jobs=2)
+    root = unpacker(builder(model, pipeline=pipeline), tmp_path / "xgb")
+    client, _ = start(root)
+    booster = _serve_module(client).BUNDLE.pipeline[-1].model_
+    assert booster.n_jobs == 1
+    assert '"nthread":"1"' in booster.get_booster().save_config().replace(" ", "")
+    rows = json.loads(model.X.head(8).to_json(orient="records", date_format="iso"))
+    answer = client.post("/predict", json={"rows": rows})
+    assert answer.status_code == 200
+    expected = pipeline.predict_proba(model.X.head(8))[:, 1]
+    np.testing.assert_array_equal(answer.json()["probabilities"], expected)
+
+
+def test_xgboost_keeps_its_threads_when_golden_rows_would_change(
+    start, trained, builder, unpacker, tmp_path, monkeypatch
+) -> None:
+    model = trained("binary", "xgboost")
+    pipeline = copy.deepcopy(model.pipeline)
+    pipeline[-1].model_.set_params(n_jobs=2)
+    root = unpacker(builder(model, pipeline=pipeline), tmp_path / "xgb")
+    client, _ = start(root)
+    serve = _serve_module(client)
+    booster = serve.BUNDLE.pipeline[-1].model_
+    booster.set_params(n_jobs=2)
+    answers = iter([0.25, 0.5])
+
+    def scores(*args, **kwargs):  # as if one thread gave other answers
+        return pd.DataFrame({"probability": [next(answers)]})
+
+    monkeypatch.setattr(serve.runtime, "score_frame", scores)
+    serve._one_thread(serve.BUNDLE)
+    assert booster.n_jobs == 2
+
+
+def test_a_failing_model_is_a_500_naming_the_request(
+    start, unpacked, monkeypatch, capsys, good_row
+) -> None:
+    client, log = start()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(unpacked("binary").runtime, "score_frame", broken)
+    answer = client.post("/predict", json={"rows": [good_row]}, headers={"X-Request-ID": "r-9"})
+    assert answer.status_code == 500
+    assert answer.headers["X-Request-ID"] == "r-9"
+    assert answer.json() == {
+        "detail": [
+            {
+                "loc": [],
+                "msg": "the model could not answer this request; see the service log (request r-9)",
+                "type": "internal",
+            }
+        ],
+        "request_id": "r-9",
+    }
+    assert "request r-9: RuntimeError: the model broke" in capsys.readouterr().err
+    (line,) = _lines(log)
+    assert (line["status"], line["rows"], line["outputs"]) == (500, 0, None)
+    assert line["inputs"] == [good_row]
+    metrics = client.get("/metrics").text
+    assert 'bundle_requests_total{path="/predict",status="500"} 1' in metrics
