@@ -74,7 +74,7 @@ def _download(wb: Workbench, entry: export.RegistryEntry) -> None:
     )
     st.caption(
         "golden.csv in the bundle holds about 20 real training rows (for the self-test); "
-        "remove the bundle from places those rows may not go."
+        "do not copy the bundle where that data may not go."
     )
     with st.expander("Files in the bundle"):
         st.code("\n".join(entry.files), language=None)
