@@ -124,6 +124,13 @@ def analyse(
 ) -> fairness.FairnessReport:
     """A run's fairness report, stored for the stepper and the model card."""
     rows = rows or evaluation.evaluation_rows(wb, run, data=data, source=source)
+    unknown = [a for a in attributes if a not in rows.frame.columns]
+    if unknown:
+        marked = ", ".join(sensitive_columns(run)) or "none"
+        raise UserError(
+            f"There is no column {unknown[0]!r} in {rows.source}.",
+            hint=f"Columns marked sensitive on the Data page: {marked}.",
+        )
     report = report_for_rows(wb, rows, attributes, bins=bins)
     settings = {"attributes": list(attributes), "bins": dict(bins or {}), "source": rows.source}
     document = report.to_json()

@@ -180,3 +180,10 @@ def test_stage_status_follows_the_champion_analysis(champion, wb) -> None:  # ty
             assert state == "done" and attributes[0] in detail
         else:
             assert state == "attention" and "over the Goal's limit" in detail
+
+
+def test_unknown_attribute_names_the_sensitive_columns(champion, wb) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UserError) as caught:
+        fairness.analyse(wb, champion, ["nope"])
+    assert "no column 'nope'" in caught.value.message
+    assert "gender" in (caught.value.hint or "")
