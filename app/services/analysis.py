@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -10,6 +9,7 @@ import pandas as pd
 from app.context import Workbench
 from app.services import evaluation, explanations
 from app.services.evaluation import Evaluation, EvaluationRows
+from app.services.jsonable import finite
 from app.services.training import RunInfo, load_pipeline
 from core import errors, evaluate, explain
 
@@ -17,16 +17,12 @@ from core import errors, evaluate, explain
 def _metric_json(result: Evaluation) -> dict[str, Any]:
     return {
         m.name: {
-            "value": _number(m.value),
-            "low": _number(m.low),
-            "high": _number(m.high),
+            "value": finite(m.value),
+            "low": finite(m.low),
+            "high": finite(m.high),
         }
         for m in result.metrics
     }
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if value is not None and math.isfinite(float(value)) else None
 
 
 def _top_features(
@@ -78,15 +74,15 @@ def analysis_report(
         "chosen_threshold": run.chosen_threshold,
         "threshold": rows.threshold,
         "threshold_source": _threshold_source(run),
-        "value_per_month": _number(result.value_per_month),
+        "value_per_month": finite(result.value_per_month),
         "currency": worth.currency,
         "goal_version": worth.goal_version,
         "top_error_cohorts": [
             {
                 "rule": c.describe(),
                 "rows": c.rows,
-                "error": _number(c.error_rate),
-                "ratio_to_overall": _number(c.lift),
+                "error": finite(c.error_rate),
+                "ratio_to_overall": finite(c.lift),
                 "conditions": errors.cohort_to_dict(c)["conditions"],
             }
             for c in cohorts
@@ -96,10 +92,10 @@ def analysis_report(
         "notes": [*rows.notes, *result.notes],
     }
     if isinstance(result, evaluate.ClassificationEvaluation):
-        report["optimal_threshold"] = _number(result.optimal_threshold)
+        report["optimal_threshold"] = finite(result.optimal_threshold)
         if result.value_curve is not None and result.optimal_threshold is not None:
             best = evaluate.value_at_threshold(result.value_curve, result.optimal_threshold)
-            report["value_per_month_at_optimal"] = _number(best)
+            report["value_per_month_at_optimal"] = finite(best)
         report["confusion"] = {
             "labels": list(result.confusion.columns),
             "counts": result.confusion.to_numpy().tolist(),

@@ -94,10 +94,6 @@ def run_schema(run: RunInfo) -> Schema:
     return schema_from_dict(run.snapshot["schema"])
 
 
-def run_features(run: RunInfo) -> list[str]:
-    return run.input_columns
-
-
 def positive_class(schema: Schema, classes: tuple[str, ...]) -> str | None:
     """The binary positive class as the scorer reads it (schema's choice, else the last class)."""
     if schema.task != "binary":
@@ -153,7 +149,7 @@ def evaluation_rows(
     else:
         label = source or "the given file"
         frame = file_rows(run, data, label)
-    features = run_features(run)
+    features = run.input_columns
     _check_columns(frame, [*features, target], label)
     frame = frame[frame[target].notna()]
     if frame.empty:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import math
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from app.errors import NotFound, UserError
 from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import evaluation, goals, scoring, training
+from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from app.services.training import RunInfo
 from core import ingest, monitor, simulate
@@ -377,7 +377,7 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
         else ("prediction" if schema.task == "regression" else None)
     )
     latest = batch_rows(wb, batches[-1])
-    reference, frame, latest = _comparable(reference, frame, latest, schema)
+    reference, frame, latest = _comparable(reference, frame, latest)
     worth = evaluation.money(wb, project_id)
     notes: list[str] = []
     try:
@@ -428,7 +428,7 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
         if "status" in frame
         else None
     )
-    alerts = _alerts(wb, project_id, run, reference, drift, performance, health, worth.currency)
+    alerts = _alerts(wb, project_id, run, drift, performance, health, worth.currency)
     return MonitorReport(
         run, tuple(batches), frame, drift, over_time, performance, health, tuple(alerts),
         worth.business_case_value, worth.currency, freq, tuple(notes),
@@ -436,7 +436,7 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
 
 
 def _comparable(
-    reference: pd.DataFrame, frame: pd.DataFrame, latest: pd.DataFrame, schema: Any
+    reference: pd.DataFrame, frame: pd.DataFrame, latest: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Dates become days since 1970 on both sides (a log carries them as text)."""
     dates = [c for c in reference.columns if pd.api.types.is_datetime64_any_dtype(reference[c])]
@@ -467,8 +467,8 @@ METRIC_DROP = 0.05
 
 
 def _alerts(
-    wb: Workbench, project_id: int, run: RunInfo, reference: pd.DataFrame, drift: Any,
-    performance: Any, health: Any, currency: str | None,
+    wb: Workbench, project_id: int, run: RunInfo, drift: Any, performance: Any, health: Any,
+    currency: str | None,
 ) -> list[monitor.Alert]:  # fmt: skip
     latest = goals.latest_goal(wb, project_id)
     rules = monitor.default_rules(latest.goal if latest else None)
@@ -496,15 +496,11 @@ def raise_alerts(wb: Workbench, project_id: int, *, batch_id: int | None) -> lis
             session.add(
                 MonitorAlert(
                     project_id=project_id, batch_id=batch_id, kind=alert.kind, severity=alert.severity,
-                    message=alert.message, value=_finite(alert.value), threshold=_finite(alert.threshold),
+                    message=alert.message, value=finite(alert.value), threshold=finite(alert.threshold),
                     webhook=status,
                 )
             )  # fmt: skip
     return alerts
-
-
-def _finite(value: Any) -> float | None:
-    return float(value) if value is not None and math.isfinite(float(value)) else None
 
 
 def _post_webhook(url: str, project_id: int, alerts: list[monitor.Alert]) -> str:
@@ -516,8 +512,8 @@ def _post_webhook(url: str, project_id: int, alerts: list[monitor.Alert]) -> str
                     "kind": a.kind,
                     "severity": a.severity,
                     "message": a.message,
-                    "value": _finite(a.value),
-                    "threshold": _finite(a.threshold),
+                    "value": finite(a.value),
+                    "threshold": finite(a.threshold),
                 }
                 for a in alerts
             ],
@@ -556,15 +552,15 @@ def report_json(report: MonitorReport) -> dict[str, Any]:
     drift = []
     if report.drift is not None:
         for row in report.drift.table.to_dict(orient="records"):
-            drift.append({k: _plain(v) for k, v in row.items()})
+            drift.append({k: plain(v) for k, v in row.items()})
     performance = []
     if report.performance is not None:
         for row in report.performance.reset_index().to_dict(orient="records"):
-            performance.append({k: _plain(v) for k, v in row.items()})
+            performance.append({k: plain(v) for k, v in row.items()})
     realised = None
     if report.performance is not None and "value_per_month" in report.performance:
         values = report.performance["value_per_month"].dropna()
-        realised = _plain(values.iloc[-1]) if len(values) else None
+        realised = plain(values.iloc[-1]) if len(values) else None
     return {
         "run_id": report.run.id,
         "batches": [b.to_json() for b in report.batches],
@@ -584,8 +580,8 @@ def report_json(report: MonitorReport) -> dict[str, Any]:
                 "kind": a.kind,
                 "severity": a.severity,
                 "message": a.message,
-                "value": _plain(a.value),
-                "threshold": _plain(a.threshold),
+                "value": plain(a.value),
+                "threshold": plain(a.threshold),
             }
             for a in report.alerts
         ],
@@ -597,21 +593,9 @@ def _health_json(health: monitor.ServiceHealth | None) -> dict[str, Any] | None:
     if health is None:
         return None
     return {
-        "requests": int(health.requests), "errors": int(health.errors), "error_rate": _plain(health.error_rate),
-        "latency_ms": {"p50": _plain(health.latency_p50), "p95": _plain(health.latency_p95), "p99": _plain(health.latency_p99)},
+        "requests": int(health.requests), "errors": int(health.errors), "error_rate": plain(health.error_rate),
+        "latency_ms": {"p50": plain(health.latency_p50), "p95": plain(health.latency_p95), "p99": plain(health.latency_p99)},
     }  # fmt: skip
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp | datetime):
-        return value.isoformat()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(float(value)) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
 
 
 # -- the demo's simulated production ---------------------------------------------------------------
@@ -828,7 +812,7 @@ def compare_on_recent(
     value_a = evaluation.evaluate_rows(a, worth, bootstrap=0).value_per_month
     value_b = evaluation.evaluate_rows(b, worth, bootstrap=0).value_per_month
     metrics = [
-        {k: _plain(v) for k, v in row.items()}
+        {k: plain(v) for k, v in row.items()}
         for row in comparison.metrics.to_dict(orient="records")
     ]
     if value_a is not None and value_b is not None:
@@ -838,6 +822,6 @@ def compare_on_recent(
         winner = "challenger" if auc and (auc["delta"] or 0) > 0 else "champion"
     return {
         "champion_run_id": champion.id, "challenger_run_id": challenger.id, "recent_rows": len(recent),
-        "metrics": metrics, "champion_value_per_month": _plain(value_a),
-        "challenger_value_per_month": _plain(value_b), "winner": winner,
+        "metrics": metrics, "champion_value_per_month": plain(value_a),
+        "challenger_value_per_month": plain(value_b), "winner": winner,
     }  # fmt: skip

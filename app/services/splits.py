@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from app.context import Workbench
 from app.errors import UserError
 from app.services import artifacts as artifact_service
 from app.services import data_config
 from app.services.datasets import VersionInfo, load_frame
+from app.services.jsonable import plain
 from core import split as core_split
 from storage.models import DatasetSplit
 
@@ -65,18 +64,8 @@ def define_split(
             row = DatasetSplit(dataset_version_id=version.id)
             session.add(row)
         row.spec = core_split.split_spec_to_dict(spec)
-        row.summary = _json_safe(summary)
+        row.summary = plain(summary)
         row.artifact_sha256 = stored.sha256
     found = get_split(wb, version)
     assert found is not None
     return found
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

@@ -23,6 +23,7 @@ from app.errors import NotFound, UserError
 from app.jobs import JobCancelled, JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
+from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from core import business, prepare, train, zoo
 from core.schema import Schema, schema_from_dict, schema_to_dict
@@ -393,12 +394,12 @@ def save_run(
             model_key=result.model,
             kind=kind,
             metric=settings.metric,
-            cv_mean=_finite(result.cv_mean),
-            cv_std=_finite(result.cv_std),
-            scores={k: _finite(v) for k, v in result.scores.items()},
+            cv_mean=finite(result.cv_mean),
+            cv_std=finite(result.cv_std),
+            scores={k: finite(v) for k, v in result.scores.items()},
             folds=folds,
-            params=_plain(dict(result.params)),
-            settings=_plain(settings_override or dataclasses.asdict(settings)),
+            params=plain(dict(result.params)),
+            settings=plain(settings_override or dataclasses.asdict(settings)),
             snapshot=_snapshot(ctx),
             fit_seconds=result.fit_seconds,
             predict_ms_per_1k=result.predict_ms_per_1k,
@@ -412,23 +413,6 @@ def save_run(
         touch_project(session, ctx.version.project_id)
         session.flush()
         return _info(row)
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 # -- the training job ------------------------------------------------------------------
@@ -636,7 +620,7 @@ def update_scores(wb: Workbench, run_id: int, scores: dict[str, float]) -> RunIn
         row = session.get(Run, run_id)
         if row is None:
             raise NotFound(f"There is no run {run_id}.")
-        row.scores = {**row.scores, **{k: _finite(v) for k, v in scores.items()}}
+        row.scores = {**row.scores, **{k: finite(v) for k, v in scores.items()}}
     return get_run(wb, run_id)
 
 

@@ -100,7 +100,7 @@ def test_explanation_job_stores_shap_and_permutation(champion, wb) -> None:  # t
     assert len(stored.explanation.rows) == 300
     top = [f["name"] for f in info.summary["top_features"]]
     assert top == list(stored.explanation.global_importance()["name"].head(len(top)))
-    assert set(stored.permutation["input_column"]) == set(evaluation.run_features(champion))
+    assert set(stored.permutation["input_column"]) == set(champion.input_columns)
 
 
 def test_explanation_sample_is_checked(champion, wb) -> None:  # type: ignore[no-untyped-def]
