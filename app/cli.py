@@ -378,6 +378,8 @@ def data_add(
     click.echo(f"  version id {result['version_id']}, hash {result['hash'][:12]}…")
     for note in result.get("notes", []):
         click.echo(f"  note: {note}")
+    for warning in result.get("warnings", []):
+        click.echo(f"  warning: {warning}")
 
 
 @data.command("list")

@@ -11,7 +11,9 @@ Decisions worth knowing:
   ("churn.csv is an Excel workbook, not CSV text as its extension says: read it as Excel
   (.xlsx)").
   Plain text with a binary extension (a ``.xls`` that is really tab-separated text) is read as
-  delimited text, with the same kind of note. Only an explicit ``ReadOptions(format=…)`` that
+  delimited text, with the same kind of note. An ``.xlsx`` that is not a zip archive is
+  refused (:data:`MSG_NOT_EXCEL`): a workbook always is one, so read as text it imports
+  garbage. Only an explicit ``ReadOptions(format=…)`` that
   contradicts the bytes is an error (:data:`MSG_FORMAT_MISMATCH`). Legacy ``.xls``/``.ods``/
   ``.xlsb`` and non-table files (PDF, images, zip, gzip, HTML) are refused with a hint.
 - **Ragged rows are an error, never skipped.** A row with more fields than the header stops
@@ -101,6 +103,8 @@ FORMAT_NAMES: dict[str, str] = {
     "parquet": "Parquet",
     "excel": "Excel (.xlsx)",
 }
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # always a zip archive; anything else is the wrong file
+ZIP_KINDS = frozenset({"excel", "xlsb", "ods", "zip"})
 LEGACY_KINDS: dict[str, str] = {
     "xls": "a legacy Excel 97-2003 workbook (.xls)",
     "ods": "an OpenDocument spreadsheet (.ods)",
@@ -127,49 +131,84 @@ URL_SECRET_KEYS = frozenset({"password", "passwd", "pwd", "secret", "token", "ac
 
 # -- messages (format strings; tests import them) ------------------------------------
 
+#: How each read option is named on the Data page and by ``workbench data add``: every message
+#: that tells the user to change one uses these names (tests/app/test_ingest_message_labels.py).
+OPTION_LABELS: dict[str, str] = {
+    "encoding": "Encoding",
+    "delimiter": "Delimiter",
+    "decimal": "Decimal",
+    "header": "First row is a header",
+    "sheet": "Sheet",
+}
+OPTION_FLAGS: dict[str, str] = {
+    "encoding": "--encoding",
+    "delimiter": "--delimiter",
+    "decimal": "--decimal",
+    "header": "--header/--no-header",
+    "sheet": "--sheet",
+}
+DELIMITER_LABELS: dict[str, str] = {",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
+DECIMAL_LABELS: dict[str, str] = {".": "Point 1.5", ",": "Comma 1,5"}
+
 MSG_OPTION_FORMAT = "format must be one of {choices}, got {value!r}"
-MSG_OPTION_ENCODING = "encoding {value!r} is not a known text encoding"
-HINT_OPTION_ENCODING = "Try utf-8, utf-8-sig, cp1252 or latin-1, or leave it on automatic."
-MSG_OPTION_DELIMITER = "delimiter must be one character such as , ; | or a tab, got {value!r}"
-MSG_OPTION_DECIMAL = "decimal must be '.' or ',', got {value!r}"
-MSG_OPTION_SAME = "delimiter and decimal must differ, both are {value!r}"
-MSG_OPTION_SHEET = "sheet must be a sheet name or a 0-based position, got {value!r}"
+MSG_OPTION_ENCODING = "Encoding (--encoding) {value!r} is not a known text encoding"
+HINT_OPTION_ENCODING = (
+    "Set Encoding (--encoding) to utf-8, utf-8-sig, cp1252 or latin-1, "
+    "or leave --encoding out to detect it."
+)
+MSG_OPTION_DELIMITER = (
+    "Delimiter (--delimiter) must be one character such as , ; | or a tab, got {value!r}"
+)
+MSG_OPTION_DECIMAL = "Decimal (--decimal) must be '.' or ',', got {value!r}"
+MSG_OPTION_SAME = "Delimiter and Decimal (--delimiter, --decimal) must differ, both are {value!r}"
+MSG_OPTION_SHEET = "Sheet (--sheet) must be a sheet name or a 0-based position, got {value!r}"
 MSG_OPTION_LIMIT = "{field} must be a whole number of at least 1, got {value!r}"
 
 MSG_FILE_MISSING = "{name} does not exist"
 MSG_TOO_BIG = "{name} is {size}, over the limit of {limit}"
-HINT_TOO_BIG = "Upload a smaller extract (fewer rows or columns), or raise the size limit."
+HINT_TOO_BIG = (
+    "Upload a smaller extract (fewer rows or columns), or raise the limit with the "
+    "WORKBENCH_MAX_UPLOAD_MB setting."
+)
 MSG_EMPTY = "{name} is empty"
 HINT_EMPTY = "Check that you picked the right file and that it was saved completely."
 MSG_HEADER_ONLY = "{name} has column names but no rows"
 HINT_HEADER_ONLY = (
     "Add data rows under the column names. If the first line is data, not names, "
-    "set 'first row holds column names' to no."
+    "untick First row is a header (--no-header)."
 )
 MSG_NO_COLUMNS = "{name} has {rows:,} rows but no columns"
 MSG_FORMAT_MISMATCH = "{name} looks like {actual}, not {expected}"
-HINT_FORMAT_MISMATCH = "Leave the format on automatic to read it as {actual_format}, or export it as {expected_format}."
+HINT_FORMAT_MISMATCH = (
+    "Read it without a format option (it is then read as {actual_format}), "
+    "or export it as {expected_format}."
+)
 MSG_LEGACY = "{name} is {what}, which is not supported"
 HINT_LEGACY = "Open it in your spreadsheet program and save it as .xlsx or CSV."
 MSG_NOT_TABLE_FILE = "{name} is {what}, not a table file"
 HINT_FORMATS = "Upload delimited text (CSV, TSV), JSON, JSON lines, Parquet or Excel (.xlsx)."
 HINT_UNPACK = "Unpack it first and upload the table file inside."
+MSG_NOT_EXCEL = "{name} is not an Excel workbook (its content looks like {actual})"
+HINT_NOT_EXCEL = (
+    "An .xlsx workbook is a zip archive and this file is not one. Upload the real workbook, "
+    "or save the data as CSV and upload that (a text file must not be named .xlsx)."
+)
 MSG_ZIP_DAMAGED = "{name} is a damaged or incomplete zip archive (an .xlsx workbook is one)"
 MSG_FIRST_LINE_TOO_LONG = "{name}: the first line is longer than {limit}, so it is not a header"
 MSG_ENCODING = "{name} is not valid {encoding} text: byte {byte} cannot be decoded"
 HINT_ENCODING = (
-    "Choose another encoding (cp1252 or latin-1 for Western European text, "
-    "utf-16 for Excel 'Unicode text'), or leave it on automatic."
+    "Choose another Encoding (--encoding): cp1252 or latin-1 for Western European text, "
+    "utf-16 for Excel 'Unicode text'."
 )
 MSG_RAGGED = "{name}: line {line} has {found} fields, the {reference} has {expected}"
 HINT_RAGGED = (
-    "Check the delimiter ({delimiter}) and the quoting: a value that contains the delimiter "
-    "must be in double quotes."
+    "Check Delimiter (--delimiter), now {delimiter}, and the quoting: a value that contains "
+    "the delimiter must be in double quotes."
 )
 MSG_UNCLOSED_QUOTE = "{name}: a quoted value that starts on line {line} is never closed"
 HINT_UNCLOSED_QUOTE = 'Close the quote, or write a quote inside a quoted value as two quotes ("").'
 MSG_CSV_UNREADABLE = "{name} could not be read as delimited text: {reason}"
-HINT_CSV = "Check the delimiter, decimal and encoding settings."
+HINT_CSV = "Check Delimiter, Decimal and Encoding (--delimiter, --decimal, --encoding)."
 MSG_JSON_INVALID = "{name} is not valid JSON: {reason} at line {line}, column {column}"
 HINT_JSON_INVALID = "Fix the JSON there: a missing comma, quote or bracket is the usual cause."
 MSG_JSONL_INVALID = "{name}: line {line} is not valid JSON: {reason}"
@@ -194,9 +233,11 @@ MSG_EXCEL_UNSAFE = "{name} contains XML entity or DTD declarations, the mark of 
 MSG_EXCEL_UNREADABLE = "{name} could not be read as an Excel workbook: {reason}"
 HINT_EXCEL = "Open it in Excel and save it again as .xlsx, or export the sheet as CSV."
 MSG_SHEET_UNKNOWN = "{name} has no sheet {sheet!r}; its sheets are: {sheets}"
-HINT_SHEET = "Pick one of the listed sheets by name, or by position (0 is the first)."
+HINT_SHEET = (
+    "Set Sheet (--sheet) to one of the listed sheets: by name, or by position (0 is the first)."
+)
 MSG_SHEET_EMPTY = "Sheet {sheet!r} of {name} is empty"
-HINT_SHEET_EMPTY = "Pick the sheet that holds the table."
+HINT_SHEET_EMPTY = "Set Sheet (--sheet) to the sheet that holds the table."
 MSG_PARQUET_UNREADABLE = "{name} could not be read as Parquet: {reason}"
 HINT_PARQUET = "The file may be damaged or cut short: export it again."
 
@@ -238,7 +279,10 @@ NOTE_ENCODING_FALLBACK = (
     "The text is not valid {encoding} further into the file: read it as {fallback}"
 )
 NOTE_THOUSANDS = "Read '.' as the thousands separator (values like 1.234,5)"
-NOTE_NO_HEADER = "The first row holds data, not names: named the columns column_1 … column_{count}"
+NOTE_NO_HEADER = (
+    "The first row holds data, not names: named the columns column_1 … column_{count} "
+    "(tick First row is a header (--header) if it holds names)"
+)
 NOTE_TRUNCATED = "Read only the first {rows:,} rows (max_rows); the source has more"
 NOTE_FLATTENED = "Flattened nested JSON objects into the columns {examples}"
 NOTE_DUPLICATE = "Renamed duplicate column {old!r} to {new!r}"
@@ -248,6 +292,12 @@ NOTE_MIXED = "Column {column!r} mixed numbers and text: kept as text"
 NOTE_MIXED_TYPES = "Column {column!r} mixed {types}: kept as text"
 NOTE_JSON_TEXT = "Column {column!r} held lists or objects: stored as JSON text"
 NOTE_UNSTORABLE = "Column {column!r} could not be stored as {kind} values: kept as text"
+
+WARN_SINGLE_COLUMN = (
+    "{name} was read as a single column with Delimiter {used}, but its detected delimiter "
+    "{detected} gives {columns} columns. Set Delimiter (--delimiter) to {detected} unless one "
+    "column is really what you want."
+)
 
 
 class IngestError(CoreError):
@@ -308,6 +358,9 @@ class DatasetInfo:
     columns: int
     detected: Detected | None
     notes: tuple[str, ...]
+    #: Signs that the options read the file wrongly (:data:`WARN_SINGLE_COLUMN`): shown before
+    #: saving, and the import asks for confirmation.
+    warnings: tuple[str, ...] = ()
 
 
 # -- sources -------------------------------------------------------------------------
@@ -488,6 +541,12 @@ def _choose_format(src: _Source, kind: str, forced: Format | None) -> tuple[Form
             MSG_LEGACY.format(name=src.name, what=LEGACY_KINDS[kind]),
             field="file",
             hint=HINT_LEGACY,
+        )
+    if suffix in EXCEL_SUFFIXES and kind not in ZIP_KINDS and forced in (None, "excel"):
+        raise IngestError(
+            MSG_NOT_EXCEL.format(name=src.name, actual={**FORMAT_LABELS, **OTHER_KINDS}[kind]),
+            field="file",
+            hint=HINT_NOT_EXCEL,
         )
     if kind in OTHER_KINDS:
         hint = HINT_UNPACK if kind in ("zip", "gzip") else HINT_FORMATS
@@ -785,8 +844,30 @@ def read_table(
         columns=frame.shape[1],
         detected=detected,
         notes=(*sniff.notes, *read_notes, *safe_notes),
+        warnings=_single_column_warnings(src.name, frame, sniff, options),
     )
     return frame, info
+
+
+def _single_column_warnings(
+    name: str, frame: pd.DataFrame, sniff: _Sniff, options: ReadOptions
+) -> tuple[str, ...]:
+    """One column from a forced delimiter where the detected one splits the rows: a likely misread."""
+    detected = sniff.plan
+    forced = options.delimiter
+    if sniff.read_as != "csv" or detected is None or forced is None:
+        return ()
+    if frame.shape[1] != 1 or forced == detected.delimiter or detected.width < 2:
+        return ()
+    label = DELIMITER_LABELS.get
+    return (
+        WARN_SINGLE_COLUMN.format(
+            name=name,
+            used=label(forced, repr(forced)),
+            detected=label(detected.delimiter, repr(detected.delimiter)),
+            columns=detected.width,
+        ),
+    )
 
 
 def _check_shape(frame: pd.DataFrame, name: str) -> None:

@@ -58,6 +58,7 @@ class VersionInfo:
             "rows": self.rows,
             "columns": self.columns,
             "notes": self.details.get("notes", []),
+            "warnings": self.details.get("warnings", []),
             "created_at": self.created_at.isoformat(),
         }
 
@@ -136,6 +137,7 @@ def save_version(
     details = {
         "detected": None if info.detected is None else dataclasses.asdict(info.detected),
         "notes": list(info.notes),
+        "warnings": list(info.warnings),
         "dtypes": {str(c): str(t) for c, t in frame.dtypes.items()},
     }
     with wb.db.write() as session:
@@ -294,6 +296,8 @@ def _finish_import(
     )
     if failed:
         message += f" {failed} expectation(s) failed."
+    if warnings := version.details.get("warnings"):
+        message += f" {len(warnings)} warning(s): see below."
     return {
         **version.to_json(),
         "created": created,

@@ -129,3 +129,21 @@ def test_missing_file_and_missing_data(cli: Invoke, project: str) -> None:
     assert result.exit_code == 2 and "does not exist" in result.output
     result = cli("data", "check", project)
     assert result.exit_code == 2 and "no data yet" in result.output
+
+
+def test_add_with_a_delimiter_that_gives_one_column_warns(
+    cli: Invoke, project: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "penguins.csv"
+    path.write_text("species,island,bill_length_mm\n" + "Adelie,Torgersen,39.1\n" * 344)
+    result = cli("data", "add", project, path, "--delimiter", ";")
+    assert result.exit_code == 0, result.output
+    assert "344 rows × 1 columns" in result.output
+    assert "warning: penguins.csv was read as a single column with Delimiter Semicolon ;" in (
+        result.output
+    )
+    assert "detected delimiter Comma , gives 3 columns" in result.output
+    listed = _json(cli("data", "add", project, path, "--delimiter", ";", "--json"))
+    assert len(listed["warnings"]) == 1
+    clean = _json(cli("data", "add", project, path, "--json"))
+    assert clean["columns"] == 3 and clean["warnings"] == []

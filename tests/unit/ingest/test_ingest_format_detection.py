@@ -1,5 +1,7 @@
 """The content decides the format; a lying extension is read as what the file is, with a note.
 
+Except an .xlsx that is not a zip archive: refused, saying what it looks like.
+
 Only an explicit format that contradicts the bytes is an error. Legacy and non-table files
 are refused with a hint.
 """
@@ -51,10 +53,10 @@ def test_parquet_named_csv_is_read_as_parquet(read) -> None:
     assert frame["a"].tolist() == [1, 2]
 
 
-def test_csv_text_named_xlsx_is_read_as_csv(read) -> None:
-    _, info = read(b"a,b\n1,2\n", "data.xlsx")
-    assert info.format == "csv"
-    assert any("is CSV text, not an Excel workbook" in note for note in info.notes)
+def test_csv_text_named_xlsx_is_refused(read) -> None:
+    # an .xlsx is a zip archive; text under that name is the wrong file (test_ingest_fake_excel.py)
+    with pytest.raises(IngestError, match=r"not an Excel workbook \(its content looks like CSV"):
+        read(b"a,b\n1,2\n", "data.xlsx")
 
 
 def test_tab_text_named_xls_is_read_as_csv(read) -> None:
