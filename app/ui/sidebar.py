@@ -24,16 +24,15 @@ def project_picker(wb: Workbench, current: ProjectInfo | None) -> None:
         return
     ids = [p.id for p in projects]
     names = {p.id: p.name for p in projects}
-    chosen = st.sidebar.selectbox(
+    if current is None or current.id not in ids:
+        state.select_project(ids[0])
+    st.sidebar.selectbox(
         "Project",
         ids,
-        index=ids.index(current.id) if current and current.id in ids else 0,
         format_func=names.__getitem__,  # picklable, unlike a lambda
-        key="wb.sidebar.project",
+        key=state.sync_picker(),
+        on_change=state.project_picked,
     )
-    if current is None or chosen != current.id:
-        state.select_project(chosen)
-        st.rerun()
 
 
 def status_badge(status: StageStatus) -> str:

@@ -10,7 +10,8 @@ import streamlit as st
 from app.context import Workbench, open_workbench
 from app.services.projects import ProjectInfo, list_projects
 
-PROJECT_KEY = "wb.project_id"
+PROJECT_KEY = "wb.project_id"  # the one source of truth for the selected project
+PICKER_KEY = "wb.sidebar.project"  # the sidebar's selectbox: a view of PROJECT_KEY, synced below
 
 
 def workbench() -> Workbench:
@@ -34,11 +35,32 @@ def selected_project_id() -> int | None:
 
 
 def select_project(project_id: int | None) -> None:
+    """Select a project from anywhere (a card's Open, Create, the picker); the picker follows."""
     st.session_state[PROJECT_KEY] = project_id
     if project_id is None:
         st.query_params.pop("project", None)
     else:
         st.query_params["project"] = str(project_id)
+
+
+def sync_picker() -> str:
+    """Set the picker widget to the selected project before it is drawn; returns its key.
+
+    A widget keeps its own state across reruns and would otherwise re-select the project it
+    showed last, undoing a selection made elsewhere (a card's Open, Create project).
+    """
+    st.session_state[PICKER_KEY] = selected_project_id()
+    return PICKER_KEY
+
+
+def project_picked() -> None:
+    """on_change of the picker: the user's choice becomes the selected project."""
+    select_project(st.session_state[PICKER_KEY])
+
+
+def project_key(key: str, project_id: int) -> str:
+    """A session key for UI state that belongs to one project (e.g. the id of its import job)."""
+    return f"{key}.project{project_id}"
 
 
 def current_project(wb: Workbench) -> ProjectInfo | None:

@@ -110,3 +110,35 @@ def _submit_of(at, form_key: str):  # type: ignore[no-untyped-def]
         if getattr(button, "form_id", None) == form_key:
             return button
     raise AssertionError(f"no submit button in form {form_key}")
+
+
+def _picked(at) -> int:  # type: ignore[no-untyped-def]
+    return at.sidebar.selectbox(key="wb.sidebar.project").value
+
+
+def test_open_on_another_card_switches_and_stays(app) -> None:  # type: ignore[no-untyped-def]
+    wb = open_workbench()
+    first = create_project(wb, "First")
+    second = create_project(wb, "Second")
+    at = app().run()
+    at.sidebar.selectbox(key="wb.sidebar.project").select(first.id).run()
+    assert at.session_state["wb.project_id"] == first.id
+    at.button(key=f"wb.home.open.{second.id}").click().run()
+    assert not at.exception, at.exception
+    assert (at.session_state["wb.project_id"], _picked(at)) == (second.id, second.id)
+    at.run()  # the next rerun (e.g. an upload) must not fall back to the old project
+    assert (at.session_state["wb.project_id"], _picked(at)) == (second.id, second.id)
+
+
+def test_create_project_switches_to_it(app) -> None:  # type: ignore[no-untyped-def]
+    first = create_project(open_workbench(), "First")
+    at = app().run()
+    assert _picked(at) == first.id
+    at.text_input(key="wb.home.create.name").input("Second")
+    _submit_of(at, "wb.home.create").click()
+    at.run()
+    assert not at.exception, at.exception
+    second = next(p for p in list_projects(open_workbench()) if p.name == "Second")
+    assert (at.session_state["wb.project_id"], _picked(at)) == (second.id, second.id)
+    at.run()
+    assert (at.session_state["wb.project_id"], _picked(at)) == (second.id, second.id)
