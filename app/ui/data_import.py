@@ -11,6 +11,7 @@ from app.jobs import list_jobs
 from app.jobs.runner import run_in_thread
 from app.jobs.worker import ensure_worker
 from app.services import datasets
+from app.ui import state
 from app.ui.data_common import select_version_next
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
@@ -19,11 +20,18 @@ from core import ingest
 from core.exceptions import CoreError
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
-ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1"]
-DELIMITERS = {",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
-DECIMALS = {".": "Point 1.5", ",": "Comma 1,5"}
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]
+DELIMITERS = ingest.DELIMITER_LABELS
+DECIMALS = ingest.DECIMAL_LABELS
+LABELS = ingest.OPTION_LABELS  # the names every ingest message uses for these controls
 PREVIEW_ROWS = 50
+_JOB_KEY = "wb.data.import_job"  # per project (state.project_key): a job never shows elsewhere
 _SEEN_KEY = "wb.data.import_job.seen"
+
+
+def option_key(file_id: str, name: str) -> str:
+    """Widget key of one read option for one upload: a new file starts from its own detection."""
+    return f"wb.data.upload.{file_id}.{name}"
 
 
 def upload_section(wb: Workbench, project_id: int) -> None:
@@ -39,7 +47,7 @@ def upload_section(wb: Workbench, project_id: int) -> None:
     detected = attempt(lambda: ingest.detect(content, filename=upload.name))
     if detected is None:
         return
-    options = _options_form(detected)
+    options = _options_form(detected, upload.file_id)
     st.markdown("**Preview** (first rows, with the options above)")
     preview_options = dataclasses.replace(options, max_rows=PREVIEW_ROWS)
     try:
@@ -51,14 +59,23 @@ def upload_section(wb: Workbench, project_id: int) -> None:
     st.dataframe(preview, hide_index=True, height=240)
     for note in info.notes:
         st.caption(f":material/info: {note}")
+    for warning in info.warnings:
+        st.warning(warning, icon=":material/warning:")
+    confirmed = not info.warnings or st.checkbox(
+        "Import it as one column anyway", key=option_key(upload.file_id, "confirm")
+    )
     target = st.selectbox(
         "Target column (optional, can be set later)",
         [None, *preview.columns],
         format_func=Labels.of({None: "— choose later —"}),
-        key="wb.data.upload.target",
+        key=option_key(upload.file_id, "target"),
     )
     if st.button(
-        "Import as a new version", type="primary", key="wb.data.import", icon=":material/upload:"
+        "Import as a new version",
+        type="primary",
+        key="wb.data.import",
+        icon=":material/upload:",
+        disabled=not confirmed,
     ):
         from app.services.data_config import RoleRequest
 
@@ -68,12 +85,16 @@ def upload_section(wb: Workbench, project_id: int) -> None:
         )
         if wb.settings.autostart_worker:
             ensure_worker(wb)
-        st.session_state["wb.data.import_job"] = job_id
+        st.session_state[state.project_key(_JOB_KEY, project_id)] = job_id
         st.rerun()  # the progress panel sits above the uploader
 
 
-def _options_form(detected: ingest.Detected) -> ingest.ReadOptions:
-    """Detected options, each overridable; the user sees what was guessed."""
+def _options_form(detected: ingest.Detected, file_id: str) -> ingest.ReadOptions:
+    """Detected options, each overridable; the user sees what was guessed.
+
+    The widgets are keyed by the upload (``file_id``): with fixed keys a second file kept the
+    first file's encoding, delimiter and decimal while the "Detected" line showed its own.
+    """
     st.caption(
         f"Detected: **{detected.format}**"
         + (
@@ -95,29 +116,28 @@ def _options_form(detected: ingest.Detected) -> ingest.ReadOptions:
     )
     if detected.format == "excel":
         sheets = list(detected.sheet_names) or [0]
-        sheet = st.selectbox("Sheet", sheets, key="wb.data.upload.sheet")
+        sheet = st.selectbox(LABELS["sheet"], sheets, key=option_key(file_id, "sheet"))
         return ingest.ReadOptions(format="excel", sheet=sheet)
     if detected.format not in ("csv",):
         return ingest.ReadOptions(format=detected.format)
     cols = st.columns(4)
+    encodings = _with(ENCODINGS, detected.encoding)
     encoding = cols[0].selectbox(
-        "Encoding",
-        ENCODINGS,
-        index=_index(ENCODINGS, detected.encoding),
-        key="wb.data.upload.encoding",
-    )
+        LABELS["encoding"], encodings, index=_index(encodings, detected.encoding),
+        key=option_key(file_id, "encoding"),
+    )  # fmt: skip
     delimiters = list(DELIMITERS)
     delimiter = cols[1].selectbox(
-        "Delimiter", delimiters, index=_index(delimiters, detected.delimiter),
-        format_func=Labels.of(DELIMITERS), key="wb.data.upload.delimiter",
+        LABELS["delimiter"], delimiters, index=_index(delimiters, detected.delimiter),
+        format_func=Labels.of(DELIMITERS), key=option_key(file_id, "delimiter"),
     )  # fmt: skip
     decimals = list(DECIMALS)
     decimal = cols[2].selectbox(
-        "Decimal", decimals, index=_index(decimals, detected.decimal),
-        format_func=Labels.of(DECIMALS), key="wb.data.upload.decimal",
+        LABELS["decimal"], decimals, index=_index(decimals, detected.decimal),
+        format_func=Labels.of(DECIMALS), key=option_key(file_id, "decimal"),
     )  # fmt: skip
     header = cols[3].checkbox(
-        "First row is a header", value=detected.header is not False, key="wb.data.upload.header"
+        LABELS["header"], value=detected.header is not False, key=option_key(file_id, "header")
     )
     return ingest.ReadOptions(
         format="csv", encoding=encoding, delimiter=delimiter, decimal=decimal, header=header
@@ -126,6 +146,11 @@ def _options_form(detected: ingest.Detected) -> ingest.ReadOptions:
 
 def _index(options: list[str], value: str | None) -> int:
     return options.index(value) if value in options else 0
+
+
+def _with(options: list[str], value: str | None) -> list[str]:
+    """The choices plus the detected value, so a detection outside the list is never replaced."""
+    return options if value is None or value in options else [value, *options]
 
 
 def sql_section(wb: Workbench, project_id: int) -> None:
@@ -152,12 +177,12 @@ def sql_section(wb: Workbench, project_id: int) -> None:
             job_id,
             lambda ctx: datasets.import_sql(ctx, url=url.strip(), query=query, roles=None),
         )
-        st.session_state["wb.data.import_job"] = job_id
+        st.session_state[state.project_key(_JOB_KEY, project_id)] = job_id
 
 
 def import_progress(wb: Workbench, project_id: int) -> None:
     """The current (or most recent) import of this project, live."""
-    job_id = st.session_state.get("wb.data.import_job")
+    job_id = st.session_state.get(state.project_key(_JOB_KEY, project_id))
     if job_id is None:
         recent = [
             j
@@ -168,9 +193,11 @@ def import_progress(wb: Workbench, project_id: int) -> None:
             return
         job_id = recent[0].id
     info = job_panel(wb, job_id)
-    if info.status == "succeeded" and info.result and st.session_state.get(_SEEN_KEY) != job_id:
-        st.session_state[_SEEN_KEY] = (
-            job_id  # switch to the new version once, then let the user choose
-        )
+    for warning in (info.result or {}).get("warnings", []):
+        st.warning(warning, icon=":material/warning:")
+    seen_key = state.project_key(_SEEN_KEY, project_id)
+    if info.status == "succeeded" and info.result and st.session_state.get(seen_key) != job_id:
+        # switch to the new version once, then let the user choose
+        st.session_state[seen_key] = job_id
         select_version_next(info.result.get("version_id"))
         st.rerun()

@@ -22,6 +22,21 @@ def app(home: Path) -> Iterator[Callable[[], AppTest]]:
     close_all()
 
 
+@pytest.fixture
+def open_page(app: Callable[[], AppTest]) -> Callable[[int, str], AppTest]:
+    """``open_page(project_id, "../pages/data.py")``: the app with that project selected, on that page."""
+
+    def _open(project_id: int, page: str) -> AppTest:
+        at = app()
+        at.session_state["wb.project_id"] = project_id
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    return _open
+
+
 DEMO = "Customer churn (demo)"
 
 
