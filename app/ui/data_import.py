@@ -169,7 +169,7 @@ def sql_section(wb: Workbench, project_id: int) -> None:
         submitted = st.form_submit_button("Run query and import", icon=":material/database:")
     if submitted:
         if not url.strip() or not query.strip():
-            st.error("Give both a connection URL and a query.", icon=":material/error:")
+            st.error("Fill in both SQLAlchemy URL and Read-only query.", icon=":material/error:")
             return
         job_id = datasets.submit_sql_import(wb, project_id, url=url.strip())
         run_in_thread(
