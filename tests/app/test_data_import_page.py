@@ -89,3 +89,21 @@ def test_import_job_message_stays_with_its_project(open_page) -> None:  # type: 
     assert not any("Imported version" in s.value for s in at.success)
     assert datasets.list_versions(wb, second.id) == []
     assert [v.columns for v in datasets.list_versions(wb, first.id)] == [3]
+
+
+def test_text_named_xlsx_is_refused_on_the_page(open_page) -> None:  # type: ignore[no-untyped-def]
+    project = create_project(open_workbench(), "Fake Excel")
+    at = _upload(open_page(project.id, DATA_PAGE), "report.xlsx", PENGUINS)
+    assert any(
+        "report.xlsx is not an Excel workbook (its content looks like CSV text)" in e.value
+        for e in at.error
+    )
+    assert not at.dataframe  # no preview, nothing to import
+
+
+def test_detected_utf16_is_offered_not_replaced(open_page) -> None:  # type: ignore[no-untyped-def]
+    project = create_project(open_workbench(), "Unicode text")
+    content = "a\tb\n1\t2\n".encode("utf-16")
+    at = _upload(open_page(project.id, DATA_PAGE), "unicode.txt", content)
+    assert _option(at, "Encoding").value == "utf-16"
+    assert _preview_columns(at) == ["a", "b"]
