@@ -10,9 +10,11 @@ re-applied to another run's rows (``apply_cohort``). Cuts on numbers are read as
 values ("tenure_months < 6", not "tenure_months <= 5.5"): any value between the two data
 values around a cut splits the rows identically, and a cut may move by at most 0.5 % of the
 column's spread to read rounder; every count is recomputed from the rule itself, so the
-numbers shown always describe the rule shown. ``!=`` and ``not in`` hold for missing
-values; ``or_missing`` makes a numeric bound hold for them too. Pure Python: no Streamlit,
-no storage.
+numbers shown always describe the rule shown. Conditions are ``core.conditions``' (one
+rule for missing values everywhere): a missing value satisfies no comparison, ``!=`` and
+``not in`` included; a cohort that holds the missing rows says "or missing". Saved cohorts
+from before that rule (no ``missing_rule`` key) are read with their ``!=``/``not in`` rows
+kept as they were, and their rule text says so. Pure Python: no Streamlit, no storage.
 
     errors = prediction_errors(test_y, proba, task="binary", positive="Yes", threshold=0.4)
     for cohort in discover_cohorts(test_x, errors):
@@ -25,13 +27,14 @@ import dataclasses
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from core.conditions import OPERATORS, Condition, Operator, mask_all
 from core.exceptions import CoreError
 from core.schema import class_label
 
@@ -52,11 +55,10 @@ __all__ = [
     "worst_predictions",
 ]
 
-Operator = Literal["<", "<=", ">", ">=", "==", "!=", "in", "not in", "is missing", "is not missing"]
-OPERATORS: tuple[str, ...] = get_args(Operator)
 Measure = Literal["error rate", "mean absolute error"]
 TOP_CATEGORIES = 20
 CUT_TOLERANCE = 0.005  # a cut may move by this share of a column's spread to read as round
+MISSING_RULE = 2  # saved cohorts: conditions follow core.conditions' rule for missing values
 MAX_TREE_ROWS = 500_000  # the tree is fitted on a seeded sample above this
 TABLE_COLUMNS = (
     "cohort",
@@ -99,26 +101,6 @@ class ErrorAnalysisError(CoreError):
 
 
 # --- cohorts as data -----------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Condition:
-    """One test on one column, e.g. Condition("tenure_months", "<", 6)."""
-
-    column: str
-    op: Operator
-    value: float | str | tuple[str, ...] | None = None
-    or_missing: bool = False  # numeric bound that also holds for missing values
-
-    def text(self) -> str:
-        """Readable form: ``contract ≠ Month-to-month``, ``tenure_months < 6 or missing``."""
-        if self.op in ("is missing", "is not missing"):
-            return f"{self.column} {self.op}"
-        if self.op in ("in", "not in"):
-            values = ", ".join(str(v) for v in self.value or ())
-            return f"{self.column} {self.op} ({values})"
-        shown = f"{self.column} {_SHOWN[self.op]} {_format_value(self.value)}"
-        return f"{shown} or missing" if self.or_missing else shown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,6 +184,7 @@ def cohort_to_dict(cohort: Cohort) -> dict[str, Any]:
     ]
     for key in ("error_rate", "lift", "share_of_rows", "share_of_errors", "errors"):
         data[key] = _plain(data[key])
+    data["missing_rule"] = MISSING_RULE
     return data
 
 
@@ -251,6 +234,14 @@ def cohort_from_dict(data: Mapping[str, Any]) -> Cohort:
             MSG_COHORT_FIELD.format(field="conditions", keys=sorted(data)), field="conditions"
         )
     conditions = tuple(_condition_from_dict(c) for c in data["conditions"])
+    rule = data.get("rule")
+    if data.get("missing_rule") != MISSING_RULE:  # saved when != and not in held for missing
+        legacy = tuple(
+            dataclasses.replace(c, or_missing=True) if c.op in ("!=", "not in") else c
+            for c in conditions
+        )
+        rule = None if legacy != conditions else rule
+        conditions = legacy
 
     def number(key: str, default: float = math.nan) -> float:
         value = data.get(key)
@@ -258,7 +249,7 @@ def cohort_from_dict(data: Mapping[str, Any]) -> Cohort:
 
     measure = data.get("measure", "error rate")
     return Cohort(
-        rule=str(data.get("rule") or _render(conditions)),
+        rule=str(rule or _render(conditions)),
         rows=int(data.get("rows") or 0),
         error_rate=number("error_rate"),
         lift=number("lift"),
@@ -314,59 +305,16 @@ def _texts(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _as_number(value: Any, datetime: bool) -> float:
-    if datetime:
-        stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
-        return float(stamp.value)
-    return float(value)
-
-
-def _condition_mask(series: pd.Series, condition: Condition) -> np.ndarray:
-    op, value = condition.op, condition.value
-    missing = series.isna().to_numpy()
-    if op == "is missing":
-        return missing
-    if op == "is not missing":
-        return ~missing
-    if op in ("in", "not in"):
-        texts = _texts(series)
-        wanted = [class_label(v) for v in value or ()]
-        inside = np.isin(texts.astype(str), wanted) & ~missing
-        return inside if op == "in" else ~inside
-    number_value = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-    if (
-        _is_datetime(series)
-        or op in ("<", "<=", ">", ">=")
-        or (number_value and _is_number(series))
-    ):
-        numbers = _numbers(series)
-        target = _as_number(value, _is_datetime(series))
-        with np.errstate(invalid="ignore"):
-            compare = {
-                "<": numbers < target,
-                "<=": numbers <= target,
-                ">": numbers > target,
-                ">=": numbers >= target,
-                "==": numbers == target,
-                "!=": numbers != target,
-            }[op]
-        unknown = np.isnan(numbers)
-        if op == "!=":
-            return compare | unknown
-        return (compare & ~unknown) | (unknown & condition.or_missing)
-    equal = (_texts(series).astype(str) == class_label(value)) & ~missing
-    return equal if op == "==" else ~equal
-
-
 def apply_cohort(frame: pd.DataFrame, cohort: Cohort | Sequence[Condition]) -> np.ndarray:
-    """Boolean mask of the frame's rows inside the cohort (all conditions hold)."""
+    """Boolean mask of the frame's rows inside the cohort (all conditions hold).
+
+    Conditions follow ``core.conditions``' one rule: a missing value satisfies no comparison
+    unless the condition says ``or missing``.
+    """
     conditions = cohort.conditions if isinstance(cohort, Cohort) else tuple(cohort)
-    mask = np.ones(len(frame), dtype=bool)
     for condition in conditions:
-        mask &= _condition_mask(_column(frame, condition.column), condition)
-    return mask
+        _column(frame, condition.column)  # an unknown column is named the cohort's way
+    return mask_all(frame, conditions).to_numpy()
 
 
 # --- errors in, statistics out --------------------------------------------------------------
@@ -788,11 +736,13 @@ def _bounds_conditions(
         if bounds.missing_excluded and not out:
             out.append(Condition(column, "is not missing"))
         return out
+    # the tree's "not this value" side holds the missing rows too, unless a split excluded them
+    or_missing = has_missing and not bounds.missing_excluded
     excluded = sorted(set(bounds.not_equal))
     if len(excluded) == 1:
-        out.append(Condition(column, "!=", excluded[0]))
+        out.append(Condition(column, "!=", excluded[0], or_missing=or_missing))
     elif excluded:
-        out.append(Condition(column, "not in", tuple(excluded)))
+        out.append(Condition(column, "not in", tuple(excluded), or_missing=or_missing))
     if bounds.missing_excluded:
         out.append(Condition(column, "is not missing"))
     return out
@@ -824,11 +774,12 @@ def _path_conditions(
         bounds = merged.setdefault(feature.column, _Bounds())
         kinds.setdefault(feature.column, feature)
         _add_split(bounds, feature, threshold, left)
+    with_missing = {f.column for f in features if isinstance(f, _Indicator) and f.value is None}
     conditions: list[Condition] = []
     for column, bounds in merged.items():
         kind = kinds[column]
         numeric = isinstance(kind, _NumericFeature)
-        has_missing = numeric and kind.sentinel is not None
+        has_missing = kind.sentinel is not None if numeric else column in with_missing
         conditions += _bounds_conditions(column, bounds, numeric, has_missing)
     return tuple(conditions)
 

@@ -20,7 +20,6 @@ import dataclasses
 import difflib
 import math
 import numbers
-import operator
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from core import conditions
 from core.coerce import to_number
 from core.exceptions import CoreError
 
@@ -45,6 +45,7 @@ __all__ = [
     "StepKind",
     "StepReport",
     "apply_recipe",
+    "filter_condition",
     "preview_recipe",
     "recipe_from_list",
     "recipe_to_list",
@@ -137,9 +138,9 @@ MSG_RENAME_EXISTS = "cannot rename {column!r} to {to!r}: a column {to!r} already
 MSG_NOT_NUMERIC = (
     "column {column!r} holds {what}, but {action} needs numbers; add a cast to numeric first"
 )
-MSG_VALUE_TYPE = "column {column!r} holds {what}, so the value must be {expected}, got {value!r}"
-MSG_CONTAINS_COLUMN = "op 'contains' needs a text column, but {column!r} holds {what}"
-MSG_COMPARE = "cannot compare column {column!r} with {value!r}: {reason}"
+MSG_VALUE_TYPE = conditions.MSG_VALUE_TYPE
+MSG_CONTAINS_COLUMN = conditions.MSG_CONTAINS_COLUMN
+MSG_COMPARE = conditions.MSG_COMPARE
 MSG_NOT_WHOLE = (
     "{count} value(s) of {column!r} are not whole numbers (e.g. {example!r}); "
     "cast to numeric instead, or cap and round them first"
@@ -572,15 +573,7 @@ def _example(values: pd.Series) -> Any:
 
 def _what(series: pd.Series) -> str:
     """The kind of values a column holds, in words: numbers, text, dates, true/false values."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return _what(series.astype(object).infer_objects())
-    if ptypes.is_bool_dtype(series.dtype):
-        return "true/false values"
-    if ptypes.is_numeric_dtype(series.dtype):
-        return "numbers"
-    if ptypes.is_datetime64_any_dtype(series.dtype):
-        return "dates"
-    return "text"
+    return conditions.value_kind(series)
 
 
 def _changed_cells(before: pd.Series, after: pd.Series) -> int:
@@ -603,91 +596,37 @@ def _drop_duplicates(frame: pd.DataFrame, step: Step) -> StepOutcome:
     return frame.loc[~duplicated], 0, f"Removed {_plural(count, 'duplicate row')}"
 
 
-_TRUE = {"true", "yes", "y", "t", "1"}
-_FALSE = {"false", "no", "n", "f", "0"}
-
-
-def _read_bool(value: Any) -> bool | None:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, numbers.Real) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        return True if text in _TRUE else False if text in _FALSE else None
-    return None
-
-
-def _comparable(series: pd.Series) -> pd.Series:
-    """The column with categories unwrapped, so comparisons use the underlying values."""
-    if isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
-        return series.astype(object).infer_objects()
-    return series
-
-
 def _typed_value(value: Any, series: pd.Series, column: str) -> Any:
-    """The filter or fill value in the column's type: numbers for numeric columns, etc."""
-    what = _what(series)
-    expected, typed = "text", value if isinstance(value, str) else str(value)
-    if what == "numbers":
-        expected, typed = "a number", to_number(value)
-    elif what == "true/false values":
-        expected, typed = "true or false", _read_bool(value)
-    elif what == "dates":
-        expected = "a date like 2024-01-31"
-        try:
-            typed = pd.Timestamp(value) if isinstance(value, str) else None
-        except ValueError:
-            typed = None
-        typed = None if typed is pd.NaT else typed
-        tz = getattr(series.dtype, "tz", None)
-        if typed is not None and tz is not None:
-            typed = typed.tz_localize(tz) if typed.tzinfo is None else typed.tz_convert(tz)
-        elif typed is not None and typed.tzinfo is not None:
-            typed = typed.tz_convert(None)
-    if typed is None:
-        raise _Problem(
-            MSG_VALUE_TYPE.format(column=column, what=what, expected=expected, value=value)
-        )
-    return typed
+    """The fill value in the column's type, read as conditions read values."""
+    try:
+        return conditions.read_value(value, series, column)
+    except conditions.ConditionError as error:
+        raise _Problem(str(error)) from None
 
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
+_TRUE, _FALSE = conditions.TRUE_WORDS, conditions.FALSE_WORDS
+_CONDITION_OPS = {"is null": "is missing", "not null": "is not missing"}
 
 
-def _match(series: pd.Series, op: str, value: Any, column: str) -> np.ndarray:
-    """Rows matching the condition; a missing value matches only ``is null``."""
-    if op == "is null":
-        return series.isna().to_numpy()
-    if op == "not null":
-        return series.notna().to_numpy()
-    values = _comparable(series)
-    if op == "contains":
-        if _what(values) != "text":
-            raise _Problem(MSG_CONTAINS_COLUMN.format(column=column, what=_what(values)))
-        found = values.astype("string").str.contains(value, regex=False)
-    elif op in LIST_OPS:
-        found = values.isin([_typed_value(v, values, column) for v in value])
-        found = ~found if op == "not in" else found
-    else:
-        typed = _typed_value(value, values, column)
-        try:
-            found = _COMPARE[op](values, typed)
-        except TypeError as error:
-            raise _Problem(MSG_COMPARE.format(column=column, value=value, reason=error)) from None
-    return found.to_numpy(dtype=bool, na_value=False) & series.notna().to_numpy()
+def filter_condition(step: Step) -> conditions.Condition:
+    """The condition of a filter_rows step, in the one condition language (core.conditions)."""
+    op = step.params["op"]
+    return conditions.Condition(
+        step.column or "", _CONDITION_OPS.get(op, op), step.params.get("value")
+    )
+
+
+def _match(frame: pd.DataFrame, step: Step) -> np.ndarray:
+    """Rows matching the filter's condition; a missing value matches only ``is null``."""
+    try:
+        return conditions.mask(frame, filter_condition(step)).to_numpy()
+    except conditions.ConditionError as error:
+        raise _Problem(str(error)) from None
 
 
 def _filter_rows(frame: pd.DataFrame, step: Step) -> StepOutcome:
     column, params = step.column or "", step.params
-    match = _match(frame[column], params["op"], params.get("value"), column)
+    match = _match(frame, step)
     keep = match if params["action"] == "keep" else ~match
     removed = int((~keep).sum())
     note = f"Removed {_plural(removed, 'row')} of {len(frame):,}"
@@ -749,7 +688,7 @@ def _cast_string(series: pd.Series, column: str, params: Mapping[str, Any]) -> p
 def _cast_boolean(series: pd.Series, column: str, params: Mapping[str, Any]) -> pd.Series:
     if ptypes.is_bool_dtype(series.dtype):
         return series.astype("boolean")
-    read = [None if pd.isna(v) else _read_bool(v) for v in series.astype(object)]
+    read = [None if pd.isna(v) else conditions.read_bool(v) for v in series.astype(object)]
     return pd.Series(pd.array(read, dtype="boolean"), index=series.index, name=series.name)
 
 
@@ -829,7 +768,7 @@ def _fill_missing(frame: pd.DataFrame, step: Step) -> StepOutcome:
     column, value = step.column or "", step.params["value"]
     before = frame[column]
     filled = before
-    typed = _typed_value(value, _comparable(before), column)
+    typed = _typed_value(value, before, column)
     if isinstance(before.dtype, pd.CategoricalDtype) and typed not in before.cat.categories:
         filled = before.cat.add_categories([typed])
     if isinstance(typed, float) and typed.is_integer() and ptypes.is_integer_dtype(before.dtype):

@@ -20,7 +20,6 @@ import ast
 import dataclasses
 import difflib
 import math
-import operator
 import pickle
 import re
 import time
@@ -47,6 +46,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from core import conditions
 from core.business import (
     ErrorCost,
     PayoffMatrix,
@@ -1151,14 +1151,6 @@ _COMPARISONS: dict[type, str] = {
     ast.In: "in",
     ast.NotIn: "not in",
 }
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 _ELEMENT_NAMES: dict[type, str] = {
     ast.BinOp: "arithmetic",
     ast.Subscript: "indexing",
@@ -1192,7 +1184,8 @@ class RuleExpression:
     tree: tuple[Any, ...]
 
     def evaluate(self, frame: pd.DataFrame) -> np.ndarray:
-        """True where the rule holds; a comparison with a missing value is False."""
+        """True where the rule holds (``core.conditions``: a missing value satisfies no
+        comparison; ``not`` is the negation of the mask)."""
         return np.asarray(_evaluate(self.tree, frame), dtype=bool)
 
 
@@ -1346,16 +1339,6 @@ def _describe_values(series: pd.Series) -> tuple[str, str, Callable[[Any], bool]
     return "text", "quoted text", lambda v: isinstance(v, str)
 
 
-def _operand_value(operand: tuple[Any, ...], frame: pd.DataFrame) -> Any:
-    kind, value = operand
-    if kind == "column":
-        series = frame[value]
-        if isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
-            series = series.astype(object)
-        return series
-    return value
-
-
 def _check_operand_types(column: str, series: pd.Series, values: Sequence[Any]) -> None:
     what, expected, fits = _describe_values(series)
     for value in values:
@@ -1366,39 +1349,30 @@ def _check_operand_types(column: str, series: pd.Series, values: Sequence[Any]) 
             raise TrainError(message, field="rule")
 
 
-def _present(value: Any) -> Any:
-    if isinstance(value, pd.Series):
-        return value.notna().to_numpy()
-    return True
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def rule_condition(left: tuple[Any, ...], op: str, right: tuple[Any, ...]) -> conditions.Condition:
+    """One comparison of a parsed rule as a ``core.conditions.Condition`` (column on the left)."""
+    if left[0] != "column":  # ``5 < x`` reads ``x > 5``
+        left, op, right = right, _FLIPPED[op], left
+    kind, value = right
+    if kind == "column":
+        value = conditions.ColumnRef(value)
+    elif kind == "values":
+        value = tuple(value)
+    return conditions.Condition(left[1], op, value)  # type: ignore[arg-type]
 
 
 def _compare(frame: pd.DataFrame, left: tuple[Any, ...], op: str, right: tuple[Any, ...]) -> Any:
-    a, b = _operand_value(left, frame), _operand_value(right, frame)
-    if op in ("in", "not in"):
-        _check_operand_types(left[1], a, right[1])
-        hits = a.isin(list(b)).to_numpy(dtype=bool)
-        return (hits if op == "in" else ~hits) & _present(a)
     for (kind, name), other in ((left, right), (right, left)):
-        if kind == "column" and other[0] == "value":
-            _check_operand_types(name, frame[name], [other[1]])
-    if ptypes.is_datetime64_any_dtype(getattr(a, "dtype", None)) and isinstance(b, str):
-        b = pd.Timestamp(b)
-    if ptypes.is_datetime64_any_dtype(getattr(b, "dtype", None)) and isinstance(a, str):
-        a = pd.Timestamp(a)
+        if kind == "column" and other[0] in ("value", "values"):
+            values = other[1] if other[0] == "values" else [other[1]]
+            _check_operand_types(name, frame[name], values)
     try:
-        result = _OPERATORS[op](a, b)
-    except TypeError as error:
-        column = left[1] if left[0] == "column" else right[1]
-        raise TrainError(
-            MSG_RULE_TYPES.format(
-                column=column, what="values", expected="a fitting value", value=str(error)
-            ),
-            field="rule",
-        ) from None
-    result = (
-        result.to_numpy(dtype=bool, na_value=False) if isinstance(result, pd.Series) else result
-    )
-    return np.asarray(result, dtype=bool) & _present(a) & _present(b)
+        return conditions.mask(frame, rule_condition(left, op, right)).to_numpy()
+    except conditions.ConditionError as error:
+        raise TrainError(str(error), field="rule") from None
 
 
 def _evaluate(node: tuple[Any, ...], frame: pd.DataFrame) -> np.ndarray:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from core.errors import (
+    MISSING_RULE,
     MSG_OPERATOR,
     Cohort,
     Condition,
@@ -55,11 +56,14 @@ FRAME = pd.DataFrame(
         (Condition("n", "<", 5, or_missing=True), [True, False, True, False]),
         (Condition("n", ">=", 5), [False, True, False, True]),
         (Condition("n", "==", 5), [False, True, False, False]),
-        (Condition("n", "!=", 5), [True, False, True, True]),
+        (Condition("n", "!=", 5), [True, False, False, True]),  # missing satisfies no comparison
+        (Condition("n", "!=", 5, or_missing=True), [True, False, True, True]),
         (Condition("n", "is missing"), [False, False, True, False]),
         (Condition("t", "==", "a"), [True, False, False, True]),
-        (Condition("t", "!=", "a"), [False, True, True, False]),
-        (Condition("t", "not in", ("a", "b")), [False, True, False, False]),
+        (Condition("t", "!=", "a"), [False, False, True, False]),
+        (Condition("t", "!=", "a", or_missing=True), [False, True, True, False]),
+        (Condition("t", "not in", ("a", "b")), [False, False, False, False]),
+        (Condition("t", "not in", ("b",), or_missing=True), [True, True, False, True]),
         (Condition("t", "in", ("b",)), [False, False, True, False]),
         (Condition("t", "is not missing"), [True, False, True, True]),
         (Condition("when", "<", "2024-02-01"), [True, False, False, False]),
@@ -90,7 +94,21 @@ def test_rule_is_rendered_when_a_saved_cohort_has_none() -> None:
                 {"column": "tenure", "op": ">=", "value": 6},
                 {"column": "tenure", "op": "<", "value": 12},
                 {"column": "contract", "op": "!=", "value": "Two year"},
-            ]
+            ],
+            "missing_rule": MISSING_RULE,
         }
     )
     assert cohort.rule == "6 ≤ tenure < 12 and contract ≠ Two year"
+
+
+def test_a_cohort_saved_before_the_missing_rule_keeps_its_rows_and_says_so() -> None:
+    """Saved when ``!=`` held for missing values: the same rows, and the text now says so."""
+    saved = {
+        "rule": "t ≠ a",
+        "conditions": [{"column": "t", "op": "!=", "value": "a", "or_missing": False}],
+    }
+    cohort = cohort_from_dict(saved)
+    np.testing.assert_array_equal(apply_cohort(FRAME, cohort), [False, True, True, False])
+    assert cohort.rule == "t ≠ a or missing"
+    again = cohort_from_dict(cohort_to_dict(cohort))
+    assert again == cohort
