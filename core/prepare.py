@@ -530,6 +530,7 @@ class StepReport:
     columns_removed: tuple[str, ...]
     changed_cells: int
     note: str
+    values_lost: int = 0  # cast / parse_dates: values that could not be read, now missing
 
     @property
     def rows_removed(self) -> int:
@@ -848,9 +849,13 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe) -> RecipeResult:
         rows_before, columns_before = len(frame), list(frame.columns)
         try:
             _check_columns(frame, step, history)
+            before = frame[step.column] if step.kind in ("cast", "parse_dates") else None
             frame, changed, note = _APPLY[step.kind](frame, step)
         except _Problem as problem:
             raise _step_error(number, step, str(problem)) from None
+        lost = 0
+        if before is not None:
+            lost = int((before.notna() & frame[step.column].isna()).sum())
         _remember(history, step, number)
         columns_after = list(frame.columns)
         reports.append(
@@ -863,6 +868,7 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe) -> RecipeResult:
                 columns_removed=tuple(c for c in columns_before if c not in columns_after),
                 changed_cells=changed,
                 note=note,
+                values_lost=lost,
             )
         )
     return RecipeResult(frame=frame, reports=tuple(reports))

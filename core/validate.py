@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from core import prepare
 from core.exceptions import CoreError
 
 if TYPE_CHECKING:
@@ -44,10 +45,12 @@ __all__ = [
     "ExpectationKind",
     "ExpectationResult",
     "Finding",
+    "FixImpact",
     "Severity",
     "check_expectations",
     "expectation_from_dict",
     "expectation_to_dict",
+    "fix_impact",
     "quality_findings",
 ]
 
@@ -78,6 +81,7 @@ LEAKAGE_DEPTH = 3
 LEAKAGE_DEPTH_REGRESSION = 6  # 8 leaves cap R² near 0.98 even for an exact copy of the target
 LEAKAGE_SCORE = 0.98
 SEED = 0
+FIX_CONFIRM_SHARE = 0.05  # a fix that changes more rows than this is not one click
 
 # --- messages (tests import these) -------------------------------------------------------
 
@@ -237,6 +241,102 @@ class Finding:
             "fix": self.fix,
             "fix_step": dict(self.fix_step) if self.fix_step is not None else None,
         }
+
+
+# --- what a fix changes ----------------------------------------------------------------------
+
+WHY_CAP = "caps {share} of rows: at that share these are probably real values, not errors"
+WHY_FILL = (
+    "fills {share} of rows with one constant: at that share the gaps are a pattern of their "
+    "own; check why the values are missing before treating them as one value"
+)
+WHY_CAST = (
+    "turns {share} of rows' values into missing: at that share they are probably real "
+    "categories or codes, not typos"
+)
+WHY_DUPLICATES = (
+    "removes {share} of rows: at that share the copies may be real repeat records "
+    "(the same purchase twice), not errors"
+)
+WHY_FILTER = (
+    "removes {share} of rows: at that share the data left may no longer look like the rows "
+    "the model will score"
+)
+_WHY = {
+    "cap_outliers": WHY_CAP,
+    "fill_missing": WHY_FILL,
+    "cast": WHY_CAST,
+    "parse_dates": WHY_CAST,
+    "drop_duplicates": WHY_DUPLICATES,
+    "filter_rows": WHY_FILTER,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class FixImpact:
+    """What applying a finding's fix step changes: rows rewritten or removed, out of ``rows``.
+
+    Values rewritten (capped, filled, unreadable after a cast) and rows removed count; a
+    dropped column rewrites no row. Above ``FIX_CONFIRM_SHARE`` the fix is not one click:
+    ``warning`` says why it may be wrong.
+    """
+
+    kind: str
+    rows: int
+    rows_changed: int
+
+    @property
+    def share(self) -> float:
+        return self.rows_changed / self.rows if self.rows else 0.0
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.share > FIX_CONFIRM_SHARE
+
+    @property
+    def warning(self) -> str | None:
+        if not self.needs_confirmation:
+            return None
+        return _WHY.get(self.kind, "changes {share} of rows").format(share=_pct(self.share))
+
+    def describe(self) -> str:
+        """ "changes 13.6 % of rows (1,360 of 10,000)"."""
+        if self.kind == "drop_column":
+            return "drops the column; no row's values change"
+        return f"changes {_pct(self.share)} of rows ({self.rows_changed:,} of {self.rows:,})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "rows_changed": self.rows_changed,
+            "share": self.share,
+            "needs_confirmation": self.needs_confirmation,
+            "warning": self.warning,
+            "description": self.describe(),
+        }
+
+
+def fix_impact(frame: pd.DataFrame, fix: Finding | Mapping[str, Any]) -> FixImpact:
+    """Apply a finding's fix step (or a step as data) to ``frame`` and count what it changes.
+
+    The step runs through ``core.prepare.apply_recipe``, as it will in the recipe, on only
+    the columns it reads. Raises ``RecipeError`` when the step cannot run on this frame.
+    """
+    data = fix.fix_step if isinstance(fix, Finding) else fix
+    if data is None:
+        raise prepare.RecipeError("this finding has no fix step to apply")
+    step = prepare.step_from_dict(dict(data))
+    columns = list(step.params.get("subset", ())) if step.kind == "drop_duplicates" else []
+    if step.column is not None and step.column in frame.columns:
+        columns = [step.column]
+    report = prepare.apply_recipe(frame[columns] if columns else frame, prepare.Recipe((step,)))
+    done = report.reports[0]
+    changed = {"cast": done.values_lost, "parse_dates": done.values_lost}.get(
+        step.kind, done.changed_cells
+    )
+    if step.kind == "drop_column":
+        changed = 0
+    return FixImpact(kind=step.kind, rows=len(frame), rows_changed=changed + done.rows_removed)
 
 
 # --- formatting ----------------------------------------------------------------------------
