@@ -411,26 +411,141 @@ def data_list(project_ref: str, as_json: bool) -> None:
 @friendly_errors
 def data_check(project_ref: str, version_ref: str | None, as_json: bool) -> None:
     """Quality findings and expectation results for a dataset version."""
+    from app.services import recipes
     from app.services.datasets import resolve_version
     from app.services.projects import resolve_project
     from app.services.quality import check_version
 
     wb = _workbench()
     version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
-    report = check_version(wb, version)
     if as_json:
-        _emit_json({"version": version.version, "version_id": version.id, **report.to_json()})
+        _emit_json(recipes.check_json(wb, version))
         return
+    report = check_version(wb, version)
     click.echo(
         f"Dataset v{version.version}: {len(report.findings)} finding(s), {report.failed_expectations} failed expectation(s)"
     )
-    for f in report.findings:
-        column = f" [{f.column}]" if f.column else ""
-        click.echo(f"  {f.severity:<7} {f.code}{column}: {f.message}")
+    for f, option in zip(
+        report.findings, recipes.fix_options(wb, version, report.findings), strict=True
+    ):
+        click.echo(f"  {f.severity:<7} {option.ref}: {f.message}")
         if f.fix:
             click.echo(f"          fix: {f.fix}")
+        if option.in_recipe is not None:
+            click.echo(f"          in the recipe (step {option.in_recipe})")
+        elif option.impact is not None:
+            ask = " — asks for --yes" if option.impact.needs_confirmation else ""
+            click.echo(
+                f"          `workbench data fix … {option.ref}` {option.impact.describe()}{ask}"
+            )
     for r in report.expectations:
         click.echo(f"  {'pass' if r.passed else 'FAIL':<7} {r.expectation.describe()}: {r.message}")
+
+
+@data.command("recipe")
+@click.argument("project_ref", metavar="PROJECT")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@click.option(
+    "--add",
+    "add_json",
+    default=None,
+    metavar="STEP_JSON",
+    help='Append a step, e.g. \'{"kind": "cap_outliers", "column": "income", "params": {"upper": 250000}}\'.',
+)
+@click.option(
+    "--remove",
+    "remove_number",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Remove step N (the number shown in the listing).",
+)
+@json_option
+@friendly_errors
+def data_recipe(
+    project_ref: str, version_ref: str | None, add_json: str | None, remove_number: int | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """List the cleaning recipe with what each step changes on a version; add or remove a step.
+
+    A step is checked on the version before it is saved; one that cannot run there is refused.
+    """
+    from app.services import recipes
+    from app.services.datasets import resolve_version
+    from app.services.projects import resolve_project
+
+    if add_json is not None and remove_number is not None:
+        raise click.UsageError("use --add or --remove, not both")
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    if add_json is not None:
+        view = recipes.add_step(wb, version, recipes.parse_step(add_json))
+    elif remove_number is not None:
+        view = recipes.remove_step(wb, version, remove_number)
+    else:
+        view = recipes.recipe_view(wb, version)
+    if as_json:
+        _emit_json(view.to_json())
+        return
+    _print_recipe(view.to_json())
+
+
+def _print_recipe(view: dict[str, Any]) -> None:
+    steps = view["steps"]
+    click.echo(
+        f"Cleaning recipe: {len(steps)} step(s), on v{view['version']} ({view['rows']:,} rows)"
+    )
+    if not steps:
+        click.echo(
+            "  empty: the data is used as imported. Add a step with --add or `workbench data fix`."
+        )
+    for item in steps:
+        click.echo(f"  {item['number']}. {item['what']}")
+        if "rows_after" in item:
+            click.echo(
+                f"     {item['rows_before']:,} → {item['rows_after']:,} rows, "
+                f"{item['cells_changed']:,} cells changed. {item['note']}"
+            )
+    if view["problem"]:
+        click.echo(f"  fails: {view['problem']}")
+
+
+@data.command("fix")
+@click.argument("project_ref", metavar="PROJECT")
+@click.argument("finding_ref", metavar="FINDING")
+@click.option("--version", "version_ref", default=None, help="Version number (default: newest).")
+@click.option("--yes", is_flag=True, help="Confirm a fix that changes more than 5 % of the rows.")
+@json_option
+@friendly_errors
+def data_fix(
+    project_ref: str, finding_ref: str, version_ref: str | None, yes: bool, as_json: bool
+) -> None:
+    """Add a quality finding's suggested fix to the cleaning recipe, as the Data page does.
+
+    FINDING is the finding's ref as `data check` shows it (field `ref` in `data check --json`):
+    CODE:COLUMN, e.g. outliers:income, or CODE alone for a whole-table finding, e.g.
+    duplicate_rows. A fix that changes more than 5 % of the rows needs --yes.
+    """
+    from app.errors import UserError
+    from app.services import recipes
+    from app.services.datasets import resolve_version
+    from app.services.projects import resolve_project
+
+    wb = _workbench()
+    version = resolve_version(wb, resolve_project(wb, project_ref).id, version_ref)
+    try:
+        option = recipes.apply_fix(wb, version, finding_ref, confirmed=yes)
+    except recipes.NeedsConfirmation as error:
+        raise UserError(f"{error.message}; pass --yes to add it anyway") from None
+    view = recipes.recipe_view(wb, version)
+    if as_json:
+        _emit_json({"fixed": option.ref, **option.to_json(), "recipe": view.to_json()})
+        return
+    assert option.step is not None
+    change = f" ({option.impact.describe()})" if option.impact is not None else ""
+    click.echo(
+        f"Added to the cleaning recipe as step {len(view.recipe)}: {option.step.describe()}{change}"
+    )
 
 
 @data.command("roles")
