@@ -212,21 +212,31 @@ def check_json(wb: Workbench, version: datasets.VersionInfo) -> dict[str, Any]:
 def apply_fix(
     wb: Workbench, version: datasets.VersionInfo, ref: str, *, confirmed: bool = False
 ) -> FixOption:
-    """Add finding ``ref``'s fix to the recipe; above the confirmation share only if confirmed."""
+    """Add finding ``ref``'s fix to the recipe (the CLI's ``data fix``); see ``add_fix``."""
     report = quality.check_version(wb, version)
     options = fix_options(wb, version, report.findings)
     chosen = next((o for o in options if o.ref == ref.strip()), None)
     if chosen is None:
         refs = ", ".join(o.ref for o in options if o.step is not None) or "none"
         raise UserError(MSG_UNKNOWN_FINDING.format(ref=ref, version=version.version, refs=refs))
-    if chosen.step is None:
-        raise UserError(MSG_NO_FIX.format(ref=chosen.ref))
-    if chosen.in_recipe is not None:
-        raise UserError(MSG_IN_RECIPE.format(ref=chosen.ref, number=chosen.in_recipe))
-    if chosen.problem is not None:
-        raise UserError(chosen.problem)
-    if chosen.impact is not None and chosen.impact.needs_confirmation and not confirmed:
-        raise NeedsConfirmation(MSG_CONFIRM.format(ref=chosen.ref, warning=chosen.impact.warning))
+    return add_fix(wb, version, chosen, confirmed=confirmed)
+
+
+def add_fix(
+    wb: Workbench, version: datasets.VersionInfo, option: FixOption, *, confirmed: bool = False
+) -> FixOption:
+    """Append the option's step; a fix above the confirmation share needs ``confirmed``."""
+    if option.step is None:
+        raise UserError(MSG_NO_FIX.format(ref=option.ref))
+    if option.in_recipe is not None:
+        raise UserError(MSG_IN_RECIPE.format(ref=option.ref, number=option.in_recipe))
+    if option.problem is not None:
+        raise UserError(option.problem)
+    if option.impact is not None and option.impact.needs_confirmation and not confirmed:
+        raise NeedsConfirmation(MSG_CONFIRM.format(ref=option.ref, warning=option.impact.warning))
     recipe = data_config.recipe(wb, version.project_id)
-    data_config.save_recipe(wb, version.project_id, recipe.add(chosen.step))
-    return chosen
+    if option.step in recipe.steps:  # added meanwhile (another tab, the CLI)
+        number = recipe.steps.index(option.step) + 1
+        raise UserError(MSG_IN_RECIPE.format(ref=option.ref, number=number))
+    data_config.save_recipe(wb, version.project_id, recipe.add(option.step))
+    return option

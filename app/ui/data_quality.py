@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from app.context import Workbench
-from app.services import data_config, quality
+from app.services import data_config, quality, recipes
 from app.services.datasets import VersionInfo
 from app.ui.data_common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import prepare, validate
+from core import validate
 
 SEVERITY_STYLE = {
     "error": (":material/error:", "red"),
@@ -36,17 +36,23 @@ def _cached_report(version_id: int, sha256: str, settings_key: str, home: str) -
 
     wb = open_workbench()
     version = get_version(wb, version_id)
-    return {"report": quality.check_frame(wb, version.project_id, load_frame(wb, version))}
+    report = quality.check_frame(wb, version.project_id, load_frame(wb, version))
+    return {"report": report, "fixes": recipes.fix_options(wb, version, report.findings)}
+
+
+def _cached(wb: Workbench, version: VersionInfo) -> dict:
+    settings = data_config.get_settings(wb, version.project_id)
+    key = repr(sorted(settings.to_json().items()))  # the recipe is part of it
+    return _cached_report(version.id, version.sha256, key, str(wb.settings.home))
 
 
 def report_for(wb: Workbench, version: VersionInfo) -> quality.CheckReport:
-    settings = data_config.get_settings(wb, version.project_id)
-    key = repr(sorted(settings.to_json().items()))
-    return _cached_report(version.id, version.sha256, key, str(wb.settings.home))["report"]
+    return _cached(wb, version)["report"]
 
 
 def findings_section(wb: Workbench, version: VersionInfo) -> None:
-    report = report_for(wb, version)
+    cached = _cached(wb, version)
+    report = cached["report"]
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITY_STYLE}
     cols = st.columns(3)
     for col, (severity, (icon, colour)) in zip(cols, SEVERITY_STYLE.items(), strict=True):
@@ -56,15 +62,14 @@ def findings_section(wb: Workbench, version: VersionInfo) -> None:
     if not report.findings:
         st.success("No quality problems found.", icon=":material/check_circle:")
         return
-    recipe = data_config.recipe(wb, version.project_id)
-    present = {repr(prepare.step_to_dict(s)) for s in recipe.steps}
-    for index, finding in enumerate(report.findings):
-        _finding_card(wb, version, finding, index, present)
+    for index, option in enumerate(cached["fixes"]):
+        _finding_card(wb, version, option, index)
 
 
 def _finding_card(
-    wb: Workbench, version: VersionInfo, finding: validate.Finding, index: int, present: set[str]
+    wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int
 ) -> None:
+    finding = option.finding
     icon, colour = SEVERITY_STYLE[finding.severity]
     with st.container(border=True):
         head = f":{colour}[{icon} **{finding.severity}**] `{finding.code}`"
@@ -76,25 +81,41 @@ def _finding_card(
         )  # plain text: user data (column names, values) is never rendered as markup
         if finding.fix:
             st.caption(f"Suggested fix: {finding.fix}")
-        if finding.fix_step is None:
+        if option.step is None:
             return
-        step = attempt(lambda: prepare.step_from_dict(dict(finding.fix_step)))
-        if step is None:
-            return
-        if repr(prepare.step_to_dict(step)) in present:
+        if option.in_recipe is not None:
             st.caption(":material/check: Already in the cleaning recipe.")
-        elif st.button(
-            f"Add to recipe: {step.describe()}",
-            key=f"wb.data.fix.{version.id}.{index}",
-            icon=":material/add:",
-        ):
-            recipe = data_config.recipe(wb, version.project_id)
-            data_config.save_recipe(wb, version.project_id, recipe.add(step))
-            st.toast(
-                "Added to the cleaning recipe — see the Recipe tab for the preview.",
-                icon=":material/add_task:",
+            return
+        if option.problem is not None:
+            st.text(f"This fix cannot run on the data as the recipe leaves it: {option.problem}")
+            return
+        _fix_button(wb, version, option, index)
+
+
+def _fix_button(wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int) -> None:
+    """One click below the confirmation share; above it, a stated reason and a confirmation."""
+    assert option.step is not None
+    impact = option.impact
+    confirmed = True
+    if impact is not None:
+        st.caption(f"This fix {impact.describe()}.")
+        if impact.needs_confirmation:
+            st.warning(f"Not a one-click fix: it {impact.warning}.", icon=":material/warning:")
+            confirmed = st.checkbox(
+                "I checked: these are errors, add the fix anyway",
+                key=f"wb.data.fix.confirm.{version.id}.{index}",
             )
-            st.rerun()
+    if st.button(
+        f"Add to recipe: {option.step.describe()}",
+        key=f"wb.data.fix.{version.id}.{index}",
+        icon=":material/add:",
+        disabled=not confirmed,
+    ) and attempt(lambda: recipes.add_fix(wb, version, option, confirmed=confirmed)):
+        st.toast(
+            "Added to the cleaning recipe — see the Recipe tab for the preview.",
+            icon=":material/add_task:",
+        )
+        st.rerun()
 
 
 def expectations_section(wb: Workbench, version: VersionInfo) -> None:

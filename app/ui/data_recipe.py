@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import Workbench
-from app.services import data_config, splits
+from app.services import data_config, recipes, splits
 from app.services.datasets import VersionInfo
 from app.ui.data_common import frame_of
 from app.ui.feedback import attempt
@@ -40,38 +40,32 @@ def recipe_section(wb: Workbench, version: VersionInfo) -> None:
             "The recipe is empty: the data is used as imported. Add steps below or from the Quality tab."
         )
     for index, step in enumerate(recipe.steps):
-        _step_row(wb, project_id, recipe, index, step)
-    _add_step_form(wb, project_id, recipe, list(frame.columns))
+        _step_row(wb, version, recipe, index, step)
+    _add_step_form(wb, version, list(frame.columns))
     if recipe.steps:
         _preview(frame, recipe)
 
 
 def _step_row(
-    wb: Workbench, project_id: int, recipe: prepare.Recipe, index: int, step: prepare.Step
+    wb: Workbench, version: VersionInfo, recipe: prepare.Recipe, index: int, step: prepare.Step
 ) -> None:
     cols = st.columns([8, 1, 1, 1])
     cols[0].markdown(f"**{index + 1}.** {step.describe()}")
+    number = index + 1
     actions = {
-        1: ("up", ":material/arrow_upward:", lambda: recipe.move(index, -1), index > 0),
-        2: (
-            "down",
-            ":material/arrow_downward:",
-            lambda: recipe.move(index, 1),
-            index < len(recipe.steps) - 1,
-        ),
-        3: ("remove", ":material/delete:", lambda: recipe.remove(index), True),
-    }
+        1: ("up", ":material/arrow_upward:", lambda: recipes.move_step(wb, version, number, -1), index > 0),
+        2: ("down", ":material/arrow_downward:", lambda: recipes.move_step(wb, version, number, 1),
+            index < len(recipe.steps) - 1),
+        3: ("remove", ":material/delete:", lambda: recipes.remove_step(wb, version, number), True),
+    }  # fmt: skip
     for col, (name, icon, change, enabled) in actions.items():
         if cols[col].button(
             "", icon=icon, key=f"wb.data.recipe.{name}.{index}", disabled=not enabled, help=name
-        ):
-            data_config.save_recipe(wb, project_id, change())
+        ) and attempt(change):
             st.rerun()
 
 
-def _add_step_form(
-    wb: Workbench, project_id: int, recipe: prepare.Recipe, columns: list[str]
-) -> None:
+def _add_step_form(wb: Workbench, version: VersionInfo, columns: list[str]) -> None:
     st.markdown("##### Add a step")
     kind = st.selectbox(
         "Step", list(STEP_LABELS), format_func=Labels.of(STEP_LABELS), key="wb.data.recipe.kind"
@@ -83,8 +77,8 @@ def _add_step_form(
         spec["params"] = _params_widgets(kind)
         if st.form_submit_button("Add step", icon=":material/add:"):
             step = attempt(lambda: prepare.step_from_dict(spec))
-            if step is not None:
-                data_config.save_recipe(wb, project_id, recipe.add(step))
+            # checked on this version before it is saved, as `workbench data recipe --add`
+            if step is not None and attempt(lambda: recipes.add_step(wb, version, step)):
                 st.rerun()
 
 
