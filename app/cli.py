@@ -435,9 +435,7 @@ def data_check(project_ref: str, version_ref: str | None, as_json: bool) -> None
             click.echo(f"          in the recipe (step {option.in_recipe})")
         elif option.impact is not None:
             ask = " — asks for --yes" if option.impact.needs_confirmation else ""
-            click.echo(
-                f"          `workbench data fix … {option.ref}` {option.impact.describe()}{ask}"
-            )
+            click.echo(f"          data fix {option.ref}: {option.impact.describe()}{ask}")
     for r in report.expectations:
         click.echo(f"  {'pass' if r.passed else 'FAIL':<7} {r.expectation.describe()}: {r.message}")
 
