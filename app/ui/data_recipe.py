@@ -84,7 +84,11 @@ def _add_step_form(wb: Workbench, version: VersionInfo, columns: list[str]) -> N
 
 def _params_widgets(kind: str) -> dict[str, Any]:
     if kind == "filter_rows":
-        op = st.selectbox("Condition", FILTER_OPS, key="wb.data.recipe.op")
+        op = st.selectbox(
+            "Condition", FILTER_OPS, key="wb.data.recipe.op",
+            help="A missing value satisfies no comparison (≠ and 'not in' included): "
+            "use 'is null' / 'not null' to keep or drop those rows.",
+        )  # fmt: skip
         if op in ("is null", "not null"):
             return {"op": op}
         raw = st.text_input("Value (for 'in': comma-separated)", key="wb.data.recipe.value")
