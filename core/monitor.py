@@ -74,6 +74,7 @@ __all__ = [
     "LOG_COLUMNS",
     "PERFORMANCE_METRICS",
     "Alert",
+    "AlertCheck",
     "AlertRule",
     "ColumnDrift",
     "DriftReport",
@@ -81,8 +82,11 @@ __all__ = [
     "OutcomeJoin",
     "PredictionLog",
     "ServiceHealth",
+    "UncheckedRule",
     "batch_frame",
+    "check_alerts",
     "default_rules",
+    "describe_rule",
     "drift_over_time",
     "drift_report",
     "evaluate_alerts",
@@ -196,7 +200,7 @@ FINDING_NO_PREDICTION = (
     "Prediction drift left out: {column!r} is not in both the reference and the current data."
 )
 
-ALERT_DRIFT = "Drift in {column}: PSI {psi:.2f} is above {threshold:g} ({evidence})."
+ALERT_DRIFT = "Drift in {column}{not_input}: PSI {psi:.2f} is above {threshold:g} ({evidence})."
 ALERT_METRIC = (
     "{label} is {value} in the period starting {period}, {relation} the {bound} of {threshold}."
 )
@@ -644,7 +648,7 @@ class ColumnDrift:
     """
 
     column: str
-    role: Literal["feature", "prediction"]
+    role: Literal["feature", "other", "prediction"]
     kind: Literal["numeric", "categorical"]
     status: DriftStatus
     psi: float
@@ -661,10 +665,16 @@ class ColumnDrift:
     above_range: int = 0
     distribution: pd.DataFrame | None = None
 
+    @property
+    def model_input(self) -> bool:
+        """True for a column the model reads; "other" columns are watched, never read."""
+        return self.role == "feature"
+
 
 _TABLE_COLUMNS = [
     "column",
     "role",
+    "model_input",
     "kind",
     "status",
     "psi",
@@ -855,7 +865,7 @@ def _numeric_drift(
         statistic, p, test = float(result.statistic), float(result.pvalue), "ks"
         effect = statistic
     below = above = 0
-    if ref_ok.size and role == "feature":
+    if ref_ok.size and role != "prediction":
         low, high = float(ref_ok.min()), float(ref_ok.max())
         below, above = int((cur_ok < low).sum()), int((cur_ok > high).sum())
         if below or above:
@@ -972,6 +982,7 @@ def drift_report(
     *,
     columns: Sequence[str],
     categorical: Sequence[str],
+    other_columns: Sequence[str] = (),
     prediction_column: str | None = "probability",
     psi_bins: int = 10,
     psi_warn: float = 0.1,
@@ -981,16 +992,21 @@ def drift_report(
 ) -> DriftReport:
     """Compare each column (and the prediction) of ``current`` with ``reference``.
 
-    ``categorical`` names the columns read as categories (a column that is not numeric in
-    the reference is read as one anyway). Rows of a log that were not answered with 2xx are
-    left out. Fewer than ``min_rows`` rows on either side: every column is "too few rows".
+    ``columns`` are the model's inputs (role "feature"); ``other_columns`` are columns the
+    model does not read but that are worth watching all the same, e.g. a sensitive
+    attribute (role "other", ``model_input`` False). ``categorical`` names the columns read
+    as categories (a column that is not numeric in the reference is read as one anyway).
+    Rows of a log that were not answered with 2xx are left out. Fewer than ``min_rows``
+    rows on either side: every column is "too few rows".
     """
     reference = scored_rows(_check_frame(reference, "reference"))
     current = scored_rows(_check_frame(current, "current"))
     names = _check_features(columns, "columns")
+    others = [c for c in _check_features(other_columns, "other_columns") if c not in names]
     o = _check_drift_options(categorical, psi_bins, psi_warn, psi_alert, p_value, min_rows)
     notes: list[Finding] = []
-    targets = [(c, "feature") for c in names]
+    targets = [(c, "feature") for c in names] + [(c, "other") for c in others]
+    names = [*names, *others]
     if prediction_column and prediction_column not in names:
         if prediction_column in reference.columns and prediction_column in current.columns:
             targets.append((prediction_column, "prediction"))
@@ -1050,6 +1066,7 @@ def drift_over_time(
     *,
     columns: Sequence[str],
     categorical: Sequence[str],
+    other_columns: Sequence[str] = (),
     freq: str = "W",
     time_column: str = "time",
     prediction_column: str | None = "probability",
@@ -1073,6 +1090,7 @@ def drift_over_time(
             rows,
             columns=columns,
             categorical=categorical,
+            other_columns=other_columns,
             prediction_column=prediction_column,
             psi_bins=psi_bins,
             psi_warn=psi_warn,
@@ -1471,8 +1489,9 @@ def _drift_alerts(rule: AlertRule, report: DriftReport) -> list[Alert]:
         test = {"ks": "KS test", "chi2": "chi-square test"}.get(item.test or "", "")
         evidence = f"{test} {_p_text(item.p_value)}" if test else "no test possible"
         message = ALERT_DRIFT.format(
-            column=item.column, psi=item.psi, threshold=rule.threshold, evidence=evidence
-        )
+            column=item.column, not_input=" (not a model input)" if item.role == "other" else "",
+            psi=item.psi, threshold=rule.threshold, evidence=evidence,
+        )  # fmt: skip
         alerts.append(
             Alert("drift", rule.severity, message, item.psi, rule.threshold, column=item.column)
         )
@@ -1561,6 +1580,154 @@ def _health_alert(rule: AlertRule, health: ServiceHealth) -> list[Alert]:
     return [Alert("error_rate", rule.severity, message, value, rule.threshold)]
 
 
+@dataclasses.dataclass(frozen=True)
+class UncheckedRule:
+    """A rule that could not be evaluated on what is known, and why (shown, never swallowed)."""
+
+    rule: AlertRule
+    why: str
+
+    def describe(self) -> str:
+        return describe_rule(self.rule)
+
+
+@dataclasses.dataclass(frozen=True)
+class AlertCheck:
+    """Every rule either evaluated (its alerts, if it fired) or listed in ``unchecked``."""
+
+    alerts: tuple[Alert, ...]
+    unchecked: tuple[UncheckedRule, ...]
+
+
+def describe_rule(rule: AlertRule) -> str:
+    """The rule in words, e.g. "ROC AUC below 0.800" or "PSI above 0.2 on any column"."""
+    if rule.kind == "drift":
+        where = "any column" if rule.column is None else repr(rule.column)
+        return f"PSI above {rule.threshold:g} on {where}"
+    if rule.kind == "metric":
+        metric = str(rule.metric)
+        higher_better = GREATER_IS_BETTER.get(metric, True) is not False
+        relation = "below" if higher_better else "above"
+        label = METRIC_LABELS.get(metric, metric)
+        return f"live {label} {relation} {_format_metric(metric, rule.threshold)}"
+    if rule.kind == "kpi":
+        return f"realised value per month below {format_money(rule.threshold, None)}"
+    if rule.kind == "latency":
+        return f"latency {rule.metric or 'p95'} above {rule.threshold:,.0f} ms"
+    return f"failed requests above {_pct(rule.threshold)}"
+
+
+WHY_NO_DRIFT = "drift was not measured on the latest batch"
+WHY_DRIFT_COLUMN = "{column!r} is not among the monitored columns ({columns})"
+WHY_DRIFT_ROWS = "drift needs at least {minimum:,} rows on each side; the {side} has {rows:,}"
+WHY_DRIFT_MISSING = "{column!r} is missing from the reference or the latest batch"
+WHY_NO_OUTCOMES = "no outcomes joined yet: the live {label} needs the true labels"
+WHY_METRIC_UNKNOWN = "{metric!r} is not measured for this model; measured: {measured}"
+WHY_METRIC_EMPTY = "no period has a {label} yet (too few labelled rows, or a single class)"
+WHY_NO_VALUE_OUTCOMES = "no outcomes joined yet: the realised value per month needs the true labels"
+WHY_NO_VALUE = (
+    "the realised value per month is not known: the goal needs a payoff matrix (or error "
+    "cost) and a volume per month"
+)
+WHY_NO_HEALTH = (
+    "no service log imported: latency and failed requests come from the bundle service's "
+    "prediction log (a batch-scored file has neither)"
+)
+WHY_NO_LATENCY = "no answered request carries a latency"
+
+
+def _drift_unchecked(rule: AlertRule, report: DriftReport | None) -> str | None:
+    if report is None:
+        return WHY_NO_DRIFT
+    names = [c.column for c in report.columns]
+    if rule.column is not None and rule.column not in names:
+        return WHY_DRIFT_COLUMN.format(column=rule.column, columns=", ".join(names) or "none")
+    items = [c for c in report.columns if rule.column is None or c.column == rule.column]
+    if items and all(c.status == "too few rows" for c in items):
+        low = report.reference_rows < report.min_rows
+        side, rows = (
+            ("reference", report.reference_rows) if low else ("latest batch", report.current_rows)
+        )
+        return WHY_DRIFT_ROWS.format(minimum=report.min_rows, side=side, rows=rows)
+    if rule.column is not None and items[0].status == "missing column":
+        found = (
+            f.message
+            for f in report.findings
+            if f.code == "missing_column" and f.column == rule.column
+        )
+        return next(found, WHY_DRIFT_MISSING.format(column=rule.column))
+    return None
+
+
+def _metric_unchecked(rule: AlertRule, performance: pd.DataFrame | None) -> str | None:
+    metric = str(rule.metric)
+    label = METRIC_LABELS.get(metric, metric)
+    if performance is None or performance.empty:
+        return WHY_NO_OUTCOMES.format(label=label)
+    if metric not in performance.columns:
+        measured = [c for c in performance.columns if c in PERFORMANCE_METRICS]
+        return WHY_METRIC_UNKNOWN.format(metric=metric, measured=", ".join(measured) or "none")
+    if _latest(performance, metric) is None:
+        return WHY_METRIC_EMPTY.format(label=label)
+    return None
+
+
+def _kpi_unchecked(performance: pd.DataFrame | None, kpi: float | None) -> str | None:
+    if kpi is not None:
+        return None
+    if performance is None or performance.empty:
+        return WHY_NO_VALUE_OUTCOMES
+    if _latest(performance, "value_per_month") is None:
+        return WHY_NO_VALUE
+    return None
+
+
+def _health_unchecked(rule: AlertRule, health: ServiceHealth | None) -> str | None:
+    if health is None or health.requests == 0:
+        return WHY_NO_HEALTH
+    if rule.kind == "latency" and not math.isfinite(health.latency_at(rule.metric or "p95")):
+        return WHY_NO_LATENCY
+    return None
+
+
+def check_alerts(
+    rules: Sequence[AlertRule],
+    *,
+    drift: DriftReport | None = None,
+    performance: pd.DataFrame | None = None,
+    health: ServiceHealth | None = None,
+    kpi: float | None = None,
+    currency: str | None = None,
+) -> AlertCheck:
+    """Evaluate each rule on what is known; a rule without its input is listed with why.
+
+    ``kpi`` is a realised value per month measured elsewhere; without it the kpi rule reads
+    the latest ``value_per_month`` of ``performance``.
+    """
+    alerts: list[Alert] = []
+    unchecked: list[UncheckedRule] = []
+    for rule in (_check_rule(r) for r in rules):
+        if rule.kind == "drift":
+            why = _drift_unchecked(rule, drift)
+        elif rule.kind == "metric":
+            why = _metric_unchecked(rule, performance)
+        elif rule.kind == "kpi":
+            why = _kpi_unchecked(performance, kpi)
+        else:
+            why = _health_unchecked(rule, health)
+        if why is not None:
+            unchecked.append(UncheckedRule(rule, why))
+        elif rule.kind == "drift" and drift is not None:
+            alerts += _drift_alerts(rule, drift)
+        elif rule.kind == "metric" and performance is not None:
+            alerts += _metric_alert(rule, performance)
+        elif rule.kind == "kpi":
+            alerts += _kpi_alert(rule, performance, kpi, currency)
+        elif health is not None:
+            alerts += _health_alert(rule, health)
+    return AlertCheck(tuple(alerts), tuple(unchecked))
+
+
 def evaluate_alerts(
     rules: Sequence[AlertRule],
     *,
@@ -1570,22 +1737,11 @@ def evaluate_alerts(
     kpi: float | None = None,
     currency: str | None = None,
 ) -> list[Alert]:
-    """The alerts the rules raise on what is known; a rule without its input stays quiet.
-
-    ``kpi`` is a realised value per month measured elsewhere; without it the kpi rule reads
-    the latest ``value_per_month`` of ``performance``.
-    """
-    alerts: list[Alert] = []
-    for rule in (_check_rule(r) for r in rules):
-        if rule.kind == "drift" and drift is not None:
-            alerts += _drift_alerts(rule, drift)
-        elif rule.kind == "metric" and performance is not None:
-            alerts += _metric_alert(rule, performance)
-        elif rule.kind == "kpi":
-            alerts += _kpi_alert(rule, performance, kpi, currency)
-        elif rule.kind in ("latency", "error_rate") and health is not None:
-            alerts += _health_alert(rule, health)
-    return alerts
+    """The alerts of ``check_alerts`` alone (which also says which rules could not be checked)."""
+    check = check_alerts(
+        rules, drift=drift, performance=performance, health=health, kpi=kpi, currency=currency
+    )
+    return list(check.alerts)
 
 
 def default_rules(goal: Goal | None = None, metric: str | None = None) -> list[AlertRule]:

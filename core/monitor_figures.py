@@ -264,10 +264,21 @@ def performance_over_time_figure(
     return _style(fig, f"{_e(label)} over time", "Period start (UTC)", _e(label))
 
 
+#: Said on the KPI chart when some of its rows come from the simulator.
+SIMULATED_LABEL = "includes simulated data"
+
+
 def value_over_time_figure(
-    table: pd.DataFrame, *, promised: float | None = None, currency: str | None = None
+    table: pd.DataFrame,
+    *,
+    promised: float | None = None,
+    currency: str | None = None,
+    simulated: bool = False,
 ) -> go.Figure:
-    """Realised value per month per period, against what the business case promised."""
+    """Realised value per month per period, against what the business case promised.
+
+    ``simulated``: some batches are simulated, and the title and legend say so.
+    """
     if "value_per_month" not in table.columns or not table["value_per_month"].notna().any():
         raise MonitorError(MSG_NO_VALUE, field="value_per_month")
     values = table["value_per_month"].to_numpy(dtype=float)
@@ -277,7 +288,7 @@ def value_over_time_figure(
             x=table["period"],
             y=values,
             marker={"color": [GAIN_COLOUR if v >= 0 else LOSS_COLOUR for v in values]},
-            name="Realised value per month",
+            name="Realised value per month" + (f" ({SIMULATED_LABEL})" if simulated else ""),
             customdata=[_e(format_money(v, currency)) for v in values],
             hovertemplate="%{x}<br>%{customdata} per month<extra></extra>",
         )
@@ -293,7 +304,8 @@ def value_over_time_figure(
             },
             annotation_position="top left",
         )
-    return _style(fig, "Value per month over time", "Period start (UTC)", f"Value ({unit})")
+    title = "Value per month over time" + (f" — {SIMULATED_LABEL}" if simulated else "")
+    return _style(fig, title, "Period start (UTC)", f"Value ({unit})")
 
 
 # --- service health ------------------------------------------------------------------------

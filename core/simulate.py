@@ -7,8 +7,9 @@ module never loads a model. From the drift on, the drifted column's relation to 
 changes too: a drifted row's true label flips with a probability that grows with the
 column (its percentile in the month for numbers; a row moved to another category for
 categories), so accuracy visibly drops. The log is written line for line as the bundle's
-serve.py writes it, with lognormal latencies, two API-key callers and a few refused
-requests (422 with a missing field, 401 from an unknown client address).
+serve.py writes it (plus ``"simulated": true``, so it never passes for production), with
+lognormal latencies, two API-key callers and a few refused requests (422 with a missing
+field, 401 from an unknown client address).
 
 Deterministic: the same inputs and seed give the same bytes. Pure Python: no Streamlit,
 no storage.
@@ -39,7 +40,7 @@ from pandas.api import types as ptypes
 from core.monitor import MonitorError
 from core.schema import class_label
 
-__all__ = ["DriftSpec", "Scorer", "SimulatedLog", "simulate_production_log"]
+__all__ = ["SIMULATED_KEY", "DriftSpec", "Scorer", "SimulatedLog", "simulate_production_log"]
 
 Scorer = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray | None]]
 DriftFunction = Callable[[pd.DataFrame, np.random.Generator], pd.DataFrame]
@@ -56,6 +57,8 @@ FLIP_MAX = 0.5  # a drifted numeric row at the month's top percentile flips this
 FLIP_MOVED = 0.5  # a row moved to another category flips this often
 MISSING_FIELD_MSG = "rows[0]: field {field!r} is missing; every row needs {count} fields: {names}"
 UNAUTHORIZED_MSG = "a valid X-API-Key header is required"
+#: Every simulated line says so (after serve.py's keys), so an import can flag the batch.
+SIMULATED_KEY = "simulated"
 _REQUEST_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 MSG_NOT_FRAME = "frame must be a pandas DataFrame, got {type}"
@@ -348,6 +351,7 @@ def _refused_record(
         "inputs": inputs,
         "outputs": None,
         "problems": [problem],
+        SIMULATED_KEY: True,
     }
 
 
@@ -375,6 +379,7 @@ def _scored_record(
             "probabilities": None if probability is None else [probability],
         },
         "problems": None,
+        SIMULATED_KEY: True,
     }
 
 

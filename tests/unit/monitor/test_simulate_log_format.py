@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.monitor import parse_prediction_log
-from core.simulate import CALLERS, UNKNOWN_CLIENT, simulate_production_log
+from core.simulate import CALLERS, SIMULATED_KEY, UNKNOWN_CLIENT, simulate_production_log
 
 FEATURES = ["tenure_months", "monthly_charges", "contract"]
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -42,10 +42,11 @@ def simulated(churn, scorer):
     )
 
 
-def test_every_line_has_serve_py_keys_in_order(simulated) -> None:
+def test_every_line_has_serve_py_keys_in_order_and_says_it_is_simulated(simulated) -> None:
     records = [json.loads(line) for line in simulated.log_text.splitlines()]
     assert len(records) == simulated.requests == 1_200
-    assert all(list(r) == SERVE_KEYS for r in records)
+    assert all(list(r) == [*SERVE_KEYS, SIMULATED_KEY] for r in records)
+    assert all(r[SIMULATED_KEY] is True for r in records)
     assert simulated.log_text.endswith("\n")
     first = records[0]
     assert first["time"].endswith("Z") and len(first["time"]) == len("2025-01-01T00:00:00.000Z")
