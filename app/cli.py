@@ -1146,11 +1146,14 @@ def monitor() -> None:
 @click.option("--outcomes", "outcomes_path", type=click.Path(path_type=Path), default=None,
               help="True outcomes (CSV/Parquet…) with an ID column and the target.")  # fmt: skip
 @click.option("--id", "id_column", default=None, help="The ID column linking outcomes to rows.")
+@click.option("--simulated", is_flag=True, default=None,
+              help="Flag the batch as simulated (read from a simulator's log by itself).")  # fmt: skip
 @json_option
 @friendly_errors
 def monitor_import(
-    project_ref: str, source: Path, outcomes_path: Path | None, id_column: str | None, as_json: bool
-) -> None:
+    project_ref: str, source: Path, outcomes_path: Path | None, id_column: str | None,
+    simulated: bool | None, as_json: bool,
+) -> None:  # fmt: skip
     """Import a service log (JSON lines) or a batch-scored file as a monitoring batch."""
     from app.errors import UserError
     from app.services import monitoring
@@ -1166,14 +1169,14 @@ def monitor_import(
         outcomes = monitoring.read_outcomes(outcomes_path, outcomes_path.name)
     batch = monitoring.import_predictions(
         wb, project.id, source.read_bytes(), filename=source.name, outcomes=outcomes,
-        id_column=id_column,
+        id_column=id_column, simulated=simulated or None,
     )  # fmt: skip
     if as_json:
         _emit_json(batch.to_json())
         return
     click.echo(
-        f"Batch {batch.id}: {batch.rows:,} rows from {batch.source} "
-        f"({batch.start_text()}); outcomes matched: {batch.outcomes_matched:,}."
+        f"Batch {batch.id}{' (SIMULATED)' if batch.simulated else ''}: {batch.rows:,} rows from "
+        f"{batch.source} ({batch.start_text()}); outcomes matched: {batch.outcomes_matched:,}."
     )
     for line in batch.bad_lines:
         click.echo(f"  skipped {line}")
@@ -1184,7 +1187,7 @@ def monitor_import(
 @json_option
 @friendly_errors
 def monitor_report_command(project_ref: str, as_json: bool) -> None:
-    """Drift per feature, live metrics, the KPI against its target, and alerts."""
+    """Drift per column (inputs and not), live metrics, the KPI against its target, and alerts."""
     from app.services import monitoring
     from app.services.projects import resolve_project
 
@@ -1194,14 +1197,21 @@ def monitor_report_command(project_ref: str, as_json: bool) -> None:
     if as_json:
         _emit_json(payload)
         return
+    simulated = sum(1 for b in payload["batches"] if b["simulated"])
     click.echo(
-        f"Run {payload['run_id']}: {payload['rows']:,} production rows in {len(payload['batches'])} batch(es)."
+        f"Run {payload['run_id']}: {payload['rows']:,} production rows in {len(payload['batches'])} batch(es)"
+        + (f", {simulated} of them SIMULATED." if simulated else ".")
     )
     click.echo("Drift (latest batch vs the run's test rows), highest PSI first:")
     for row in payload["drift"][:10]:
         psi = row.get("psi")
+        marker = (
+            ""
+            if row.get("model_input") or row.get("role") == "prediction"
+            else "  (not a model input)"
+        )
         click.echo(
-            f"  {row['column']:>28}: PSI {psi if psi is None else round(psi, 3)}  {row.get('status')}"
+            f"  {row['column']:>28}: PSI {psi if psi is None else round(psi, 3)}  {row.get('status')}{marker}"
         )
     if payload["performance"]:
         click.echo("Live metrics per period:")
@@ -1213,6 +1223,8 @@ def monitor_report_command(project_ref: str, as_json: bool) -> None:
             )
     for alert in payload["alerts"]:
         click.echo(f"ALERT ({alert['severity']}): {alert['message']}")
+    for item in payload["unchecked"]:
+        click.echo(f"Rule could not be checked: {item['rule']} — {item['why']}.")
     for note in payload["notes"]:
         click.echo(f"note: {note}")
 
@@ -1281,16 +1293,21 @@ def monitor_pull(project_ref: str, log_path: Path | None, as_json: bool) -> None
 
 @main.command("retrain")
 @click.argument("project_ref", metavar="PROJECT")
+@click.option("--include-simulated", is_flag=True, default=False,
+              help="Also learn from simulated batches (left out by default: they are not production).")  # fmt: skip
 @json_option
 @friendly_errors
-def retrain_command(project_ref: str, as_json: bool) -> None:
+def retrain_command(project_ref: str, include_simulated: bool, as_json: bool) -> None:
     """Retrain the champion's recipe on training + labelled production rows; compare on recent rows."""
     from app.services import monitoring
     from app.services.projects import resolve_project
 
     wb = _workbench()
     project = resolve_project(wb, project_ref)
-    info = _finish_job(wb, monitoring.submit_retrain(wb, project.id, claimed=True), quiet=as_json)
+    job_id = monitoring.submit_retrain(
+        wb, project.id, claimed=True, include_simulated=include_simulated
+    )
+    info = _finish_job(wb, job_id, quiet=as_json)
     result = {k: v for k, v in info.result.items() if not k.startswith("_")}
     if as_json:
         _emit_json(result)

@@ -3,6 +3,13 @@
 Each import is a batch (the service's JSON-lines log or a batch-scored file), stored as
 Parquet in the log's shape; outcomes joined by an ID add ``actual``. The reference for drift
 is the run's own held-out test rows with the model's scores on them.
+
+Drift watches every column a batch carries that the training data has (inputs, and the
+columns the model does not read such as sensitive ones, marked ``model_input`` False), never
+the target or identifiers. Both sides are compared in the same form: the reference rows went
+through the project's cleaning recipe, so the production rows do too before drift is
+measured (see ``_prepared``). A batch made by the simulator is flagged ``simulated``; it is
+shown as such and kept out of retraining unless asked for.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from app.services import evaluation, goals, scoring, training
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from app.services.training import RunInfo
-from core import ingest, monitor, simulate
+from core import ingest, monitor, prepare, simulate
 from core.exceptions import CoreError
 from storage.models import MonitorAlert, MonitoringBatch, MonitorSettings
 
@@ -52,6 +59,7 @@ class BatchInfo:
     frame_sha256: str
     outcomes_matched: int
     created_at: datetime
+    simulated: bool = False
 
     def start_text(self) -> str:
         if self.window_start is None or self.window_end is None:
@@ -63,7 +71,7 @@ class BatchInfo:
             "batch_id": self.id, "run_id": self.run_id, "source": self.source, "kind": self.kind,
             "rows": self.rows, "requests": self.requests, "bad_lines": list(self.bad_lines),
             "start": _iso(self.window_start), "end": _iso(self.window_end),
-            "outcomes_matched": self.outcomes_matched,
+            "outcomes_matched": self.outcomes_matched, "simulated": self.simulated,
         }  # fmt: skip
 
 
@@ -75,7 +83,7 @@ def _batch(row: MonitoringBatch) -> BatchInfo:
     return BatchInfo(
         row.id, row.project_id, row.run_id, row.source, row.kind, row.rows, row.requests,
         tuple(row.bad_lines), row.window_start, row.window_end, row.frame_sha256,
-        row.outcomes_matched, row.created_at,
+        row.outcomes_matched, row.created_at, bool(row.simulated),
     )  # fmt: skip
 
 
@@ -117,15 +125,21 @@ def import_predictions(
     id_column: str | None = None,
     now: datetime | None = None,
     source: str | None = None,
+    simulated: bool | None = None,
 ) -> BatchInfo:
-    """Store one batch (a log or a scored file), join outcomes if given, raise the alerts."""
+    """Store one batch (a log or a scored file), join outcomes if given, raise the alerts.
+
+    ``simulated`` flags a batch made by the simulator; None reads the flag from the log
+    itself (the simulator marks each line ``"simulated": true``).
+    """
     run = monitored_run(wb, project_id)
-    features = run.input_columns
     try:
         if filename.lower().endswith(LOG_SUFFIXES):
             text = content.decode("utf-8", errors="replace")
-            log = monitor.parse_prediction_log(text, feature_columns=features)
-            frame, kind, bad, requests = log.frame, "log", log.bad_lines, log.requests
+            frame, bad, requests = _read_log(run, text)
+            kind = "log"
+            if simulated is None:
+                simulated = _says_simulated(text)
         else:
             table, _info = ingest.read_table(content, filename=filename)
             time_column = "time" if "time" in table.columns else None
@@ -139,16 +153,41 @@ def import_predictions(
     if outcomes is not None:
         frame, matched = _join(run, frame, outcomes, id_column, kind)
     return _store_batch(
-        wb,
-        project_id,
-        run,
-        frame,
-        source=source or filename,
-        kind=kind,
-        bad=bad,
-        requests=requests,
-        matched=matched,
-    )
+        wb, project_id, run, frame, source=source or filename, kind=kind, bad=bad,
+        requests=requests, matched=matched, simulated=bool(simulated),
+    )  # fmt: skip
+
+
+def _watched_columns(run: RunInfo) -> list[str]:
+    """Columns of the training data worth watching: all but the target and identifiers."""
+    schema = evaluation.run_schema(run)
+    skipped = {schema.target, *schema.by_role("identifier"), *monitor.LOG_COLUMNS, "actual"}
+    return [
+        c.name
+        for c in schema.columns
+        if c.name not in skipped and not c.name.startswith(monitor.PROBABILITY_PREFIX)
+    ]
+
+
+def _read_log(run: RunInfo, text: str) -> tuple[pd.DataFrame, tuple[str, ...], int]:
+    """The log's rows with the model's inputs and any other training column the callers sent."""
+    inputs = run.input_columns
+    others = [c for c in _watched_columns(run) if c not in inputs]
+    log = monitor.parse_prediction_log(text, feature_columns=[*inputs, *others])
+    absent = [c for c in others if log.frame[c].isna().all()]  # not sent: not a column of it
+    return log.frame.drop(columns=absent), log.bad_lines, log.requests
+
+
+def _says_simulated(text: str) -> bool:
+    """The simulator marks its lines; a real service never writes the key."""
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return False
+            return isinstance(record, dict) and record.get("simulated") is True
+    return False
 
 
 def _join(
@@ -171,7 +210,7 @@ def _join(
 
 def _store_batch(
     wb: Workbench, project_id: int, run: RunInfo, frame: pd.DataFrame, *, source: str, kind: str,
-    bad: tuple[str, ...] | list[str], requests: int, matched: int,
+    bad: tuple[str, ...] | list[str], requests: int, matched: int, simulated: bool = False,
 ) -> BatchInfo:  # fmt: skip
     stored = wb.artifacts.put_bytes(_parquet(frame))
     times = (
@@ -186,7 +225,7 @@ def _store_batch(
             requests=int(requests), bad_lines=list(bad)[:20],
             window_start=times.min().to_pydatetime() if len(times) else None,
             window_end=times.max().to_pydatetime() if len(times) else None,
-            frame_sha256=stored.sha256, outcomes_matched=int(matched),
+            frame_sha256=stored.sha256, outcomes_matched=int(matched), simulated=simulated,
         )  # fmt: skip
         session.add(row)
         touch_project(session, project_id)
@@ -315,6 +354,12 @@ class MonitorReport:
     currency: str | None
     freq: str
     notes: tuple[str, ...] = ()
+    unchecked: tuple[monitor.UncheckedRule, ...] = ()
+
+    @property
+    def includes_simulated(self) -> bool:
+        """Some of the rows (and so the live metrics and realised value) are simulated."""
+        return any(b.simulated for b in self.batches)
 
 
 def report_key(wb: Workbench, project_id: int) -> str:
@@ -332,8 +377,10 @@ def report_key(wb: Workbench, project_id: int) -> str:
 
 
 def _reference(wb: Workbench, run: RunInfo) -> pd.DataFrame:
+    """The held-out rows after the recipe: every watched column, and the model's scores."""
     rows = evaluation.evaluation_rows(wb, run)
-    reference = rows.frame[list(rows.features)].copy()
+    watched = [c for c in _watched_columns(run) if c in rows.frame.columns]
+    reference = rows.frame[list(dict.fromkeys([*rows.features, *watched]))].copy()
     if rows.score is not None:
         reference["probability"] = rows.score
     elif rows.task == "regression":
@@ -364,38 +411,39 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
     frame = pd.concat([batch_rows(wb, b) for b in batches], ignore_index=True)
     freq = freq or _frequency(frame)
     schema = evaluation.run_schema(run)
-    features = [c for c in run.input_columns if c in frame.columns]
+    notes: list[str] = []
+    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    latest, latest_notes = _prepared(batch_rows(wb, batches[-1]), recipe, schema.target)
+    prepared, _ = _prepared(frame, recipe, schema.target)
+    notes += latest_notes
+    reference = _reference(wb, run)
+    features = [c for c in run.input_columns if c in prepared.columns]
+    others = [
+        c
+        for c in reference.columns
+        if c in prepared.columns and c not in run.input_columns and c in _watched_columns(run)
+    ]
     categorical = [
         c.name
         for c in schema.columns
-        if c.name in features and c.type not in ("numeric", "datetime")
+        if c.name in (*features, *others) and c.type not in ("numeric", "datetime")
     ]
-    reference = _reference(wb, run)
     prediction = (
         "probability"
         if "probability" in reference
         else ("prediction" if schema.task == "regression" else None)
     )
-    latest = batch_rows(wb, batches[-1])
-    reference, frame, latest = _comparable(reference, frame, latest)
+    reference, prepared, latest = _comparable(reference, prepared, latest)
     worth = evaluation.money(wb, project_id)
-    notes: list[str] = []
     try:
         drift = monitor.drift_report(
-            reference,
-            latest,
-            columns=features,
-            categorical=categorical,
+            reference, latest, columns=features, other_columns=others, categorical=categorical,
             prediction_column=prediction,
-        )
+        )  # fmt: skip
         over_time = monitor.drift_over_time(
-            reference,
-            frame,
-            columns=features,
-            categorical=categorical,
-            freq=freq,
-            prediction_column=prediction,
-        )
+            reference, prepared, columns=features, other_columns=others, categorical=categorical,
+            freq=freq, prediction_column=prediction,
+        )  # fmt: skip
     except CoreError as error:
         drift, over_time = None, None
         notes.append(f"Drift not measured: {error}")
@@ -410,15 +458,20 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
                 )
             ),
         )
-        performance = monitor.performance_over_time(
-            frame, task=schema.task or "binary", positive=positive, freq=freq,
-            payoff=worth.payoff, volume_per_month=worth.volume_per_month, error_cost=worth.error_cost,
-        )  # fmt: skip
-        performance, dropped = _whole_periods(performance)
-        if dropped:
-            notes.append(
-                f"Left out {dropped} partial period(s) with too few labelled rows to judge."
-            )
+        try:
+            performance = monitor.performance_over_time(
+                frame, task=schema.task or "binary", positive=positive, freq=freq,
+                payoff=worth.payoff, volume_per_month=worth.volume_per_month, error_cost=worth.error_cost,
+            )  # fmt: skip
+        except CoreError as error:
+            performance = None
+            notes.append(f"Live metrics not measured: {error}")
+        if performance is not None:
+            performance, dropped = _whole_periods(performance)
+            if dropped:
+                notes.append(
+                    f"Left out {dropped} partial period(s) with too few labelled rows to judge."
+                )
     else:
         notes.append(
             "No outcomes joined yet: live metrics and realised value need the true labels."
@@ -428,11 +481,55 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
         if "status" in frame
         else None
     )
-    alerts = _alerts(wb, project_id, run, drift, performance, health, worth.currency)
+    check = _alerts(wb, project_id, run, drift, performance, health, worth.currency)
+    if any(b.simulated for b in batches):
+        notes.append(
+            "Includes simulated batches: the live metrics and realised value are not real results."
+        )
     return MonitorReport(
-        run, tuple(batches), frame, drift, over_time, performance, health, tuple(alerts),
-        worth.business_case_value, worth.currency, freq, tuple(notes),
+        run, tuple(batches), frame, drift, over_time, performance, health, check.alerts,
+        worth.business_case_value, worth.currency, freq, tuple(notes), check.unchecked,
     )  # fmt: skip
+
+
+def _prepared(
+    frame: pd.DataFrame, recipe: prepare.Recipe, target: str | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Production rows in the reference's form: the run's recipe applied to them too.
+
+    The reference rows went through the recipe (a filled category, a capped number, a
+    filter); raw production rows would differ from them by the cleaning alone and raise
+    false drift alarms. Steps on the target (production has none yet) are skipped, and so
+    is dropping duplicates (a repeated request is real traffic); a step the rows do not fit
+    is skipped and said.
+    """
+    notes: list[str] = []
+    for number, step in enumerate(recipe.steps, start=1):
+        needed = [step.column] if step.column else list(step.params.get("subset") or [])
+        if step.kind == "drop_duplicates" or target in needed:
+            continue
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            notes.append(
+                f"Cleaning step {number} ({step.describe()}) not applied to the production rows: "
+                f"they have no column {missing[0]!r}."
+            )
+            continue
+        try:
+            applied = prepare.apply_recipe(frame, prepare.Recipe((step,))).frame
+        except CoreError as error:
+            notes.append(
+                f"Cleaning step {number} ({step.describe()}) not applied to the production rows: {error}"
+            )
+            continue
+        if len(applied) < len(frame):
+            notes.append(
+                f"{len(frame) - len(applied):,} of {len(frame):,} rows of the latest batch are "
+                f"outside cleaning step {number} ({step.describe()}); drift leaves them out, as "
+                "training did."
+            )
+        frame = applied
+    return frame, notes
 
 
 def _comparable(
@@ -469,28 +566,36 @@ METRIC_DROP = 0.05
 def _alerts(
     wb: Workbench, project_id: int, run: RunInfo, drift: Any, performance: Any, health: Any,
     currency: str | None,
-) -> list[monitor.Alert]:  # fmt: skip
+) -> monitor.AlertCheck:  # fmt: skip
     latest = goals.latest_goal(wb, project_id)
     rules = monitor.default_rules(latest.goal if latest else None)
     baseline = run.scores.get("roc_auc")
     if baseline is not None and evaluation.run_schema(run).task == "binary":
         rules.append(monitor.AlertRule("metric", float(baseline) - METRIC_DROP, metric="roc_auc"))
-    return monitor.evaluate_alerts(
+    return monitor.check_alerts(
         rules, drift=drift, performance=performance, health=health, currency=currency
     )
 
 
+#: The alert log's kind for a rule that could not be checked on an import.
+UNCHECKED_KIND = "unchecked"
+
+
 def raise_alerts(wb: Workbench, project_id: int, *, batch_id: int | None) -> list[monitor.Alert]:
-    """Evaluate the rules after an import, log the alerts, and post them to the webhook if set."""
+    """Evaluate the rules after an import, log the alerts and the rules that could not be
+    checked (with why), and post them to the webhook if set."""
     try:
         report = monitor_report(wb, project_id)
-    except UserError:
-        return []
-    alerts = list(report.alerts)
-    if not alerts:
-        return alerts
+    except UserError as error:
+        unchecked = [f"No alert rule could be checked: {error}"]
+        alerts: list[monitor.Alert] = []
+    else:
+        alerts = list(report.alerts)
+        unchecked = [unchecked_text(u) for u in report.unchecked]
     webhook = settings_for(wb, project_id).webhook_url
-    status = _post_webhook(webhook, project_id, alerts) if webhook else "not configured"
+    status = "not configured"
+    if webhook and alerts:
+        status = _post_webhook(webhook, project_id, alerts, unchecked)
     with wb.db.write() as session:
         for alert in alerts:
             session.add(
@@ -500,10 +605,24 @@ def raise_alerts(wb: Workbench, project_id: int, *, batch_id: int | None) -> lis
                     webhook=status,
                 )
             )  # fmt: skip
+        for message in unchecked:
+            session.add(
+                MonitorAlert(
+                    project_id=project_id, batch_id=batch_id, kind=UNCHECKED_KIND,
+                    severity="warning", message=message, webhook=status,
+                )
+            )  # fmt: skip
     return alerts
 
 
-def _post_webhook(url: str, project_id: int, alerts: list[monitor.Alert]) -> str:
+def unchecked_text(item: monitor.UncheckedRule) -> str:
+    """One line for the page, the CLI and the alert log: which rule, and why it was not checked."""
+    return f"Rule not checked — {item.describe()}: {item.why}."
+
+
+def _post_webhook(
+    url: str, project_id: int, alerts: list[monitor.Alert], unchecked: list[str]
+) -> str:
     body = json.dumps(
         {
             "project_id": project_id,
@@ -517,6 +636,7 @@ def _post_webhook(url: str, project_id: int, alerts: list[monitor.Alert]) -> str
                 }
                 for a in alerts
             ],
+            "unchecked": unchecked,
         }
     ).encode()
     request = urllib.request.Request(
@@ -548,7 +668,8 @@ def alert_log(wb: Workbench, project_id: int, limit: int = 200) -> pd.DataFrame:
 
 
 def report_json(report: MonitorReport) -> dict[str, Any]:
-    """The CLI's `monitor report --json`: drift per feature, live metrics, KPI, alerts."""
+    """The CLI's `monitor report --json`: drift per column (``model_input`` says whether the
+    model reads it), live metrics, KPI, alerts, and the rules that could not be checked."""
     drift = []
     if report.drift is not None:
         for row in report.drift.table.to_dict(orient="records"):
@@ -573,6 +694,7 @@ def report_json(report: MonitorReport) -> dict[str, Any]:
             "realised_value_per_month": realised,
             "promised_value_per_month": report.promised_value,
             "currency": report.currency,
+            "includes_simulated": report.includes_simulated,
         },
         "health": _health_json(report.health),
         "alerts": [
@@ -584,6 +706,17 @@ def report_json(report: MonitorReport) -> dict[str, Any]:
                 "threshold": plain(a.threshold),
             }
             for a in report.alerts
+        ],
+        "unchecked": [
+            {
+                "rule": u.describe(),
+                "kind": u.rule.kind,
+                "metric": u.rule.metric,
+                "column": u.rule.column,
+                "threshold": plain(u.rule.threshold),
+                "why": u.why,
+            }
+            for u in report.unchecked
         ],
         "notes": list(report.notes),
     }
@@ -663,26 +796,53 @@ RECENT_SHARE = 0.3  # the newest labelled rows, kept out of training to judge ch
 MIN_LABELLED = 100
 
 
-def submit_retrain(wb: Workbench, project_id: int, *, claimed: bool = False) -> int:
+def submit_retrain(
+    wb: Workbench, project_id: int, *, claimed: bool = False, include_simulated: bool = False
+) -> int:
+    """Queue a retrain; simulated batches feed it only when ``include_simulated`` says so."""
     run = monitored_run(wb, project_id)
+    params = {"project_id": project_id, "run_id": run.id, "include_simulated": include_simulated}
+    title = f"Retrain run {run.id} ({run.model_name}) with production data"
+    if include_simulated:
+        title += " (simulated batches included)"
     return submit(
-        wb, RETRAIN_KIND, {"project_id": project_id, "run_id": run.id}, project_id=project_id,
-        title=f"Retrain run {run.id} ({run.model_name}) with production data", claimed=claimed,
+        wb, RETRAIN_KIND, params, project_id=project_id, title=title, claimed=claimed
     )  # fmt: skip
 
 
-def _labelled(wb: Workbench, project_id: int, run: RunInfo) -> pd.DataFrame:
-    frames = [batch_rows(wb, b) for b in list_batches(wb, project_id)]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+def _labelled_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if "actual" not in frame:
         frame = frame.assign(actual=np.nan)
     frame = monitor.scored_rows(frame)
-    frame = frame[frame["actual"].notna()].sort_values("time", kind="stable")
+    return frame[frame["actual"].notna()]
+
+
+def _labelled(
+    wb: Workbench, project_id: int, run: RunInfo, *, include_simulated: bool = False
+) -> pd.DataFrame:
+    """Labelled production rows, oldest first; simulated batches only when asked for."""
+    batches = list_batches(wb, project_id)
+    kept = [b for b in batches if include_simulated or not b.simulated]
+    frames = [batch_rows(wb, b) for b in kept]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frame = _labelled_rows(frame)
+    if "time" in frame:
+        frame = frame.sort_values("time", kind="stable")
     if len(frame) < MIN_LABELLED:
+        left_out = [b for b in batches if b not in kept]
+        simulated = sum(len(_labelled_rows(batch_rows(wb, b))) for b in left_out)
+        extra = (
+            f" ({simulated:,} labelled rows of simulated batches are left out)" if simulated else ""
+        )
         raise UserError(
             f"Retraining needs at least {MIN_LABELLED} production rows with known outcomes; "
-            f"there are {len(frame)}.",
-            hint="Import outcomes with the log (--outcomes FILE --id COL).",
+            f"there are {len(frame)}{extra}.",
+            hint=(
+                "Simulated rows are not production: retrain with them only on purpose "
+                "(--include-simulated, or 'Include simulated batches' on the Monitor page)."
+                if simulated
+                else "Import outcomes with the log (--outcomes FILE --id COL)."
+            ),
         )
     target = evaluation.run_schema(run).target
     rows = frame[[c for c in run.input_columns if c in frame]].copy()
@@ -697,11 +857,12 @@ def retrain_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     project_id = int(params["project_id"])
     champion = training.get_run(wb, int(params["run_id"]))
+    include_simulated = bool(params.get("include_simulated", False))
     jctx.progress(0.05, "Collecting labelled production rows…")
-    labelled = _labelled(wb, project_id, champion)
+    labelled = _labelled(wb, project_id, champion, include_simulated=include_simulated)
     cut = int(len(labelled) * (1 - RECENT_SHARE))
     older, recent = labelled.iloc[:cut], labelled.iloc[cut:].reset_index(drop=True)
-    version = _merged_version(wb, project_id, champion, older)
+    version = _merged_version(wb, project_id, champion, older, simulated=include_simulated)
     jctx.progress(0.25, f"Dataset v{version.version}: training the challenger…")
     challenger = _train_challenger(wb, jctx, champion, version)
     jctx.progress(0.85, "Comparing champion and challenger on the newest labelled rows…")
@@ -711,6 +872,7 @@ def retrain_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         **outcome,
         "dataset_version": version.version,
         "rows_added": len(older),
+        "include_simulated": include_simulated,
         "_message": (
             f"Run {challenger.id} trained on dataset v{version.version} (+{len(older):,} production rows); "
             f"on the newest {len(recent):,} labelled rows: {verdict}."
@@ -718,14 +880,17 @@ def retrain_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _merged_version(wb: Workbench, project_id: int, champion: RunInfo, older: pd.DataFrame) -> Any:
+def _merged_version(
+    wb: Workbench, project_id: int, champion: RunInfo, older: pd.DataFrame, *, simulated: bool
+) -> Any:
     from app.services import datasets, splits
 
     base_version = datasets.get_version(wb, champion.dataset_version_id)
     base = datasets.load_frame(wb, base_version)
     merged = pd.concat([base, _like(base, older)], ignore_index=True)
     info = ingest.DatasetInfo(
-        source=f"dataset v{base_version.version} + {len(older):,} labelled production rows",
+        source=f"dataset v{base_version.version} + {len(older):,} labelled production rows"
+        + (" (simulated batches included)" if simulated else ""),
         format="parquet", rows=len(merged), columns=merged.shape[1], detected=None,
         notes=(f"Made by Retrain on the Monitor page from run {champion.id}.",),
     )  # fmt: skip

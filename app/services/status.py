@@ -223,8 +223,13 @@ def monitor_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
         )
         if latest is None:
             return "not_started", "No production data imported yet."
-        alerts = session.scalar(select(func.count()).where(MonitorAlert.batch_id == latest.id))
+        kinds = list(
+            session.scalars(select(MonitorAlert.kind).where(MonitorAlert.batch_id == latest.id))
+        )
         batch_id = latest.id
+    unchecked = kinds.count("unchecked")  # a rule that could not be checked is not an alert
+    alerts = len(kinds) - unchecked
+    also = f"; {unchecked} rule(s) could not be checked" if unchecked else ""
     if alerts:
-        return "attention", f"{alerts} alert(s) on batch {batch_id}: see the Alerts tab."
-    return "done", f"Batch {batch_id} imported; no alerts."
+        return "attention", f"{alerts} alert(s) on batch {batch_id}{also}: see the Alerts tab."
+    return "done", f"Batch {batch_id} imported; no alerts{also}."

@@ -63,12 +63,12 @@ def import_section(wb: Workbench, project_id: int) -> None:
                     batch = attempt(
                         lambda: monitoring.import_predictions(
                             wb, project_id, simulation.log_text.encode(), filename="simulated-production.jsonl",
-                            outcomes=simulation.outcomes, id_column=simulation.id_column,
+                            outcomes=simulation.outcomes, id_column=simulation.id_column, simulated=True,
                         )
                     )  # fmt: skip
                     if batch is not None:
                         st.toast(
-                            f"Imported batch {batch.id}: {batch.rows:,} rows.",
+                            f"Imported batch {batch.id}: {batch.rows:,} simulated rows.",
                             icon=":material/check:",
                         )
     _batches_table(wb, project_id)
@@ -126,6 +126,14 @@ def _batches_table(wb: Workbench, project_id: int) -> None:
     st.dataframe(
         pd.DataFrame([b.to_json() for b in batches]), hide_index=True, key="wb.mon.batches"
     )
+    simulated = [b.id for b in batches if b.simulated]
+    if simulated:
+        st.warning(
+            f"Batch(es) {', '.join(map(str, simulated))} are simulated, not production: the live "
+            "metrics and the realised value include them, and Retrain leaves them out unless "
+            "you tick 'Include simulated batches'.",
+            icon=":material/science:",
+        )
 
 
 def drift_section(report: MonitorReport) -> None:
@@ -141,7 +149,12 @@ def drift_section(report: MonitorReport) -> None:
         monitor_figures.drift_bar_figure(report.drift), key="wb.mon.drift", name="drift-by-feature"
     )
     table = report.drift.table
-    st.dataframe(table, hide_index=True, key="wb.mon.drift.table")
+    st.caption(
+        "Every column the batch carries that the training data has is watched; 'model input' "
+        "says whether the model reads it (a sensitive column may be watched without being read). "
+        "Both sides are compared after the project's cleaning recipe."
+    )
+    st.dataframe(_marked(table), hide_index=True, key="wb.mon.drift.table")
     st.download_button(
         "Download drift table (CSV)",
         csv_bytes(table),
@@ -165,6 +178,15 @@ def drift_section(report: MonitorReport) -> None:
         )
 
 
+def _marked(table: pd.DataFrame) -> pd.DataFrame:
+    """The drift table with a visible 'model input' column (yes / no / model output)."""
+    marker = [
+        "model output" if role == "prediction" else ("yes" if is_input else "no — watched only")
+        for role, is_input in zip(table["role"], table["model_input"], strict=True)
+    ]
+    return table.drop(columns=["model_input"]).assign(**{"model input": marker})
+
+
 def performance_section(report: MonitorReport) -> None:
     if report.performance is None or report.performance.empty:
         st.info(
@@ -172,6 +194,12 @@ def performance_section(report: MonitorReport) -> None:
             icon=":material/fact_check:",
         )
         return
+    if report.includes_simulated:
+        st.warning(
+            "These live metrics and this value include simulated batches: they are not results "
+            "of real production.",
+            icon=":material/science:",
+        )
     metrics = [
         c for c in report.performance.columns if c not in ("period", "rows", "value_per_month")
     ]
@@ -194,11 +222,17 @@ def performance_section(report: MonitorReport) -> None:
             "**The golden thread's last link:** value per month realised from the payoff matrix, against what the business case promised."
         )
         show_chart(
-            monitor_figures.value_over_time_figure(report.performance, promised=report.promised_value, currency=report.currency),
+            monitor_figures.value_over_time_figure(
+                report.performance, promised=report.promised_value, currency=report.currency,
+                simulated=report.includes_simulated,
+            ),
             key="wb.mon.value", name="value-over-time",
         )  # fmt: skip
         latest = report.performance["value_per_month"].dropna().iloc[-1]
-        st.metric("Realised value per month (latest period)", format_money(latest, report.currency),
+        label = "Realised value per month (latest period)"
+        if report.includes_simulated:
+            label += f" — {monitor_figures.SIMULATED_LABEL}"
+        st.metric(label, format_money(latest, report.currency),
                   delta=None if report.promised_value is None else f"{format_money(latest - report.promised_value, report.currency)} vs the business case",
                   border=True)  # fmt: skip
     st.dataframe(report.performance, hide_index=True, key="wb.mon.perf.table")
@@ -236,11 +270,15 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
             (st.error if alert.severity == "critical" else st.warning)(
                 alert.message, icon=":material/notifications_active:"
             )
-    else:
+    elif not report.unchecked:
         st.success(
             "No alert: drift, metrics, value, latency and errors are within the rules.",
             icon=":material/check_circle:",
         )
+    else:
+        st.success("No alert from the rules that could be checked.", icon=":material/check_circle:")
+    for item in report.unchecked:
+        st.warning(monitoring.unchecked_text(item), icon=":material/rule:")
     st.caption(
         "Rules: PSI above 0.2 on any feature; live ROC AUC more than 0.05 below cross-validation; "
         "realised value below the business case; p95 latency above the Goal page's maximum; "
@@ -273,10 +311,19 @@ def retrain_section(wb: Workbench, project_id: int) -> None:
         f"and seed) as a challenger, and compares both on the newest {monitoring.RECENT_SHARE:.0%} "
         "of labelled rows, which neither saw. Promote the winner in the registry (Export page)."
     )
+    include_simulated = False
+    if any(b.simulated for b in monitoring.list_batches(wb, project_id)):
+        include_simulated = st.checkbox(
+            "Include simulated batches",
+            key="wb.mon.retrain.simulated",
+            help="Simulated rows are not production; leave them out unless you are trying Retrain out.",
+        )
     if st.button(
         "Retrain a challenger", type="primary", key="wb.mon.retrain", icon=":material/autorenew:"
     ):
-        job_id = attempt(lambda: monitoring.submit_retrain(wb, project_id))
+        job_id = attempt(
+            lambda: monitoring.submit_retrain(wb, project_id, include_simulated=include_simulated)
+        )
         if job_id is not None:
             if wb.settings.autostart_worker:
                 ensure_worker(wb)

@@ -141,9 +141,33 @@ def test_log_file_is_read_on_demand_from_where_it_stopped(project_id, wb, tmp_pa
     assert monitoring.import_new_lines(wb, project_id) is None
 
 
+def test_simulated_batches_are_flagged_everywhere(imported, project_id, wb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert imported.simulated and imported.to_json()["simulated"] is True
+    assert [b.simulated for b in monitoring.list_batches(wb, project_id)] == [True]
+    payload = monitoring.report_json(monitoring.monitor_report(wb, project_id))
+    assert payload["batches"][0]["simulated"] is True
+    assert payload["kpi"]["includes_simulated"] is True
+    assert any("simulated" in n for n in payload["notes"])
+    csv = Path(__file__).resolve().parents[2] / "assets" / "demo" / "churn.csv"
+    out = tmp_path / "scored.csv"
+    assert _invoke("predict", "Customer churn (demo)", csv, "--out", out).exit_code == 0
+    real = monitoring.import_predictions(wb, project_id, out.read_bytes(), filename="scored.csv")
+    assert real.simulated is False
+
+
+def test_simulated_rows_stay_out_of_retraining_unless_asked_for(imported, project_id, wb) -> None:  # type: ignore[no-untyped-def]
+    run = training.champion(wb, project_id)
+    with pytest.raises(UserError, match=r"there are 0 \(5,\d{3} labelled rows of simulated"):
+        monitoring._labelled(wb, project_id, run)
+    assert len(monitoring._labelled(wb, project_id, run, include_simulated=True)) > 5500
+    info = run_in_foreground(wb, monitoring.submit_retrain(wb, project_id, claimed=True))
+    assert info.status == "failed" and "--include-simulated" in info.error
+
+
 def test_retrain_makes_a_challenger_that_wins_on_recent_rows(imported, project_id, wb) -> None:  # type: ignore[no-untyped-def]
     before = len(datasets.list_versions(wb, project_id))
-    info = run_in_foreground(wb, monitoring.submit_retrain(wb, project_id, claimed=True))
+    job_id = monitoring.submit_retrain(wb, project_id, claimed=True, include_simulated=True)
+    info = run_in_foreground(wb, job_id)
     assert info.status == "succeeded", info.error
     result = info.result
     assert len(datasets.list_versions(wb, project_id)) == before + 1
@@ -153,6 +177,7 @@ def test_retrain_makes_a_challenger_that_wins_on_recent_rows(imported, project_i
     assert challenger.model_key == champion.model_key and challenger.params == champion.params
     assert result["winner"] == "challenger"
     assert result["challenger_value_per_month"] > result["champion_value_per_month"]
+    assert result["include_simulated"] is True
 
 
 def test_retrain_without_outcomes_says_what_is_missing(project_id, wb) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +204,10 @@ def test_cli_import_report_and_retrain(project_id, tmp_path: Path) -> None:  # t
     assert report["drifted"] == [monitoring.DEMO_DRIFT_COLUMN]
     assert report["kpi"]["promised_value_per_month"] == 77000
     assert report["kpi"]["realised_value_per_month"] < 77000
-    retrained = json.loads(_invoke("retrain", demo, "--json").output)
+    assert json.loads(_invoke("monitor", "report", demo, "--json").output)["batches"][0]["simulated"]
+    refused = _invoke("retrain", demo)
+    assert refused.exit_code == 2 and "--include-simulated" in refused.output
+    retrained = json.loads(_invoke("retrain", demo, "--include-simulated", "--json").output)
     assert retrained["winner"] == "challenger" and retrained["rows_added"] > 3000
     missing = _invoke("monitor", "import", demo, tmp_path / "nope.jsonl")
     assert missing.exit_code == 2 and "does not exist" in missing.output
@@ -205,7 +233,12 @@ def test_monitor_page_imports_simulation_and_shows_every_tab(
     at.run()
     assert not at.exception
     labels = {m.label for m in at.metric}
-    assert {"Realised value per month (latest period)", "Requests", "Latency p50"} <= labels
+    assert {"Requests", "Latency p50"} <= labels
+    assert "Realised value per month (latest period) — includes simulated data" in labels
     assert any("monthly_charges" in w.value for w in at.warning)  # the drift alert
+    assert any("simulated" in w.value for w in at.warning)  # the batch and the KPI say so
+    assert monitoring.list_batches(wb, project_id)[0].simulated
+    at.checkbox(key="wb.mon.retrain.simulated").check().run()
     next(b for b in at.button if b.label == "Retrain a challenger").click().run()
-    assert len(list_jobs(wb, project_id=project_id, kind=monitoring.RETRAIN_KIND)) == 1
+    (job,) = list_jobs(wb, project_id=project_id, kind=monitoring.RETRAIN_KIND)
+    assert "simulated batches included" in job.title
