@@ -420,8 +420,8 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
     features = [c for c in run.input_columns if c in prepared.columns]
     others = [
         c
-        for c in reference.columns
-        if c in prepared.columns and c not in run.input_columns and c in _watched_columns(run)
+        for c in _watched_columns(run)
+        if c in reference.columns and c in prepared.columns and c not in run.input_columns
     ]
     categorical = [
         c.name

@@ -280,9 +280,10 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
     for item in report.unchecked:
         st.warning(monitoring.unchecked_text(item), icon=":material/rule:")
     st.caption(
-        "Rules: PSI above 0.2 on any feature; live ROC AUC more than 0.05 below cross-validation; "
+        "Rules: PSI above 0.2 on any watched column; live ROC AUC more than 0.05 below cross-validation; "
         "realised value below the business case; p95 latency above the Goal page's maximum; "
-        "more than 5 % failed requests. Evaluated on every import."
+        "more than 5 % failed requests. Evaluated on every import; a rule that cannot be "
+        "checked yet (e.g. no outcomes) is listed above with the reason."
     )
     settings = monitoring.settings_for(wb, project_id)
     with st.form("wb.mon.webhook"):

@@ -204,7 +204,8 @@ def test_cli_import_report_and_retrain(project_id, tmp_path: Path) -> None:  # t
     assert report["drifted"] == [monitoring.DEMO_DRIFT_COLUMN]
     assert report["kpi"]["promised_value_per_month"] == 77000
     assert report["kpi"]["realised_value_per_month"] < 77000
-    assert json.loads(_invoke("monitor", "report", demo, "--json").output)["batches"][0]["simulated"]
+    batches = json.loads(_invoke("monitor", "report", demo, "--json").output)["batches"]
+    assert batches[0]["simulated"] is True
     refused = _invoke("retrain", demo)
     assert refused.exit_code == 2 and "--include-simulated" in refused.output
     retrained = json.loads(_invoke("retrain", demo, "--include-simulated", "--json").output)

@@ -33,7 +33,10 @@ def test_a_non_input_column_is_never_listed_twice(frames) -> None:  # type: igno
         frames(seed=0), frames(seed=1), columns=["income"], other_columns=["income", "plan"],
         categorical=["plan"], prediction_column=None,
     )  # fmt: skip
-    assert [(c.column, c.role) for c in report.columns] == [("income", "feature"), ("plan", "other")]
+    assert [(c.column, c.role) for c in report.columns] == [
+        ("income", "feature"),
+        ("plan", "other"),
+    ]
 
 
 def test_an_alert_on_a_non_input_column_says_the_model_does_not_read_it(frames) -> None:  # type: ignore[no-untyped-def]
