@@ -14,7 +14,7 @@ from app.ui.charts import show_chart
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from core import monitor_figures
-from core.business import format_money
+from core.business import escape_markdown, format_money
 from core.report import csv_bytes
 
 
@@ -165,7 +165,7 @@ def drift_section(report: MonitorReport) -> None:
     )
     for finding in report.drift.findings:
         st.warning(
-            finding.message,
+            escape_markdown(finding.message),
             icon=":material/schema:",
         )
     if report.drift_over_time is not None and not report.drift_over_time.empty:
@@ -268,7 +268,7 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
     if report.alerts:
         for alert in report.alerts:
             (st.error if alert.severity == "critical" else st.warning)(
-                alert.message, icon=":material/notifications_active:"
+                escape_markdown(alert.message), icon=":material/notifications_active:"
             )
     elif not report.unchecked:
         st.success(
@@ -278,7 +278,7 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
     else:
         st.success("No alert from the rules that could be checked.", icon=":material/check_circle:")
     for item in report.unchecked:
-        st.warning(monitoring.unchecked_text(item), icon=":material/rule:")
+        st.warning(escape_markdown(monitoring.unchecked_text(item)), icon=":material/rule:")
     st.caption(
         "Rules: PSI above 0.2 on any watched column; live ROC AUC more than 0.05 below cross-validation; "
         "realised value below the business case; p95 latency above the Goal page's maximum; "
