@@ -554,11 +554,16 @@ def data_fix(
 @click.option("--ignore", multiple=True, help="A column to leave out (repeatable).")
 @click.option("--feature", "features", multiple=True, help="Make a column a plain feature again.")
 @click.option("--task", type=click.Choice(["binary", "multiclass", "regression"]), default=None)
+@click.option(
+    "--positive-class", "positive_class", default=None, metavar="LABEL",
+    help="The class the probability is about (binary); 'auto' goes back to the automatic choice.",
+)  # fmt: skip
 @json_option
 @friendly_errors
 def data_roles(
     project_ref: str, target: str | None, sensitive: tuple[str, ...], ids: tuple[str, ...],
-    ignore: tuple[str, ...], features: tuple[str, ...], task: str | None, as_json: bool,
+    ignore: tuple[str, ...], features: tuple[str, ...], task: str | None,
+    positive_class: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Change column roles (and the task type) for the project's data; prints the schema."""
     from app.services import data_config
@@ -574,6 +579,11 @@ def data_roles(
         data_config.apply_role_request(wb, project_id, request, frame)
     if task is not None:
         data_config.update_settings(wb, project_id, task=task)
+    if positive_class is not None:
+        automatic = positive_class.strip().lower() == data_config.POSITIVE_AUTO
+        known = data_config.schema_for(wb, project_id, frame).classes
+        label = None if automatic and positive_class not in known else positive_class
+        data_config.set_positive_class(wb, project_id, label, frame)
     resolved = data_config.schema_for(wb, project_id, frame)
     if as_json:
         _emit_json(schema_to_dict(resolved))
@@ -581,6 +591,8 @@ def data_roles(
     click.echo(
         f"target: {resolved.target or '—'}  task: {resolved.task or '—'} ({resolved.task_reason})"
     )
+    if resolved.positive_class is not None:
+        click.echo(f"positive class: {resolved.positive_class} ({resolved.positive_class_reason})")
     for column in resolved.columns:
         click.echo(f"  {column.name:<28} {column.type:<12} {column.role}")
 

@@ -65,7 +65,7 @@ from core.business import (
 )
 from core.evaluate import GREATER_IS_BETTER, METRIC_LABELS
 from core.exceptions import CoreError
-from core.schema import class_label
+from core.schema import PROBABILITY_PREFIX, class_label, probability_column
 from core.validate import Finding
 
 __all__ = [
@@ -120,7 +120,6 @@ LOG_COLUMNS = (
     "probability",  # binary: the positive class's probability
 )
 _RESERVED = frozenset(LOG_COLUMNS) - {"time", "prediction", "probability"}
-PROBABILITY_PREFIX = "probability_"
 MAX_BAD_LINES = 20  # bad lines listed with their line number; bad_count counts them all
 MAX_CATEGORIES = 50  # most frequent training categories kept as their own PSI bucket
 MAX_NEW_CATEGORIES = 20  # new categories listed per column
@@ -353,6 +352,10 @@ def _outputs(record: Mapping[str, Any]) -> tuple[list[Any], list[Any]]:
     else:
         predictions = _as_rows(outputs.get("prediction"))
     probabilities = outputs.get("probabilities", outputs.get("probability"))
+    if probabilities is None:  # one-row form naming its class: {prediction, probability_1}
+        named = [k for k in outputs if str(k).startswith(PROBABILITY_PREFIX)]
+        if len(named) == 1:
+            probabilities = outputs[named[0]]
     return predictions, _as_rows(probabilities)
 
 
@@ -530,11 +533,14 @@ def batch_frame(
     time_column: str | None,
     batch_time: datetime,
     model_version: str | None = None,
+    positive: str | None = None,
 ) -> pd.DataFrame:
     """A batch-scored file in the log's shape: status 200, no latency, caller "batch".
 
     Rows keep every column of the file (inputs, ids); ``time`` comes from ``time_column``
     (naive times are read as UTC) and is ``batch_time`` where that is empty or not given.
+    The binary score is read from ``probability_<positive>`` (``workbench predict`` and the
+    bundle write it), else from a plain ``probability`` column (files scored before).
     """
     frame = _check_frame(frame, "batch file")
     if "prediction" not in frame.columns:
@@ -546,6 +552,8 @@ def batch_frame(
         )
     when = _batch_time(batch_time)
     rows = len(frame)
+    named = None if positive is None else probability_column(class_label(positive))
+    score = next((c for c in (named, "probability") if c is not None and c in frame), None)
     if time_column is None:
         times = pd.Series(when, index=frame.index)
     else:
@@ -561,13 +569,13 @@ def batch_frame(
             "status": np.full(rows, 200, dtype=np.int64),
             "latency_ms": math.nan,
             "prediction": frame["prediction"],
-            "probability": pd.to_numeric(frame.get("probability"), errors="coerce")
-            if "probability" in frame.columns
+            "probability": pd.to_numeric(frame[score], errors="coerce")
+            if score is not None
             else math.nan,
         },
         index=frame.index,
     )
-    rest = frame.drop(columns=[c for c in ("prediction", "probability", "time") if c in frame])
+    rest = frame.drop(columns=[c for c in ("prediction", score, "time") if c in frame])
     return pd.concat([out, rest], axis=1).reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -38,13 +38,17 @@ __all__ = [
     "class_label",
     "class_labels",
     "date_mask",
+    "default_positive_class",
     "infer_column_type",
     "infer_schema",
     "infer_task",
+    "model_positive_class",
     "number_mask",
+    "probability_column",
     "schema_from_dict",
     "schema_to_dict",
     "suggest_roles",
+    "usual_positive_class",
 ]
 
 COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
@@ -86,7 +90,22 @@ BOOLEAN_PAIRS: tuple[frozenset[str], ...] = (
     frozenset({"t", "f"}),
 )
 FLAG_PAIR = frozenset({"0", "1"})
-POSITIVE_WORDS = frozenset({"yes", "true", "y", "t", "1", "positive", "pos"})
+#: Conventional (positive, negative) words of a binary target, matched in any case.
+POSITIVE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("yes", "no"),
+    ("y", "n"),
+    ("true", "false"),
+    ("t", "f"),
+    ("positive", "negative"),
+    ("pos", "neg"),
+)
+#: Number pairs whose positive is conventionally 1, with their on-screen name.
+POSITIVE_NUMBER_PAIRS: tuple[tuple[frozenset[float], str], ...] = (
+    (frozenset({0.0, 1.0}), "0/1"),
+    (frozenset({-1.0, 1.0}), "−1/1"),
+)
+#: Scored outputs name each probability column after its class: ``probability_1``.
+PROBABILITY_PREFIX = "probability_"
 
 NOTE_EMPTY = "no values: every row is missing"
 NOTE_BOOL = "true/false values"
@@ -116,6 +135,17 @@ REASON_INTEGER_CLASSES = (
 REASON_REGRESSION = "{count:,} distinct numbers: regression"
 REASON_TOO_MANY = "{count:,} distinct values: too many classes for a classifier; check the target"
 REASON_OVERRIDE = "{task} chosen by you (inferred {inferred}: {reason})"
+
+REASON_POSITIVE_USER = "chosen by you"
+REASON_POSITIVE_USER_NOT_GOAL = "chosen by you (the goal says {goal!r})"
+REASON_POSITIVE_GOAL = "from the goal"
+REASON_POSITIVE_USUAL = "{label} is the usual positive of a {pair} target"
+REASON_POSITIVE_MINORITY = "minority class: {percent} of rows"
+REASON_POSITIVE_TIE = "the classes are equally common: the later in sorted order"
+REASON_POSITIVE_SINGLE = "the only class in the data"
+REASON_POSITIVE_GOAL_MISSING = (
+    "the goal's positive class {value!r} is not a class of {name!r}; {reason}"
+)
 
 # --- messages (tests import these) -------------------------------------------------------
 
@@ -171,6 +201,7 @@ class Schema:
     task_reason: str
     positive_class: str | None  # binary only, as text
     classes: tuple[str, ...] = ()  # classification only, as text, in sorted value order
+    positive_class_reason: str = ""  # why that class, e.g. "chosen by you"; "" when none
 
     def column(self, name: str) -> ColumnSchema:
         for col in self.columns:
@@ -445,10 +476,83 @@ def _check_task_fits(target: pd.Series, task: Task) -> None:
             )
 
 
-def _positive_class(target: pd.Series, classes: tuple[str, ...], chosen: Any) -> str | None:
-    """The user's (or goal's) positive class as text, else the minority class."""
+def default_positive_class(target: pd.Series) -> tuple[str, str]:
+    """The class a binary target's probability should be about, and one line why.
+
+    The conventional positive first: ``1`` of 0/1 or −1/1 (ints, floats or text), ``True`` of
+    booleans, ``yes``/``y``/``true``/``t``/``positive``/``pos`` (any case) against its opposite;
+    otherwise the minority class (a tie picks the later label in sorted order).
+
+    >>> default_positive_class(pd.Series([1, 1, 0]))
+    ('1', '1 is the usual positive of a 0/1 target')
+    """
+    values = target.dropna()
+    classes = _sorted_classes(values)
+    if not classes:
+        raise SchemaError(REASON_EMPTY, field=str(target.name))
+    if len(classes) == 1:
+        return classes[0], REASON_POSITIVE_SINGLE
+    usual = usual_positive_class(classes)
+    if usual is not None:
+        return usual
+    counts = class_labels(values).value_counts()
+    fewest = counts.min()
+    tied = [c for c in classes if counts.get(c, 0) == fewest]
+    if len(tied) > 1:
+        return tied[-1], REASON_POSITIVE_TIE
+    return tied[0], REASON_POSITIVE_MINORITY.format(percent=_percent(fewest / len(values)))
+
+
+def usual_positive_class(labels: Sequence[str]) -> tuple[str, str] | None:
+    """The conventional positive of two class labels (as text) and why, or None.
+
+    ``1`` of 0/1 or −1/1 (also "1.0"), ``True`` of true/false, ``yes`` of yes/no and so on
+    (``POSITIVE_PAIRS``, any case)."""
+    classes = list(dict.fromkeys(labels))
+    if len(classes) != 2:
+        return None
+    numbers = pd.to_numeric(pd.Series(classes, dtype=object), errors="coerce")
+    if numbers.notna().all():
+        for pair, shown in POSITIVE_NUMBER_PAIRS:
+            if frozenset(numbers.astype(float)) == pair:
+                label = classes[int(np.flatnonzero(numbers.to_numpy(dtype=float) == 1)[0])]
+                return label, REASON_POSITIVE_USUAL.format(label=label, pair=shown)
+        return None
+    lowered = [c.strip().lower() for c in classes]
+    for positive, negative in POSITIVE_PAIRS:
+        if set(lowered) == {positive, negative}:
+            label = classes[lowered.index(positive)]
+            return label, REASON_POSITIVE_USUAL.format(label=label, pair=f"{positive}/{negative}")
+    return None
+
+
+def model_positive_class(schema: Schema, classes: Sequence[str]) -> str | None:
+    """The positive class among a fitted binary model's classes (text): the schema's, else,
+    for a schema saved without one, ``default_positive_class`` over the classes."""
+    if schema.task != "binary":
+        return None
+    if schema.positive_class is not None and class_label(schema.positive_class) in classes:
+        return class_label(schema.positive_class)
+    return default_positive_class(pd.Series(list(classes), dtype=object))[0]
+
+
+def probability_column(positive: str) -> str:
+    """The name of the column holding the probability of class ``positive``: "probability_1"."""
+    return PROBABILITY_PREFIX + str(positive)
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %" if share >= 0.01 else f"{100 * share:.2g} %"
+
+
+def _positive_class(
+    target: pd.Series, classes: tuple[str, ...], chosen: Any, goal: Any
+) -> tuple[str | None, str]:
+    """The positive class as text and why: the user's choice, else the goal's, else the default.
+
+    A user's class the data lacks is refused; a goal's is reported and the default used."""
     name = str(target.name)
-    if chosen is not None and str(chosen).strip() != "":
+    if _given(chosen):
         label = class_label(chosen)
         if label not in classes and len(classes) >= 2:
             raise SchemaError(
@@ -456,14 +560,22 @@ def _positive_class(target: pd.Series, classes: tuple[str, ...], chosen: Any) ->
                 + _suggest(label, list(classes)),
                 field="positive_class",
             )
-        return label
+        if _given(goal) and class_label(goal) != label:
+            return label, REASON_POSITIVE_USER_NOT_GOAL.format(goal=class_label(goal))
+        return label, REASON_POSITIVE_USER
     if not classes:
-        return None
-    counts = class_labels(target.dropna()).value_counts()
-    fewest = counts.min()
-    tied = [c for c in classes if counts.get(c, 0) == fewest]
-    looks_positive = [c for c in tied if c.strip().lower() in POSITIVE_WORDS]
-    return (looks_positive or tied)[-1]
+        return None, ""
+    if _given(goal):
+        label = class_label(goal)
+        if label in classes:
+            return label, REASON_POSITIVE_GOAL
+        default, why = default_positive_class(target)
+        return default, REASON_POSITIVE_GOAL_MISSING.format(value=label, name=name, reason=why)
+    return default_positive_class(target)
+
+
+def _given(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 # --- roles and the whole schema ------------------------------------------------------------
@@ -558,12 +670,16 @@ def infer_schema(
     types: Mapping[str, ColumnType] | None = None,
     task: Task | None = None,
     positive_class: str | None = None,
+    goal_positive_class: str | None = None,
 ) -> Schema:
     """Infer types, roles and the task, applying and checking the user's overrides.
 
-    ``target`` may also be given as ``roles={name: "target"}``. ``task`` and
-    ``positive_class`` (e.g. from the goal) apply once a target is chosen and are ignored
-    before; ``positive_class`` is ignored for a task that is not binary. Raises ``SchemaError`` naming the column when a choice does not fit the data.
+    ``target`` may also be given as ``roles={name: "target"}``. ``task`` and the positive
+    class apply once a target is chosen and are ignored before; the positive class is ignored
+    for a task that is not binary. It is ``positive_class`` (the user's choice) if given, else
+    ``goal_positive_class`` if the data has it, else ``default_positive_class``; the schema
+    says which in ``positive_class_reason``. Raises ``SchemaError`` naming the column when a
+    choice does not fit the data.
     """
     roles, types = dict(roles or {}), dict(types or {})
     _check_mapping(df, "roles", roles, ROLES)
@@ -603,8 +719,10 @@ def infer_schema(
         reason = REASON_OVERRIDE.format(task=task, inferred=inferred_task, reason=reason)
     task = task or inferred_task
     classes = () if task == "regression" else _sorted_classes(y)
-    positive = _positive_class(y, classes, positive_class) if task == "binary" else None
-    return Schema(tuple(columns), target, task, reason, positive, classes)
+    positive, why = None, ""
+    if task == "binary":
+        positive, why = _positive_class(y, classes, positive_class, goal_positive_class)
+    return Schema(tuple(columns), target, task, reason, positive, classes, why)
 
 
 # --- saving --------------------------------------------------------------------------------
@@ -621,6 +739,7 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
         "task": schema.task,
         "task_reason": schema.task_reason,
         "positive_class": schema.positive_class,
+        "positive_class_reason": schema.positive_class_reason,
         "classes": list(schema.classes),
     }
 
@@ -676,4 +795,7 @@ def schema_from_dict(data: Mapping[str, Any]) -> Schema:
         raise _bad(f"positive_class must be text, got {positive!r}")
     if not isinstance(reason, str):
         raise _bad(f"task_reason must be text, got {reason!r}")
-    return Schema(columns, target, task, reason, positive, tuple(classes))
+    why = data.get("positive_class_reason", "")  # absent from schemas saved before it existed
+    if not isinstance(why, str):
+        raise _bad(f"positive_class_reason must be text, got {why!r}")
+    return Schema(columns, target, task, reason, positive, tuple(classes), why)

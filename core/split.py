@@ -31,6 +31,7 @@ from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
 from core.business import Task
 from core.exceptions import CoreError
+from core.schema import class_label, class_labels, default_positive_class
 
 __all__ = [
     "Split",
@@ -332,8 +333,9 @@ class Split:
     def summary(self, y: pd.Series | None = None, *, positive: Any = None) -> dict[str, Any]:
         """Rows per side (JSON-safe); with ``y``, class shares and positive rate, or mean.
 
-        ``y`` is the target indexed by raw row id. The positive rate needs ``positive`` unless
-        the target is true/false or 0/1.
+        ``y`` is the target indexed by raw row id. A two-class target gets the positive rate:
+        the share of ``positive`` (the schema's class, as text or value), else of
+        ``core.schema.default_positive_class``.
         """
         n_train, n_test = len(self.train_index), len(self.test_index)
         out: dict[str, Any] = {
@@ -352,11 +354,13 @@ class Split:
             out["target_mean"] = {side: _mean(values) for side, values in sides.items()}
             return out
         out["class_share"] = {side: _class_shares(values) for side, values in sides.items()}
-        positive = _default_positive(y) if positive is None else positive
+        if positive is None and y.dropna().nunique() == 2:
+            positive = default_positive_class(y)[0]  # the schema's rule when no class is given
         if positive is not None:
-            out["positive_class"] = _plain_label(positive)
+            positive = class_label(positive)  # compared as text, like the schema's classes
+            out["positive_class"] = positive
             out["positive_rate"] = {
-                side: _mean((values.dropna() == positive).astype(float))
+                side: _mean((class_labels(values.dropna()) == positive).astype(float))
                 for side, values in sides.items()
             }
         return out
@@ -377,18 +381,8 @@ def _plain_label(label: Any) -> Any:
 
 
 def _class_shares(values: pd.Series) -> dict[str, float]:
-    shares = values.dropna().value_counts(normalize=True, sort=False)
-    return {str(label): round(float(shares[label]), 6) for label in sorted(shares.index, key=str)}
-
-
-def _default_positive(y: pd.Series) -> Any:
-    """True for a true/false target, 1 for a 0/1 target; otherwise the caller must say."""
-    if ptypes.is_bool_dtype(y.dtype):
-        return True
-    labels = set(y.dropna().unique().tolist())
-    if ptypes.is_numeric_dtype(y.dtype) and labels and labels <= {0, 1}:
-        return 1
-    return None
+    shares = class_labels(values.dropna()).value_counts(normalize=True, sort=False)
+    return {label: round(float(shares[label]), 6) for label in sorted(shares.index)}
 
 
 # --- making the split --------------------------------------------------------------------

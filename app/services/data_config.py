@@ -17,6 +17,9 @@ from app.errors import UserError
 from core import prepare, schema, validate
 from storage.models import DataConfig, DatasetVersion, utcnow
 
+#: ``--positive-class auto`` (any case) goes back to the automatic choice, unless a class is so named.
+POSITIVE_AUTO = "auto"
+
 #: Roles are suggested from a sample: an ID or a sensitive column shows on 50,000 rows too.
 ROLE_SAMPLE_ROWS = 50_000
 
@@ -130,7 +133,7 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
         exists = session.get(DataConfig, project_id) is not None
     if exists:
         return get_settings(wb, project_id)
-    goal_target, goal_positive = _goal_hints(wb, project_id)
+    goal_target, _goal_positive = _goal_hints(wb, project_id)  # the goal's class is read live
     sample = (
         frame if len(frame) <= ROLE_SAMPLE_ROWS else frame.sample(ROLE_SAMPLE_ROWS, random_state=0)
     )
@@ -143,7 +146,7 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
             _store(
                 session,
                 project_id,
-                DataSettings(roles=roles, target=target, positive_class=goal_positive),
+                DataSettings(roles=roles, target=target),
             )
     return get_settings(wb, project_id)
 
@@ -194,7 +197,9 @@ def apply_role_request(
     schema.infer_schema(
         frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
     )
-    return update_settings(wb, project_id, roles=roles, target=target)
+    # A class chosen for the previous target means nothing for a new one.
+    positive = current.positive_class if target == current.target else None
+    return update_settings(wb, project_id, roles=roles, target=target, positive_class=positive)
 
 
 def _known(mapping: dict[str, str], frame: pd.DataFrame) -> dict[str, Any]:
@@ -214,8 +219,41 @@ def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> schema.Sc
         roles=roles,
         types=_known(settings.types, frame),
         task=settings.task,  # type: ignore[arg-type]
-        positive_class=settings.positive_class,
+        positive_class=settings.positive_class,  # chosen on the Data page or with the CLI: wins
+        goal_positive_class=_goal_hints(wb, project_id)[1],
     )
+
+
+def set_positive_class(
+    wb: Workbench, project_id: int, label: str | None, frame: pd.DataFrame
+) -> schema.Schema:
+    """Choose the positive class of a binary target (``None``: back to the automatic choice).
+
+    Checked against ``frame`` before saving: an unknown class raises ``SchemaError`` listing
+    the classes; a missing or non-binary target is a ``UserError``."""
+    current = schema_for(wb, project_id, frame)
+    if label is not None:
+        if current.target is None:
+            raise UserError(
+                "There is no target yet, so no positive class to choose.",
+                hint="Choose the target first (--target COLUMN).",
+            )
+        if current.task != "binary":
+            raise UserError(
+                f"The positive class applies to a binary target; {current.target!r} is "
+                f"{current.task}."
+            )
+        settings = get_settings(wb, project_id)
+        schema.infer_schema(
+            frame,
+            target=current.target,
+            roles=_known(settings.roles, frame),
+            types=_known(settings.types, frame),
+            task=settings.task,  # type: ignore[arg-type]
+            positive_class=label,
+        )  # raises SchemaError naming the classes; nothing is saved then
+    update_settings(wb, project_id, positive_class=label)
+    return schema_for(wb, project_id, frame)
 
 
 def expectations(wb: Workbench, project_id: int) -> list[validate.Expectation]:

@@ -24,7 +24,7 @@ from app.services.scoring import coerce_numbers
 from app.services.training import RunInfo, get_run, load_pipeline
 from core import business, errors, evaluate, prepare
 from core.exceptions import CoreError
-from core.schema import Schema, class_label, schema_from_dict
+from core.schema import Schema, class_label, model_positive_class, schema_from_dict
 from storage.models import Run, SavedCohort
 
 Task = Literal["binary", "multiclass", "regression"]
@@ -95,12 +95,8 @@ def run_schema(run: RunInfo) -> Schema:
 
 
 def positive_class(schema: Schema, classes: tuple[str, ...]) -> str | None:
-    """The binary positive class as the scorer reads it (schema's choice, else the last class)."""
-    if schema.task != "binary":
-        return None
-    if schema.positive_class is not None and class_label(schema.positive_class) in classes:
-        return class_label(schema.positive_class)
-    return classes[-1]
+    """The binary positive class as the scorer reads it (``core.schema.model_positive_class``)."""
+    return model_positive_class(schema, classes)
 
 
 def held_out_rows(wb: Workbench, run: RunInfo) -> pd.DataFrame:

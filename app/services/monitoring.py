@@ -37,6 +37,7 @@ from app.services.projects import touch_project
 from app.services.training import RunInfo
 from core import ingest, monitor, prepare, simulate
 from core.exceptions import CoreError
+from core.schema import probability_column
 from storage.models import MonitorAlert, MonitoringBatch, MonitorSettings
 
 LOG_SUFFIXES = (".jsonl", ".log", ".ndjson", ".json")
@@ -144,8 +145,9 @@ def import_predictions(
             table, _info = ingest.read_table(content, filename=filename)
             time_column = "time" if "time" in table.columns else None
             frame = monitor.batch_frame(
-                table, time_column=time_column, batch_time=now or datetime.now(UTC)
-            )
+                table, time_column=time_column, batch_time=now or datetime.now(UTC),
+                positive=evaluation.run_schema(run).positive_class,
+            )  # fmt: skip
             kind, bad, requests = "batch", (), len(frame)
     except CoreError as error:
         raise UserError(f"Cannot read {filename}: {error}") from error
@@ -764,13 +766,14 @@ def simulate_production(
     )
     pipeline_run = run
 
-    def score(inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
-        scored = scoring.score_frame(wb, pipeline_run, inputs).frame
-        return scored["prediction"].to_numpy(), scored["probability"].to_numpy()
-
     positive = evaluation.positive_class(
         schema, tuple(sorted(str(v) for v in frame[schema.target].dropna().unique()))
     )
+
+    def score(inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+        scored = scoring.score_frame(wb, pipeline_run, inputs).frame
+        return scored["prediction"].to_numpy(), scored[probability_column(positive)].to_numpy()
+
     try:
         simulated = simulate.simulate_production_log(
             frame, score, start=DEMO_START, months=months, drift_column=drift_column, seed=seed,

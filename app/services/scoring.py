@@ -17,7 +17,8 @@ from app.context import Workbench
 from app.errors import UserError
 from app.services.training import RunInfo, load_pipeline
 from core import ingest, prepare
-from core.schema import schema_from_dict
+from core.metrics import label_at_threshold
+from core.schema import class_label, model_positive_class, probability_column, schema_from_dict
 
 ROW_STEPS_SKIPPED = ("filter_rows", "drop_duplicates")
 MAX_PROBLEMS = 200
@@ -117,17 +118,19 @@ def _predict_block(pipeline: Any, inputs: pd.DataFrame, schema: Any, run: RunInf
     if schema.task == "regression":
         return pd.DataFrame({"prediction": pipeline.predict(inputs)}, index=inputs.index)
     proba = pipeline.predict_proba(inputs)
-    classes = [str(c) for c in pipeline.classes_]
+    classes = [class_label(c) for c in pipeline.classes_]
     if schema.task == "binary":
-        positive = str(schema.positive_class) if schema.positive_class is not None else classes[-1]
+        positive = model_positive_class(schema, classes)
         negative = next(c for c in classes if c != positive)
         p = proba[:, classes.index(positive)]
         threshold = run.threshold if run.threshold is not None else 0.5
-        labels = np.where(p >= threshold, positive, negative)
-        return pd.DataFrame({"prediction": labels, "probability": p}, index=inputs.index)
+        labels = label_at_threshold(p, threshold, positive=positive, negative=negative)
+        return pd.DataFrame(
+            {"prediction": labels, probability_column(positive): p}, index=inputs.index
+        )
     out = pd.DataFrame(
         {"prediction": np.asarray(classes, dtype=object)[proba.argmax(axis=1)]}, index=inputs.index
     )
     for index, label in enumerate(classes):
-        out[f"probability_{label}"] = proba[:, index]
+        out[probability_column(label)] = proba[:, index]
     return out

@@ -92,4 +92,4 @@ def test_predict_uses_the_threshold_saved_on_evaluate(
     assert payload["threshold"] == threshold
     scored = pd.read_csv(out)
     flagged = scored["prediction"] == "Yes"
-    assert (flagged == (scored["probability"] >= threshold)).all()
+    assert (flagged == (scored["probability_Yes"] >= threshold)).all()

@@ -84,9 +84,9 @@ def test_runs_list_show_and_predict(cli: Invoke, demo: str, tmp_path: Path) -> N
     assert result["rows"] == 50
     assert any("Row 4: tenure_months = 'abc'" in p for p in result["problems"])
     scored = pd.read_csv(out, keep_default_na=False, na_values=[""])
-    assert len(scored) == 50 and {"prediction", "probability"} <= set(scored.columns)
+    assert len(scored) == 50 and {"prediction", "probability_Yes"} <= set(scored.columns)
     assert set(scored["prediction"]) <= {"Yes", "No"}
-    assert scored["probability"].between(0, 1).all()
+    assert scored["probability_Yes"].between(0, 1).all()
 
 
 @pytest.mark.parametrize(

@@ -25,15 +25,20 @@ def test_tied_classes_prefer_a_positive_looking_label() -> None:
 
 
 def test_positive_class_from_the_goal_wins() -> None:
+    schema = infer_schema(frame(["No"] * 7 + ["Yes"] * 3), target="y", goal_positive_class="No")
+    assert (schema.positive_class, schema.positive_class_reason) == ("No", "from the goal")
     schema = infer_schema(frame(["No"] * 7 + ["Yes"] * 3), target="y", positive_class="No")
-    assert schema.positive_class == "No"
+    assert (schema.positive_class, schema.positive_class_reason) == ("No", "chosen by you")
 
 
 def test_numeric_targets_have_text_classes() -> None:
     schema = infer_schema(frame([0, 1, 1, 0, 0]), target="y", positive_class=1)  # type: ignore[arg-type]
     assert (schema.classes, schema.positive_class) == (("0", "1"), "1")
     floats = infer_schema(frame([0.0, 1.0, 1.0]), target="y")
-    assert (floats.classes, floats.positive_class) == (("0", "1"), "0")
+    assert (floats.classes, floats.positive_class) == (
+        ("0", "1"),
+        "1",
+    )  # 1 of 0/1, not the minority
     flags = infer_schema(frame([True, False, False]), target="y")
     assert (flags.classes, flags.positive_class) == (("False", "True"), "True")
 
