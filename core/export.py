@@ -54,7 +54,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from core.business import Task
 from core.exceptions import CoreError
-from core.schema import Schema, class_label, infer_column_type
+from core.metrics import label_at_threshold
+from core.schema import (
+    Schema,
+    class_label,
+    infer_column_type,
+    model_positive_class,
+    probability_column,
+)
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -300,11 +307,12 @@ def _outputs_description(schema: BundleSchema) -> dict[str, str]:
     if schema.task == "binary":
         threshold = 0.5 if schema.threshold is None else schema.threshold
         negative = next((c for c in schema.classes if c != schema.positive_class), "")
+        probability = probability_column(str(schema.positive_class))
         return {
             "prediction": (
-                f"{schema.positive_class!r} when probability >= {threshold:g}, else {negative!r}"
+                f"{schema.positive_class!r} when {probability} >= {threshold:g}, else {negative!r}"
             ),
-            "probability": f"probability of {schema.positive_class!r}",
+            probability: f"probability of {schema.positive_class!r} (probabilities: one per row)",
         }
     return {
         "prediction": "the most probable class",
@@ -412,7 +420,9 @@ def bundle_schema(
     labels = tuple(class_label(c) for c in classes) or tuple(schema.classes)
     positive = None
     if schema.task == "binary":
-        positive = schema.positive_class if schema.positive_class is not None else labels[-1]
+        positive = schema.positive_class
+        if positive is None:  # a schema saved without one: the schema's own default rule
+            positive = model_positive_class(schema, labels)
         if positive not in labels:
             raise ExportError(
                 MSG_POSITIVE.format(positive=positive, classes=list(labels)),
@@ -709,13 +719,15 @@ def _expected_outputs(model: Any, inputs: pd.DataFrame, schema: BundleSchema) ->
         negative = next(c for c in classes if c != positive)
         score = proba[:, classes.index(positive)]
         threshold = 0.5 if schema.threshold is None else schema.threshold
-        labels = np.where(score >= threshold, positive, negative)
-        return pd.DataFrame({"prediction": labels, "probability": score}, index=inputs.index)
+        labels = label_at_threshold(score, threshold, positive=positive, negative=negative)
+        return pd.DataFrame(
+            {"prediction": labels, probability_column(positive): score}, index=inputs.index
+        )
     out = pd.DataFrame(
         {"prediction": np.asarray(classes, dtype=object)[proba.argmax(axis=1)]}, index=inputs.index
     )
     for i, label in enumerate(classes):
-        out[f"probability_{label}"] = proba[:, i]
+        out[probability_column(label)] = proba[:, i]
     return out
 
 
@@ -819,7 +831,8 @@ def _readme(
             f"probability of {_md_code(schema.positive_class)} is at least {threshold:g}, "
             f"otherwise {_md_code(negative)}."
         )
-        outputs = f"`prediction` and `probability` (of {_md_code(schema.positive_class)})"
+        column = probability_column(str(schema.positive_class))
+        outputs = f"`prediction` and {_md_code(column)} (the probability of {_md_code(schema.positive_class)})"
     elif schema.task == "multiclass":
         classes = ", ".join(_md_code(c) for c in schema.classes)
         sentence = f"It predicts {target}, one of {classes}: the most probable class."
@@ -877,15 +890,18 @@ def _example_answer(row: pd.Series, schema: BundleSchema) -> dict[str, Any]:
         predictions, probabilities = [float(prediction)], None
     elif schema.task == "binary":
         predictions = [str(prediction)]
-        probabilities = [float(row[EXPECTED_PREFIX + "probability"])]
+        column = probability_column(str(schema.positive_class))
+        probabilities = [float(row[EXPECTED_PREFIX + column])]
     else:
         predictions = [str(prediction)]
         probabilities = [
-            {c: float(row[f"{EXPECTED_PREFIX}probability_{c}"]) for c in schema.classes}
+            {c: float(row[EXPECTED_PREFIX + probability_column(c)]) for c in schema.classes}
         ]
+    positive = {"positive_class": schema.positive_class} if schema.task == "binary" else {}
     return {
         "predictions": predictions,
         "probabilities": probabilities,
+        **positive,
         "model_version": schema.model_version,
         "request_id": "3f2b…",
         "warnings": [],

@@ -334,10 +334,15 @@ def _compare_answers(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
     labels = (
         ours["prediction"].astype(str).to_numpy() != theirs["prediction"].astype(str).to_numpy()
     )
+    named = [c for c in theirs.columns if c.startswith("probability")]
+    unmatched = [c for c in named if c not in ours.columns]
+    if unmatched:  # e.g. probability_1 against probability_1.0: nothing would be compared
+        raise UserError(
+            f"The bundle writes {', '.join(unmatched)}, which `workbench predict` does not."
+        )
     gaps = [
         float(np.nanmax(np.abs(ours[c].to_numpy(dtype=float) - theirs[c].to_numpy(dtype=float))))
-        for c in ours.columns
-        if c.startswith("probability") and c in theirs.columns
+        for c in named
     ]
     if ours["prediction"].dtype.kind == "f":  # regression: compare the numbers
         gap = float(

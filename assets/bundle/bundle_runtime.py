@@ -33,6 +33,7 @@ SCHEMA_FILE = "schema.json"
 MODEL_FILE = "model/pipeline.joblib"
 GOLDEN_FILE = "golden.csv"
 EXPECTED_PREFIX = "expected_"
+PROBABILITY_PREFIX = "probability_"  # scored outputs: probability_<class>
 TOLERANCE = 1e-9  # golden probabilities and regression outputs, relative above 1
 MAX_PROBLEMS = 50  # listed per answer; the count says how many there were
 MAX_WARNINGS = 20
@@ -832,9 +833,15 @@ def _range_warnings(columns: Any, contract: Contract, where: Any) -> list[str]:
 # --- predicting ----------------------------------------------------------------------------
 
 
+def probability_column(label: str) -> str:
+    """The column of class ``label``'s probability: ``probability_1``, ``probability_Yes``."""
+    return PROBABILITY_PREFIX + str(label)
+
+
 def score_frame(pipeline: Any, contract: Contract, frame: pd.DataFrame) -> pd.DataFrame:
-    """``prediction`` plus ``probability`` (binary: of the positive class) or one
-    ``probability_<class>`` column per class (multiclass), aligned with ``frame``.
+    """``prediction`` plus ``probability_<positive>`` (binary: the positive class's
+    probability) or one ``probability_<class>`` column per class (multiclass), aligned with
+    ``frame``.
 
     The same rule as the workbench's scoring: binary is positive when its probability is
     >= the threshold (0.5 when the bundle has none); multiclass takes the most probable class.
@@ -851,26 +858,31 @@ def score_frame(pipeline: Any, contract: Contract, frame: pd.DataFrame) -> pd.Da
         negative = next(c for c in classes if c != positive)
         score = proba[:, classes.index(positive)]
         labels = np.where(score >= contract.decision_threshold, positive, negative).astype(object)
-        return pd.DataFrame({"prediction": labels, "probability": score}, index=frame.index)
+        column = probability_column(positive)
+        return pd.DataFrame({"prediction": labels, column: score}, index=frame.index)
     labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
     out = pd.DataFrame({"prediction": labels}, index=frame.index)
     for i, label in enumerate(classes):
-        out[f"probability_{label}"] = proba[:, i]
+        out[probability_column(label)] = proba[:, i]
     return out
 
 
 def response_payload(scores: pd.DataFrame, contract: Contract) -> dict[str, Any]:
-    """JSON-ready ``predictions`` and ``probabilities`` (None for regression)."""
+    """JSON-ready ``predictions`` and ``probabilities`` (None for regression); binary also
+    names the class its probabilities are of in ``positive_class``."""
     if contract.task == "regression":
         return {"predictions": [float(v) for v in scores["prediction"]], "probabilities": None}
     predictions = [str(v) for v in scores["prediction"]]
     if contract.task == "binary":
+        positive = str(contract.positive_class)
+        column = scores[probability_column(positive)]
         return {
             "predictions": predictions,
-            "probabilities": [float(v) for v in scores["probability"]],
+            "probabilities": [float(v) for v in column],
+            "positive_class": positive,
         }
-    names = [c for c in scores.columns if c.startswith("probability_")]
-    labels = [c[len("probability_") :] for c in names]
+    names = [c for c in scores.columns if c.startswith(PROBABILITY_PREFIX)]
+    labels = [c[len(PROBABILITY_PREFIX) :] for c in names]
     matrix = scores[names].to_numpy(dtype=float)
     probabilities = [dict(zip(labels, map(float, row), strict=True)) for row in matrix]
     return {"predictions": predictions, "probabilities": probabilities}

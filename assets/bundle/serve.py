@@ -317,6 +317,7 @@ REQUEST_BODY = {
 class PredictResponse(BaseModel):
     predictions: list[Any]
     probabilities: list[Any] | None
+    positive_class: str | None = None  # binary: the class ``probabilities`` are of
     model_version: str
     request_id: str
     warnings: list[str] = []

@@ -182,7 +182,10 @@ def test_scoring_file_and_bundle_agree(champion, wb, tmp_path: Path) -> None:  #
     assert (
         ours["prediction"].astype(str).to_numpy() == theirs["prediction"].astype(str).to_numpy()
     ).all()
-    assert abs(ours["probability"].to_numpy() - theirs["probability"].to_numpy()).max() < 1e-9
+    assert [c for c in ours.columns if c.startswith("probability")] == ["probability_Yes"]
+    assert (
+        abs(ours["probability_Yes"].to_numpy() - theirs["probability_Yes"].to_numpy()).max() < 1e-9
+    )
 
 
 def test_stage_status_asks_for_the_champion_to_be_exported(champion, wb) -> None:  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ def test_golden_rows_are_evenly_spaced_plus_rows_with_gaps(trained, binary_bundl
 
 def test_golden_columns_are_inputs_then_expected_outputs(binary_bundle, bundles) -> None:
     features = list(binary_bundle.schema.feature_order)
-    expected = ["expected_prediction", "expected_probability"]
+    expected = ["expected_prediction", "expected_probability_Yes"]
     assert list(_golden(binary_bundle).columns) == features + expected
     multiclass = _golden(bundles("multiclass")).columns
     assert [c for c in multiclass if c.startswith("expected_")] == [
@@ -52,7 +52,7 @@ def test_golden_probabilities_are_the_pipelines(trained, binary_bundle) -> None:
     golden = _golden(binary_bundle)
     rows = _source_rows(model, golden)
     proba = model.pipeline.predict_proba(rows)[:, list(model.pipeline.classes_).index("Yes")]
-    np.testing.assert_array_equal(golden["expected_probability"].astype(float), proba)
+    np.testing.assert_array_equal(golden["expected_probability_Yes"].astype(float), proba)
     expected = np.where(proba >= 0.4, "Yes", "No")  # the bundle's threshold, not 0.5
     assert list(golden["expected_prediction"]) == list(expected)
 
@@ -75,9 +75,9 @@ def test_golden_self_test_passes_in_the_unpacked_bundle(unpacked, task: str) -> 
 def test_golden_check_reports_a_wrong_expectation(unpacked) -> None:
     bundle = unpacked("binary")
     golden = bundle.runtime.read_table(bundle.root / "golden.csv")
-    golden.loc[0, "expected_probability"] = "0.123"
+    golden.loc[0, "expected_probability_Yes"] = "0.123"
     golden.loc[1, "expected_prediction"] = "Maybe"
     problems = bundle.runtime.check_golden(bundle.loaded.pipeline, bundle.contract, golden)
     label, number = problems  # expected_prediction is checked first
     assert label.startswith("golden row 2: prediction ") and label.endswith("expected 'Maybe'")
-    assert number.startswith("golden row 1: probability = ") and "expected 0.123" in number
+    assert number.startswith("golden row 1: probability_Yes = ") and "expected 0.123" in number

@@ -81,7 +81,7 @@ def test_schema_json_in_the_zip_round_trips(binary_bundle) -> None:
     assert data["model_version"] == "churn-7"
     assert data["feature_order"] == list(binary_bundle.schema.feature_order)
     assert bundle_schema_from_dict(data) == binary_bundle.schema
-    assert "probability" in data["outputs"]
+    assert "probability_Yes" in data["outputs"]  # names whose probability it is
 
 
 def test_schema_identifier_typed_input_is_text() -> None:

@@ -31,7 +31,7 @@ def test_csv_rows_score_exactly_like_the_pipeline(bundle, trained) -> None:
     frame, problems = runtime.table_to_frame(_csv(model.X, runtime), bundle.contract, strict=True)
     assert problems == []
     scores = runtime.score_frame(bundle.loaded.pipeline, bundle.contract, frame)
-    np.testing.assert_array_equal(scores["probability"].to_numpy(), _positive(model))
+    np.testing.assert_array_equal(scores["probability_Yes"].to_numpy(), _positive(model))
     expected = np.where(_positive(model) >= 0.4, "Yes", "No")
     assert list(scores["prediction"]) == list(expected)
 
@@ -43,7 +43,7 @@ def test_parquet_rows_score_exactly_like_the_pipeline(bundle, trained, tmp_path)
     model.X.to_parquet(path)
     frame, _ = runtime.table_to_frame(runtime.read_table(path), bundle.contract, strict=True)
     scores = runtime.score_frame(bundle.loaded.pipeline, bundle.contract, frame)
-    np.testing.assert_array_equal(scores["probability"].to_numpy(), _positive(model))
+    np.testing.assert_array_equal(scores["probability_Yes"].to_numpy(), _positive(model))
 
 
 def test_multiclass_and_regression_score_like_the_pipeline(unpacked, trained) -> None:

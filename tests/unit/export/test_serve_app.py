@@ -83,6 +83,7 @@ def test_predict_answers_like_the_pipeline(start, trained, unpacked) -> None:
     data = answer.json()
     proba = model.pipeline.predict_proba(model.X.head(5))[:, 1]
     np.testing.assert_allclose(data["probabilities"], proba, rtol=0, atol=1e-12)
+    assert data["positive_class"] == "Yes"  # whose probability it is
     assert data["predictions"] == ["Yes" if p >= 0.4 else "No" for p in proba]
     assert (data["model_version"], data["request_id"]) == ("churn-7", "abc-1")
     assert answer.headers["X-Request-ID"] == "abc-1"
@@ -90,6 +91,7 @@ def test_predict_answers_like_the_pipeline(start, trained, unpacked) -> None:
     assert line["request_id"] == "abc-1" and line["status"] == 200
     assert line["caller"] == "testclient" and line["rows"] == 5
     assert line["inputs"] == rows and line["outputs"]["predictions"] == data["predictions"]
+    assert line["outputs"]["positive_class"] == "Yes"
     assert line["time"].endswith("Z") and line["latency_ms"] > 0
 
 
@@ -246,7 +248,7 @@ def test_xgboost_keeps_its_threads_when_golden_rows_would_change(
     answers = iter([0.25, 0.5])
 
     def scores(*args, **kwargs):  # as if one thread gave other answers
-        return pd.DataFrame({"probability": [next(answers)]})
+        return pd.DataFrame({"probability_Yes": [next(answers)]})
 
     monkeypatch.setattr(serve.runtime, "score_frame", scores)
     serve._one_thread(serve.BUNDLE)
