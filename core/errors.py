@@ -36,7 +36,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from core.conditions import OPERATORS, Condition, Operator, mask_all
 from core.exceptions import CoreError
-from core.schema import class_label
+from core.schema import class_label, default_positive_class
 
 __all__ = [
     "Cohort",
@@ -90,8 +90,8 @@ MSG_TASK = "task must be binary, multiclass or regression, got {value!r}"
 MSG_LENGTH = "{what} must have one value per row of the frame ({rows:,} rows), got {count:,}"
 MSG_CLASSES_NEEDED = "{task} probabilities with {columns} columns need classes (their column order)"
 MSG_POSITIVE_NEEDED = (
-    "binary scores need the positive class: pass positive= (or classes=, whose second entry "
-    "is taken as positive)"
+    "binary scores need the positive class: pass positive= (or classes=, of which the "
+    "schema's default rule picks one: 1 of 0/1, True, yes, …, else the later label)"
 )
 MSG_LABEL_UNKNOWN = "label {label!r} is not among classes {classes}"
 
@@ -848,6 +848,11 @@ def _check_length(what: str, values: np.ndarray, rows: int) -> None:
         )
 
 
+def _default_positive(names: Sequence[str]) -> str:
+    """positive=None with classes given: the schema's rule over the class names alone."""
+    return default_positive_class(pd.Series(list(names), dtype=object))[0]
+
+
 def _score_rows(
     y_true: Any,
     output: Any,
@@ -879,7 +884,7 @@ def _score_rows(
     if task == "binary" and proba.ndim == 1:
         if positive is None and names is None:
             raise ErrorAnalysisError(MSG_POSITIVE_NEEDED, field="positive")
-        pos = class_label(positive) if positive is not None else names[1]
+        pos = class_label(positive) if positive is not None else _default_positive(names)
         others = [n for n in (names or sorted({t for t in labels if t is not None})) if n != pos]
         negative = others[0] if others else "not " + pos
         score = proba
@@ -899,7 +904,7 @@ def _score_rows(
             )
         codes = np.array([index.get(t, -1) if t is not None else -1 for t in labels])
         if task == "binary":
-            pos = index[class_label(positive)] if positive is not None else 1
+            pos = index[class_label(positive) if positive is not None else _default_positive(names)]
             flagged = proba[:, pos] >= threshold
             chosen = np.where(flagged, pos, 1 - pos)
         else:

@@ -64,7 +64,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from core.business import ConfusionCounts, PayoffMatrix, Task, expected_value
 from core.exceptions import CoreError
-from core.schema import class_label
+from core.schema import class_label, usual_positive_class
 
 __all__ = [
     "DISPARITIES",
@@ -540,15 +540,14 @@ def _score(proba: Any, task: str, rows: int) -> np.ndarray | None:
     return np.clip(score, 0.0, 1.0)
 
 
-_DEFAULT_POSITIVE = {"1": {"0", "1"}, "True": {"False", "True"}}  # positive=None reads as these
-
-
 def _positive_label(positive: Any, labels: list[str]) -> str:
+    """``positive`` as text; ``None`` reads as the conventional positive of the labels (1 of
+    0/1, True, yes, …: ``core.schema.usual_positive_class``), never as a guess between others."""
     if positive is None:
-        for default, pair in _DEFAULT_POSITIVE.items():
-            if set(labels) <= pair:
-                return default
-        raise FairnessError(MSG_POSITIVE_NEEDED.format(labels=labels), field="positive")
+        usual = usual_positive_class(labels)
+        if usual is None:
+            raise FairnessError(MSG_POSITIVE_NEEDED.format(labels=labels), field="positive")
+        return usual[0]
     text = class_label(positive)
     if text not in labels:
         raise FairnessError(MSG_POSITIVE.format(positive=positive, labels=labels), field="positive")

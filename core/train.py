@@ -56,7 +56,7 @@ from core.business import (
 )
 from core.exceptions import CoreError
 from core.prepare import feature_columns
-from core.schema import Schema, class_label
+from core.schema import Schema, class_label, default_positive_class
 from core.zoo import ZOO, ModelSpec, make_pipeline
 
 __all__ = [
@@ -437,8 +437,8 @@ def _positive_label(classes: np.ndarray, schema: Schema) -> Any:
     if schema.task != "binary":
         return None
     wanted = schema.positive_class
-    if wanted is None:
-        return classes[-1]
+    if wanted is None:  # a schema saved without one: the schema's own rule, not "the last"
+        wanted = default_positive_class(pd.Series(classes))[0]
     for label in classes:
         if class_label(label) == wanted:
             return label

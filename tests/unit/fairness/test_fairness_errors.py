@@ -79,7 +79,10 @@ def test_some_group_needs_two_rows() -> None:
 
 def test_positive_must_be_among_the_labels() -> None:
     assert message(positive="yes") == MSG_POSITIVE.format(positive="yes", labels=["No", "Yes"])
-    assert message(positive=None) == MSG_POSITIVE_NEEDED.format(labels=["No", "Yes"])
+    two = ["stay", "leave", "stay", "leave"]  # no conventional positive: the caller must say
+    assert message(positive=None, y_true=two, y_pred=two) == MSG_POSITIVE_NEEDED.format(
+        labels=["leave", "stay"]
+    )
 
 
 def test_binary_means_two_labels() -> None:
