@@ -98,6 +98,8 @@ def update_settings(wb: Workbench, project_id: int, **changes: Any) -> DataSetti
     with wb.db.write() as session:
         row = session.get(DataConfig, project_id)
         current = DataSettings.from_json(row.settings if row else None)
+        if changes.get("target", current.target) != current.target:
+            changes.setdefault("positive_class", None)  # a class of the old target means nothing
         updated = DataSettings(**{**current.__dict__, **changes})
         _store(session, project_id, updated)
     _sync_goal_target(wb, project_id, updated)
@@ -197,9 +199,7 @@ def apply_role_request(
     schema.infer_schema(
         frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
     )
-    # A class chosen for the previous target means nothing for a new one.
-    positive = current.positive_class if target == current.target else None
-    return update_settings(wb, project_id, roles=roles, target=target, positive_class=positive)
+    return update_settings(wb, project_id, roles=roles, target=target)
 
 
 def _known(mapping: dict[str, str], frame: pd.DataFrame) -> dict[str, Any]:

@@ -157,6 +157,39 @@ def _task_line(
     )  # fmt: skip
     if choice != settings.task and attempt(lambda: _save_task(wb, project_id, frame, choice)):
         st.rerun()
+    if resolved.task == "binary" and len(resolved.classes) == 2:
+        _positive_line(wb, project_id, resolved, frame, settings.positive_class)
+
+
+POSITIVE_AUTO = "__automatic__"  # the selectbox option for "no choice of mine"
+
+
+def _positive_line(
+    wb: Workbench,
+    project_id: int,
+    resolved: core_schema.Schema,
+    frame: pd.DataFrame,
+    chosen: str | None,
+) -> None:
+    """The picked positive class and why (as text: labels are user data), and one control."""
+    left, right = st.columns([3, 2])
+    left.text(f"Positive class: {resolved.positive_class} ({resolved.positive_class_reason})")
+    left.caption(
+        "The class whose probability the model gives and that the threshold flags; "
+        "the payoff's true positives are this class."
+    )
+    options = [POSITIVE_AUTO, *resolved.classes]
+    current = chosen if chosen in resolved.classes else POSITIVE_AUTO
+    picked = right.selectbox(
+        "Positive class", options, index=options.index(current),
+        format_func=Labels.of({POSITIVE_AUTO: "Automatic"}), key="wb.data.positive",
+    )  # fmt: skip
+    if picked == current:
+        return
+    label = None if picked == POSITIVE_AUTO else picked
+    if attempt(lambda: data_config.set_positive_class(wb, project_id, label, frame)):
+        st.toast("Positive class saved.", icon=":material/check:")
+        st.rerun()
 
 
 def _save_task(wb: Workbench, project_id: int, frame: pd.DataFrame, task: str | None) -> bool:
