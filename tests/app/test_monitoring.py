@@ -123,6 +123,8 @@ def test_batch_scored_file_without_outcomes(project_id, wb, tmp_path: Path) -> N
     assert _invoke("predict", "Customer churn (demo)", csv, "--out", out).exit_code == 0
     batch = monitoring.import_predictions(wb, project_id, out.read_bytes(), filename="scored.csv")
     assert batch.kind == "batch" and batch.rows == 7000
+    rows = monitoring.batch_rows(wb, batch)  # the score is read from probability_Yes
+    assert rows["probability"].notna().all() and "probability_Yes" not in rows.columns
     report = monitoring.monitor_report(wb, project_id)
     assert report.performance is None and any("No outcomes" in n for n in report.notes)
     assert report.drift.table["status"].isin(["ok", "warn"]).all()  # the training data itself

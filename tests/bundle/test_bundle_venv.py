@@ -195,9 +195,9 @@ def test_batch_scorer_matches_the_pipeline(installed: Installed, tmp_path: Path,
     done = _run([installed.python, "predict.py", path, "--out", out], installed.root)
     assert done.returncode == 0, done.stderr
     scored = pd.read_csv(out) if target == "csv" else pd.read_parquet(out)
-    assert list(scored.columns) == [*rows.columns, "prediction", "probability"]
+    assert list(scored.columns) == [*rows.columns, "prediction", "probability_Yes"]
     expected = installed.positive(installed.X)
-    np.testing.assert_allclose(scored["probability"], expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(scored["probability_Yes"], expected, rtol=0, atol=1e-9)
     assert list(scored["prediction"]) == list(np.where(expected >= THRESHOLD, "Yes", "No"))
     assert list(scored["customer_id"]) == list(rows["customer_id"])
 

@@ -54,7 +54,8 @@ def test_exported_demo_scores_like_workbench_predict(tmp_path: Path) -> None:
     done = _run([python, "predict.py", CSV, "--out", scored_path], root)
     assert done.returncode == 0, done.stderr
     expected, scored = pd.read_csv(expected_path), pd.read_csv(scored_path)
-    np.testing.assert_allclose(scored["probability"], expected["probability"], rtol=0, atol=1e-9)
+    column = "probability_Yes"  # the demo's positive class, named in both outputs
+    np.testing.assert_allclose(scored[column], expected[column], rtol=0, atol=1e-9)
     assert (scored["prediction"] == expected["prediction"]).all()
 
     port = _free_port()
@@ -79,8 +80,9 @@ def test_exported_demo_scores_like_workbench_predict(tmp_path: Path) -> None:
         status, body = _call(f"{url}/predict", {"rows": rows})
         assert status == 200, body
         np.testing.assert_allclose(
-            body["probabilities"], expected["probability"].head(5), rtol=0, atol=1e-9
+            body["probabilities"], expected[column].head(5), rtol=0, atol=1e-9
         )
+        assert body["positive_class"] == "Yes"
         assert body["predictions"] == list(expected["prediction"].head(5))
         status, body = _call(f"{url}/predict", {"rows": [{**rows[0], "tenure_months": "long"}]})
         assert 400 <= status < 500 and "tenure_months" in json.dumps(body)
