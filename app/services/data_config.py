@@ -229,8 +229,8 @@ def set_positive_class(
 ) -> schema.Schema:
     """Choose the positive class of a binary target (``None``: back to the automatic choice).
 
-    Checked against ``frame`` before saving: an unknown class raises ``SchemaError`` listing
-    the classes; a missing or non-binary target is a ``UserError``."""
+    Checked against ``frame`` before saving: a missing or non-binary target, or a label that
+    is not one of the target's classes, is a ``UserError`` (the classes listed)."""
     current = schema_for(wb, project_id, frame)
     if label is not None:
         if current.target is None:
@@ -243,15 +243,15 @@ def set_positive_class(
                 f"The positive class applies to a binary target; {current.target!r} is "
                 f"{current.task}."
             )
-        settings = get_settings(wb, project_id)
-        schema.infer_schema(
-            frame,
-            target=current.target,
-            roles=_known(settings.roles, frame),
-            types=_known(settings.types, frame),
-            task=settings.task,  # type: ignore[arg-type]
-            positive_class=label,
-        )  # raises SchemaError naming the classes; nothing is saved then
+        label = schema.class_label(label)
+        if label not in current.classes:
+            close = difflib.get_close_matches(label, current.classes, n=1, cutoff=0.5)
+            raise UserError(
+                f"{label!r} is not a class of {current.target!r}; its classes are "
+                + ", ".join(repr(c) for c in current.classes)
+                + ".",
+                hint=f"Did you mean {close[0]!r}?" if close else None,
+            )
     update_settings(wb, project_id, positive_class=label)
     return schema_for(wb, project_id, frame)
 

@@ -9,7 +9,6 @@ from app.context import open_workbench
 from app.errors import UserError
 from app.services import data_config, datasets
 from app.services.demo import ensure_demo_project
-from core.schema import SchemaError
 
 
 @pytest.fixture
@@ -36,9 +35,10 @@ def test_the_goal_class_applies_until_the_user_chooses(demo) -> None:  # type: i
 
 def test_an_unknown_class_is_refused_and_nothing_saved(demo) -> None:  # type: ignore[no-untyped-def]
     wb, project_id, frame = demo
-    with pytest.raises(
-        SchemaError, match=r"'yes' is not a class of 'churned'; classes: 'No', 'Yes'"
-    ):
+    expected = (
+        r"'yes' is not a class of 'churned'; its classes are 'No', 'Yes'\. Did you mean 'Yes'\?"
+    )
+    with pytest.raises(UserError, match=expected):
         data_config.set_positive_class(wb, project_id, "yes", frame)
     assert data_config.get_settings(wb, project_id).positive_class is None
 
