@@ -27,6 +27,7 @@ from app.services.training import RunInfo
 from core import export
 from core.business import format_money
 from core.exceptions import CoreError
+from core.schema import probability_column
 from storage.models import ModelVersion
 
 EXPORT_KIND = "export.bundle"
@@ -185,11 +186,19 @@ def _metrics_section(run: RunInfo, result: Any, rows: Any, worth: evaluation.Mon
             for m in result.metrics
         ],
     )
+    decision = []
+    if rows.positive is not None:
+        why = evaluation.run_schema(run).positive_class_reason
+        decision.append(
+            f"- **Positive class:** `{rows.positive}`" + (f" ({why})" if why else "")
+            + f"; the output column `{probability_column(rows.positive)}` is its probability"
+        )  # fmt: skip
     if rows.threshold is not None:
-        lines += [
-            "",
-            f"- **Decision threshold:** {rows.threshold:.3f} (flag when the score is at least this)",
-        ]
+        decision.append(
+            f"- **Decision threshold:** {rows.threshold:.3f} (flag when the score is at least this)"
+        )
+    if decision:
+        lines += ["", *decision]
     if result.value_per_month is not None:
         lines.append(
             f"- **Expected value:** {format_money(result.value_per_month, worth.currency)} per month on the test rows"

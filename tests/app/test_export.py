@@ -53,6 +53,7 @@ def test_model_card_is_filled_from_goal_data_run_and_fairness(champion, wb) -> N
         "± ",
         "ROC AUC",
         "**Decision threshold:** 0.300",
+        "**Positive class:** `Yes` (from the goal); the output column `probability_Yes`",
         "per month on the test rows",
         "## Fairness",
         "By gender",
