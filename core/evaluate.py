@@ -61,6 +61,7 @@ from core.business import (
     value_curve,
 )
 from core.exceptions import CoreError
+from core.metrics import flag_at_threshold, get_metric
 from core.schema import class_label
 
 __all__ = [
@@ -109,48 +110,13 @@ CLASSIFICATION_METRICS = (
     "value_per_month",
 )
 REGRESSION_METRICS = ("rmse", "mae", "r2", "mape", "median_ae", "bias")
-METRIC_LABELS: dict[str, str] = {
-    "accuracy": "Accuracy",
-    "balanced_accuracy": "Balanced accuracy",
-    "precision": "Precision",
-    "recall": "Recall",
-    "f1": "F1",
-    "roc_auc": "ROC AUC",
-    "pr_auc": "PR AUC (average precision)",
-    "log_loss": "Log loss",
-    "brier": "Brier score",
-    "value_per_month": "Value per month",
-    "rmse": "RMSE",
-    "mae": "MAE",
-    "r2": "R²",
-    "mape": "MAPE",
-    "median_ae": "Median absolute error",
-    "bias": "Bias (mean of prediction − actual)",
-}
+_EVALUATED = (*CLASSIFICATION_METRICS, *REGRESSION_METRICS)
+#: Views of the one registry (core.metrics.METRICS), kept for callers that import them.
+METRIC_LABELS: dict[str, str] = {name: get_metric(name).label for name in _EVALUATED}
 GREATER_IS_BETTER: dict[str, bool | None] = {
-    "accuracy": True,
-    "balanced_accuracy": True,
-    "precision": True,
-    "recall": True,
-    "f1": True,
-    "roc_auc": True,
-    "pr_auc": True,
-    "log_loss": False,
-    "brier": False,
-    "value_per_month": True,
-    "rmse": False,
-    "mae": False,
-    "r2": True,
-    "mape": False,
-    "median_ae": False,
-    "bias": None,  # closer to 0 is better
+    name: get_metric(name).greater_is_better for name in _EVALUATED
 }
-_BOUNDS: dict[str, tuple[float, float]] = {
-    **{name: (0.0, 1.0) for name in ("accuracy", "balanced_accuracy", "precision", "recall")},
-    **{name: (0.0, 1.0) for name in ("f1", "roc_auc", "pr_auc", "brier")},
-    **{name: (0.0, math.inf) for name in ("log_loss", "rmse", "mae", "mape", "median_ae")},
-    "r2": (-math.inf, 1.0),
-}
+_BOUNDS: dict[str, tuple[float, float]] = {name: get_metric(name).bounds for name in _EVALUATED}
 
 # --- messages (tests import these) -------------------------------------------------------
 
@@ -500,8 +466,7 @@ def _proba_point(y: np.ndarray, proba: np.ndarray, k: int, pos: int | None) -> d
 def _predicted(proba: np.ndarray, pos: int | None, threshold: float | None) -> np.ndarray:
     if pos is None:
         return np.argmax(proba, axis=1)
-    flagged = proba[:, pos] >= threshold
-    return np.where(flagged, pos, 1 - pos)
+    return np.where(flag_at_threshold(proba[:, pos], threshold), pos, 1 - pos)
 
 
 # --- bootstrap: weighted metrics over resample counts --------------------------------------

@@ -55,6 +55,7 @@ from core.business import (
     value_optimal_threshold,
 )
 from core.exceptions import CoreError
+from core.metrics import Metric, get_metric
 from core.prepare import feature_columns
 from core.schema import Schema, class_label, default_positive_class
 from core.zoo import ZOO, ModelSpec, make_pipeline
@@ -89,36 +90,20 @@ FALLBACK_METRIC = {"multiclass": "f1"}  # expected_value is not defined for mult
 MAX_RULE_LENGTH = 2000
 MAX_WARNING_NOTES = 5
 
-CLASSIFICATION = frozenset({"binary", "multiclass"})
-REGRESSION = frozenset({"regression"})
+#: Kept for callers that import it: a leaderboard metric is a ``core.metrics.Metric``.
+MetricInfo = Metric
 
-
-@dataclasses.dataclass(frozen=True)
-class MetricInfo:
-    """A score the leaderboard can rank by."""
-
-    name: str
-    greater_is_better: bool
-    tasks: frozenset[str]
-    label: str
-
-
-METRICS: dict[str, MetricInfo] = {
-    info.name: info
-    for info in (
-        MetricInfo("expected_value", True, CLASSIFICATION | REGRESSION, "value per month"),
-        MetricInfo("roc_auc", True, CLASSIFICATION, "ROC AUC"),
-        MetricInfo("pr_auc", True, CLASSIFICATION, "PR AUC (average precision)"),
-        MetricInfo("f1", True, CLASSIFICATION, "F1"),
-        MetricInfo("log_loss", False, CLASSIFICATION, "log loss"),
-        MetricInfo("accuracy", True, CLASSIFICATION, "accuracy"),
-        MetricInfo("recall", True, CLASSIFICATION, "recall"),
-        MetricInfo("precision", True, CLASSIFICATION, "precision"),
-        MetricInfo("rmse", False, REGRESSION, "RMSE"),
-        MetricInfo("mae", False, REGRESSION, "MAE"),
-        MetricInfo("r2", True, REGRESSION, "R²"),
+#: The metrics the leaderboard can rank by, under the names train settings, goals and saved
+#: runs use (``expected_value`` is the registry's ``value_per_month``; see core.metrics).
+METRICS: dict[str, Metric] = {
+    name: get_metric(name)
+    for name in (
+        "expected_value", "roc_auc", "pr_auc", "f1", "log_loss", "accuracy", "recall",
+        "precision", "rmse", "mae", "r2",
     )
-}
+}  # fmt: skip
+assert all(m.ranks_models for m in METRICS.values())
+
 
 # --- messages (tests import these) -------------------------------------------------------
 

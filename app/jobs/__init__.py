@@ -7,6 +7,7 @@ Public API: :func:`submit`, :func:`get_job`, :func:`request_cancel`, :func:`list
 from app.jobs.queue import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
+    INCOMPLETE_STATUSES,
     JobInfo,
     get_job,
     list_jobs,
@@ -19,6 +20,7 @@ from app.jobs.registry import JobCancelled, JobContext, job_kind
 __all__ = [
     "ACTIVE_STATUSES",
     "FINISHED_STATUSES",
+    "INCOMPLETE_STATUSES",
     "JobCancelled",
     "JobContext",
     "JobInfo",

@@ -17,6 +17,8 @@ from storage.models import Job, utcnow
 
 ACTIVE_STATUSES = ("queued", "running")
 FINISHED_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
+#: Finished without completing its work (what it saved on the way may be partial).
+INCOMPLETE_STATUSES = ("failed", "cancelled", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def submit(
         if idempotency_key:
             existing = session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
             if existing is not None:
-                if existing.status not in ("failed", "cancelled", "interrupted"):
+                if existing.status not in INCOMPLETE_STATUSES:
                     return existing.id
                 existing.idempotency_key = None
                 session.flush()

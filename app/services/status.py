@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.context import Workbench
+from app.jobs.queue import INCOMPLETE_STATUSES
 from app.services.stages import StageState, status_provider
+from core.metrics import better_first, find_metric
 from storage.models import (
     DataConfig,
     DatasetNote,
@@ -19,6 +21,7 @@ from storage.models import (
     DatasetVersion,
     FairnessAnalysis,
     GoalVersion,
+    Job,
     ModelVersion,
     MonitorAlert,
     MonitoringBatch,
@@ -26,9 +29,6 @@ from storage.models import (
     Run,
     RunExplanation,
 )
-
-#: Metrics where lower is better; the rest rank higher-is-better (as core.train.METRICS).
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae", "brier"})
 
 
 def goal_missing(document: dict[str, Any]) -> list[str]:
@@ -111,26 +111,36 @@ def explore_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
 def train_status(wb: Workbench, project_id: int) -> tuple[StageState, str]:
     with wb.db.read() as session:
         latest = _latest_version(session, project_id)
-        runs = (
-            list(
-                session.scalars(
-                    select(Run).where(Run.dataset_version_id == latest.id, Run.cv_mean.is_not(None))
-                )
-            )
+        found = (
+            session.execute(
+                select(Run, Job.status)
+                .outerjoin(Job, Job.id == Run.job_id)
+                .where(Run.dataset_version_id == latest.id, Run.cv_mean.is_not(None))
+            ).all()
             if latest is not None
             else []
         )
+        # runs of a job that did not finish are never champion candidates (as training.champion)
+        runs = [run for run, status in found if status not in INCOMPLETE_STATUSES]
+        incomplete = len(found) - len(runs)
         champion = session.scalar(
             select(func.count()).where(Run.project_id == project_id, Run.is_champion.is_(True))
         )
+        if not runs and incomplete:
+            return "attention", (
+                f"{incomplete} run(s) from a training job that did not finish; "
+                "train again or mark a champion on the leaderboard."
+            )
         if not runs:
             return "not_started", "No models trained on the newest data yet."
         metric = runs[0].metric
-        ranked = sorted(
-            (r for r in runs if r.metric == metric),
-            key=lambda r: r.cv_mean if metric not in LOWER_IS_BETTER else -r.cv_mean,
-            reverse=True,
+        same = [r for r in runs if r.metric == metric]
+        order = (
+            better_first(metric, [r.cv_mean for r in same])
+            if find_metric(metric)
+            else range(len(same))
         )
+        ranked = [same[i] for i in order]
         best_kind, count = ranked[0].kind, len(ranked)
     if best_kind == "baseline":
         return "attention", "No model beats the baselines yet."

@@ -17,6 +17,7 @@ from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import evaluate, evaluate_figures
 from core.business import format_money
+from core.metrics import HEADLINE_METRICS
 from core.report import csv_bytes
 
 # -- run choice and cached computations -----------------------------------------------------
@@ -92,11 +93,7 @@ def evaluation_for(wb: Workbench, run: RunInfo, rows: EvaluationRows, worth: Mon
 
 # -- performance ----------------------------------------------------------------------------
 
-HEADLINE = {
-    "binary": ("roc_auc", "pr_auc", "recall", "precision"),
-    "multiclass": ("accuracy", "balanced_accuracy", "f1_macro", "log_loss"),
-    "regression": ("rmse", "mae", "r2", "bias"),
-}
+HEADLINE = HEADLINE_METRICS  # the four cards per task, named as core computes them
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,58 @@
+"""The one metric registry: every place that names, labels or ranks a metric reads it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from core import evaluate, metrics, train
+from core.metrics import HEADLINE_METRICS, METRICS, Metric, MetricError, get_metric
+
+
+def test_value_per_month_is_one_metric_under_its_stored_alias() -> None:
+    assert get_metric("expected_value") is get_metric("value_per_month")
+    assert get_metric("expected_value").name == "value_per_month"
+    assert metrics.canonical_name("expected_value") == "value_per_month"
+
+
+def test_unknown_metric_names_the_known_ones() -> None:
+    with pytest.raises(MetricError, match=r"f1_macro.*f1"):
+        get_metric("f1_macro")
+    assert metrics.find_metric("f1_macro") is None
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_every_headline_metric_is_registered_and_computed_by_evaluate(task: str) -> None:
+    computed = (
+        evaluate.REGRESSION_METRICS if task == "regression" else evaluate.CLASSIFICATION_METRICS
+    )
+    for name in HEADLINE_METRICS[task]:
+        assert task in get_metric(name).tasks
+        assert name in computed
+
+
+def test_train_ranks_by_registry_metrics() -> None:
+    for name, info in train.METRICS.items():
+        assert isinstance(info, Metric) and info is get_metric(name) and info.ranks_models
+    assert set(train.METRICS) >= {"expected_value", "roc_auc", "f1", "rmse"}
+
+
+def test_evaluate_labels_and_directions_come_from_the_registry() -> None:
+    for name in (*evaluate.CLASSIFICATION_METRICS, *evaluate.REGRESSION_METRICS):
+        assert evaluate.METRIC_LABELS[name] == get_metric(name).label
+        assert evaluate.GREATER_IS_BETTER[name] == get_metric(name).greater_is_better
+
+
+def test_better_first_sorts_by_direction() -> None:
+    assert metrics.better_first("log_loss", [0.3, 0.1, math.nan, 0.2]) == [1, 3, 0, 2]
+    assert metrics.better_first("expected_value", [5.0, 9.0, 1.0]) == [1, 0, 2]
+    assert all(m.name == n for n, m in METRICS.items())
+
+
+def test_status_ranks_lower_is_better_metrics_like_train() -> None:
+    from app.services import status
+
+    assert not hasattr(status, "LOWER_IS_BETTER")  # the copy is gone: status reads the registry
+    assert np.array_equal(metrics.better_first("rmse", [2.0, 1.0]), [1, 0])
