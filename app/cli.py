@@ -790,6 +790,8 @@ def _print_board(board) -> None:  # type: ignore[no-untyped-def]
     digits = 0 if board[0].metric == "expected_value" else 4
     for r in board:
         flag = "  ⚠ " + "; ".join(r.flags.values()) if r.flags else ""
+        if r.from_incomplete_job:
+            flag += f"  (from a {r.from_incomplete_job} job)"
         star = " ★" if r.is_champion else ""
         click.echo(
             f"{r.id:>5}  {(r.model_name + star)[:28]:<28} {r.cv_mean:>22,.{digits}f} "
@@ -884,6 +886,9 @@ def _run_for(wb, project_id: int, run_id: int | None):  # type: ignore[no-untype
 
     run = training.get_run(wb, run_id) if run_id else training.champion(wb, project_id)
     if run is None:
+        reason = training.no_champion_reason(wb, project_id)
+        if reason:
+            raise UserError(reason, hint="Or pick a run with --run RUN.")
         raise UserError(
             "This project has no trained run yet.", hint="Train with `workbench train PROJECT`."
         )

@@ -20,14 +20,14 @@ from sqlalchemy import select, update
 
 from app.context import Workbench
 from app.errors import NotFound, UserError
-from app.jobs import JobCancelled, JobContext, job_kind, submit
+from app.jobs import INCOMPLETE_STATUSES, JobCancelled, JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from core import business, prepare, train, zoo
 from core.schema import Schema, schema_from_dict, schema_to_dict
-from storage.models import Run
+from storage.models import Job, Run
 
 TRAIN_KIND = "train.models"
 RERUN_KIND = "train.rerun"
@@ -83,6 +83,9 @@ class RunInfo:
     is_champion: bool
     rerun_of: int | None
     created_at: datetime
+    #: The status of the job that saved this run when it did not finish (cancelled,
+    #: interrupted, failed); None for a finished job or a run saved outside a job.
+    from_incomplete_job: str | None = None
 
     @property
     def model_name(self) -> str:
@@ -122,6 +125,7 @@ class RunInfo:
             "fit_seconds": self.fit_seconds,
             "predict_ms_per_1k": self.predict_ms_per_1k,
             "size_bytes": self.size_bytes,
+            "from_incomplete_job": self.from_incomplete_job,
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -146,8 +150,26 @@ class RunInfo:
         }
 
 
-def _info(row: Run) -> RunInfo:
-    return RunInfo(**{f.name: getattr(row, f.name) for f in dataclasses.fields(RunInfo)})
+MSG_ONLY_INCOMPLETE = (
+    "Every run of this project comes from a training job that did not finish ({statuses}), "
+    "so none is the champion by default: train again, or mark one champion explicitly "
+    '(Train page, "Mark as champion"; `workbench runs champion RUN`).'
+)
+
+
+def _info(row: Run, job_status: str | None = None) -> RunInfo:
+    stored = {
+        f.name: getattr(row, f.name)
+        for f in dataclasses.fields(RunInfo)
+        if f.name != "from_incomplete_job"
+    }
+    incomplete = job_status if job_status in INCOMPLETE_STATUSES else None
+    return RunInfo(**stored, from_incomplete_job=incomplete)
+
+
+def _job_status(session: Any, row: Run) -> str | None:
+    job = session.get(Job, row.job_id) if row.job_id is not None else None
+    return None if job is None else job.status
 
 
 # -- context: everything a training job needs, gathered once --------------------------
@@ -560,11 +582,16 @@ def _cancel_requested(jctx: JobContext) -> bool:
 
 
 def list_runs(wb: Workbench, project_id: int, *, version_id: int | None = None) -> list[RunInfo]:
-    query = select(Run).where(Run.project_id == project_id).order_by(Run.id.desc())
+    query = (
+        select(Run, Job.status)
+        .outerjoin(Job, Job.id == Run.job_id)
+        .where(Run.project_id == project_id)
+        .order_by(Run.id.desc())
+    )
     if version_id is not None:
         query = query.where(Run.dataset_version_id == version_id)
     with wb.db.read() as session:
-        return [_info(r) for r in session.scalars(query)]
+        return [_info(run, status) for run, status in session.execute(query)]
 
 
 def get_run(wb: Workbench, run_id: int) -> RunInfo:
@@ -574,7 +601,7 @@ def get_run(wb: Workbench, run_id: int) -> RunInfo:
             raise NotFound(
                 f"There is no run {run_id}.", hint="List runs with `workbench runs PROJECT`."
             )
-        return _info(row)
+        return _info(row, _job_status(session, row))
 
 
 def leaderboard(wb: Workbench, project_id: int, *, version_id: int | None = None) -> list[RunInfo]:
@@ -594,13 +621,26 @@ def leaderboard(wb: Workbench, project_id: int, *, version_id: int | None = None
 
 
 def champion(wb: Workbench, project_id: int) -> RunInfo | None:
-    """The run marked champion, else the best of the leaderboard."""
+    """The run marked champion, else the best of the leaderboard from a job that finished.
+
+    Runs of a cancelled, interrupted or failed job are never the champion by default (the
+    user may still mark one); ``no_champion_reason`` says why there is none.
+    """
     runs = list_runs(wb, project_id)
     marked = [r for r in runs if r.is_champion]
     if marked:
         return marked[0]
-    board = leaderboard(wb, project_id)
+    board = [r for r in leaderboard(wb, project_id) if r.from_incomplete_job is None]
     return board[0] if board else None
+
+
+def no_champion_reason(wb: Workbench, project_id: int) -> str | None:
+    """Why ``champion`` is None although runs exist (only runs of unfinished jobs), else None."""
+    board = leaderboard(wb, project_id)
+    statuses = sorted({r.from_incomplete_job for r in board if r.from_incomplete_job})
+    if not board or len(statuses) == 0 or any(r.from_incomplete_job is None for r in board):
+        return None
+    return MSG_ONLY_INCOMPLETE.format(statuses=", ".join(statuses))
 
 
 def set_champion(wb: Workbench, run_id: int) -> RunInfo:

@@ -32,7 +32,8 @@ def pick_run(wb: Workbench, project_id: int, *, key: str = "wb.eval.run") -> Run
         return None
     labels = Labels.of({r.id: run_label(r) for r in runs})
     ids = [r.id for r in runs]
-    champion = next((r.id for r in runs if r.is_champion), ids[0])
+    default = training.champion(wb, project_id)
+    champion = default.id if default is not None and default.id in ids else ids[0]
     if st.session_state.get(key) not in ids:
         st.session_state[key] = champion
     chosen = st.selectbox("Run", ids, format_func=labels, key=key)
@@ -41,6 +42,8 @@ def pick_run(wb: Workbench, project_id: int, *, key: str = "wb.eval.run") -> Run
 
 def run_label(run: RunInfo) -> str:
     star = " ★ champion" if run.is_champion else ""
+    if run.from_incomplete_job:
+        star += f" · from a {run.from_incomplete_job} job"
     score = ""
     if run.cv_mean is not None:
         shown = f"{run.cv_mean:,.0f}" if abs(run.cv_mean) >= 1000 else f"{run.cv_mean:.4g}"

@@ -141,9 +141,18 @@ def leaderboard_section(
             "ms / 1k rows": round(run.predict_ms_per_1k, 1),
             "size MB": round(run.size_bytes / 1e6, 2),
             "cannot ship because": "; ".join(run.flags.values()),
+            "from job": run.from_incomplete_job or "",
         }
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    incomplete = sorted({r.from_incomplete_job for r in board if r.from_incomplete_job})
+    if incomplete:
+        st.warning(
+            f'Runs marked in "from job" were saved by a training job that did not finish '
+            f"({', '.join(incomplete)}): they are never the champion by default. Train again, or "
+            'pick one and press "Mark as champion" if you trust it.',
+            icon=":material/warning:",
+        )
     st.plotly_chart(_fold_box(board, metric), key="wb.train.folds_chart")
     return board
 
