@@ -40,9 +40,11 @@ def errors_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
     frame = rows.frame[list(rows.features)]
     cohorts = _discovered(run.id, run.pipeline_sha256 or "", rows.threshold, rows)
     order = _suspects(cohorts, list(frame.columns))
+    # the cohorts first: their chart and the "Save a cohort" list are this one list; the
+    # per-feature bins below slice one column by quantiles, so their cuts differ on purpose
+    _discovered_section(wb, project_id, run, cohorts)
     _by_feature(frame[order], row_errors)
     _heatmap(frame[order], row_errors)
-    _discovered_section(wb, project_id, run, cohorts)
     _saved_section(wb, project_id, run, rows)
     st.subheader("Worst predictions")
     st.caption(
@@ -61,6 +63,10 @@ def _suspects(cohorts: list, columns: list[str]) -> list[str]:
 
 def _by_feature(frame: pd.DataFrame, row_errors) -> None:  # type: ignore[no-untyped-def]
     st.subheader("Error by feature")
+    st.caption(
+        "One column cut at its quantiles: these bins are not the cohorts above (whose cuts "
+        "come from the tree), so their edges and counts differ."
+    )
     column = st.selectbox("Feature", list(frame.columns), key="wb.eval.err.feature")
     table = attempt(lambda: errors.error_by_feature(frame, row_errors, column))
     if table is None:

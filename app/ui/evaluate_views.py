@@ -242,13 +242,16 @@ def threshold_section(
 def _threshold_picker(wb: Workbench, run: RunInfo, result: Any, curve: Any, worth: Money) -> None:
     """Moving the slider re-reads value per month off the curve at once; Save stores it."""
     key = f"wb.eval.threshold.{run.id}"
-    current = run.threshold if run.threshold is not None else evaluate.DEFAULT_THRESHOLD
+    exact = named_thresholds(run)
     if key not in st.session_state:
-        st.session_state[key] = round(float(current), 3)
-    threshold = st.slider(
+        st.session_state[key] = on_grid(exact["in force"])
+    picked = st.slider(
         "Decision threshold — flag a row when its score is at least this", 0.0, 1.0,
-        step=0.005, key=key, format="%.3f",
+        step=SLIDER_STEP, key=key, format="%.3f",
     )  # fmt: skip
+    threshold = exact_threshold(picked, exact)
+    if threshold != picked:
+        st.caption(f"Slider at {picked:.3f}: the exact threshold is {threshold:.4f}.")
     if curve is not None:
         _value_readout(curve, threshold, run, result, worth)
         show_chart(
@@ -271,8 +274,34 @@ def _threshold_picker(wb: Workbench, run: RunInfo, result: Any, curve: Any, wort
     _threshold_buttons(wb, run, threshold, result)
 
 
+SLIDER_STEP = 0.005
+
+
+def on_grid(threshold: float) -> float:
+    """Where the slider shows ``threshold``: the nearest step of its grid."""
+    return round(round(float(threshold) / SLIDER_STEP) * SLIDER_STEP, 3)
+
+
+def named_thresholds(run: RunInfo) -> dict[str, float]:
+    """The exact thresholds the slider can stand for: the one in force, the CV optimum."""
+    named = {"in force": run.threshold if run.threshold is not None else evaluate.DEFAULT_THRESHOLD}
+    if run.best_threshold is not None:
+        named["cross-validation optimum"] = run.best_threshold
+    return {name: float(value) for name, value in named.items()}
+
+
+def exact_threshold(picked: float, named: dict[str, float]) -> float:
+    """The slider snaps to its grid; on the grid step of a named threshold, that threshold."""
+    for value in named.values():
+        if math.isclose(picked, on_grid(value), abs_tol=1e-9):
+            return value
+    return float(picked)
+
+
 def _value_readout(curve: Any, threshold: float, run: RunInfo, result: Any, worth: Money) -> None:
-    value = evaluate.value_at_threshold(curve, threshold)
+    in_force = threshold == result.threshold and result.value_per_month is not None
+    # at the threshold in force: the Performance tab's figure itself (one number, one source)
+    value = result.value_per_month if in_force else evaluate.value_at_threshold(curve, threshold)
     counts = evaluate.counts_at_threshold(curve, threshold)
     default = evaluate.value_at_threshold(curve, evaluate.DEFAULT_THRESHOLD)
     cols = st.columns(4)
@@ -322,7 +351,7 @@ def _threshold_buttons(wb: Workbench, run: RunInfo, threshold: float, result: An
     if run.best_threshold is not None and middle.button(
         "Use the cross-validation optimum", key="wb.eval.use_cv", icon=":material/restart_alt:"
     ):
-        st.session_state[f"wb.eval.threshold.{run.id}"] = round(run.best_threshold, 3)
+        st.session_state[f"wb.eval.threshold.{run.id}"] = on_grid(run.best_threshold)
         st.rerun(scope="fragment")
     if saved is not None and right.button(
         "Clear the saved threshold", key="wb.eval.clear_threshold", icon=":material/undo:"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable
 
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
+from app.cli import main
 from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import evaluation, explanations, projects, training
 from core import evaluate
+from core.business import format_money
 
 PAGE = "../pages/evaluate.py"
 
@@ -119,3 +124,87 @@ def test_page_without_runs_says_what_to_do(home, app: Callable[[], AppTest]) -> 
     at.run()
     assert not at.exception
     assert any("Train a model first" in i.value for i in at.info)
+
+
+# -- the same figure on the page and in `workbench analyze --json` (issue 15, item 7) ---------
+
+
+def _cli_json(*args: object) -> dict:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _metrics(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
+def _chart(at: AppTest, key: str) -> dict:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key) or key in c.proto.id]
+    assert charts, f"no chart {key}"
+    return json.loads(charts[0].proto.spec)
+
+
+def test_value_at_the_threshold_in_force_reads_the_same_on_both_tabs_and_the_cli(
+    page: AppTest, champion, trained_demo: str
+) -> None:  # type: ignore[no-untyped-def]
+    report = _cli_json("analyze", trained_demo, "--json")
+    expected = format_money(report["value_per_month"], report["currency"])
+    performance, threshold_tab = _metrics(page, "Value per month")
+    assert performance == expected
+    assert threshold_tab == expected
+    slider = page.slider(key=f"wb.eval.threshold.{champion.id}")
+    assert abs(slider.value - report["threshold"]) <= 0.0025  # the slider's grid, not the figure
+
+
+def _off_grid_threshold(wb, run) -> float:  # type: ignore[no-untyped-def]
+    """A test-row score whose value differs from the value at the slider's rounded threshold."""
+    rows = evaluation.evaluation_rows(wb, run)
+    result = evaluation.evaluate_rows(rows, evaluation.money(wb, run.project_id), bootstrap=0)
+    curve = result.value_curve
+    for score in curve.thresholds[(curve.thresholds > 0.2) & (curve.thresholds < 0.8)]:
+        shown = round(float(score), 3)
+        if evaluate.value_at_threshold(curve, shown) != evaluate.value_at_threshold(curve, score):
+            return float(score)
+    raise AssertionError("every score sits on the slider's grid")
+
+
+def test_value_at_an_off_grid_threshold_in_force_is_one_number(
+    trained_demo: str, app: Callable[[], AppTest], wb
+) -> None:  # type: ignore[no-untyped-def]
+    run = training.champion(wb, projects.resolve_project(wb, trained_demo).id)
+    evaluation.save_threshold(wb, run.id, _off_grid_threshold(wb, run))
+    report = _cli_json("analyze", trained_demo, "--json")
+    at = app()
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    expected = format_money(report["value_per_month"], report["currency"])
+    assert _metrics(at, "Value per month") == [expected, expected]
+
+
+def test_roc_auc_card_and_threshold_equal_the_cli(page: AppTest, trained_demo: str) -> None:
+    report = _cli_json("analyze", trained_demo, "--json")
+    assert _metrics(page, "ROC AUC")[0] == f"{report['metrics']['roc_auc']['value']:,.3f}"
+    errors_caption = next(c.value for c in page.caption if c.value.startswith("Errors of run"))
+    assert f"at threshold {report['threshold']:.3f}" in errors_caption
+
+
+def test_top_cohort_reads_the_same_in_chart_list_and_cli(page: AppTest, trained_demo: str) -> None:
+    report = _cli_json("analyze", trained_demo, "--json")
+    top = report["top_error_cohorts"][0]
+    spec = _chart(page, "wb.eval.found")
+    bar = spec["data"][0]
+    assert html.unescape(bar["y"][0]) == top["rule"].rsplit(": ", 1)[0]
+    assert bar["text"][0] == f"{top['error']:.0%} · {top['rows']:,} rows"
+    listed = page.selectbox(key="wb.eval.found.pick")
+    assert listed.options[0] == top["rule"]
+
+
+def test_saved_cohort_keeps_the_numbers_it_was_listed_with(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
+    listed = page.selectbox(key="wb.eval.found.pick").options[0]
+    page.text_input(key="wb.eval.found.name").set_value("top")
+    next(b for b in page.button if b.label == "Save cohort").click().run()
+    assert not page.exception
+    saved = evaluation.list_cohorts(wb, champion.project_id)
+    assert saved[0].cohort.describe() == listed
