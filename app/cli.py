@@ -655,11 +655,17 @@ def data_overview(project_ref: str, version_ref: str | None, raw: bool, as_json:
     facts = overview(data.frame, data.schema)
     if as_json:
         _emit_json(
-            {"version": version.version, "recipe_applied": data.recipe_applied, **facts.to_json()}
+            {
+                "version": version.version,
+                "recipe_applied": data.recipe_applied,
+                **facts.to_json(),
+                "rows_imported": data.rows_imported,
+                "rows_left_out_by_recipe": data.rows_left_out,
+            }
         )
         return
     click.echo(
-        f"Dataset v{version.version}: {facts.rows:,} rows × {facts.columns} columns, "
+        f"Dataset v{version.version}: {data.rows_sentence()} × {facts.columns} columns, "
         f"{facts.duplicate_rows:,} duplicate rows, {facts.memory_bytes / 1e6:,.1f} MB"
     )
     table = facts.table().drop(columns=["distribution"], errors="ignore")

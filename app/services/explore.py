@@ -29,6 +29,26 @@ class ExploreFrame:
     schema: Schema
     recipe_applied: bool
     notes: tuple[str, ...] = ()
+    rows_imported: int = -1  # the version's rows before the recipe (-1: same as the frame)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows_left_out(self) -> int:
+        """Imported rows the cleaning recipe removed (duplicates, filters, missing targets…)."""
+        return max(self.rows_imported - self.rows, 0) if self.rows_imported >= 0 else 0
+
+    def rows_sentence(self) -> str:
+        """ "388 rows" or "388 rows (the cleaning recipe left out 12 of the 400 imported rows)"."""
+        text = f"{self.rows:,} rows"
+        if self.rows_left_out:
+            text += (
+                f" (the cleaning recipe left out {self.rows_left_out:,} of the "
+                f"{self.rows_imported:,} imported rows)"
+            )
+        return text
 
 
 def explore_frame(
@@ -36,13 +56,15 @@ def explore_frame(
 ) -> ExploreFrame:
     """The version's rows, cleaned by the project's recipe unless asked not to."""
     frame = datasets.load_frame(wb, version)
+    imported = len(frame)
     recipe = data_config.recipe(wb, version.project_id)
     notes: list[str] = []
     if apply_recipe and recipe.steps:
         frame = prepare.apply_recipe(frame, recipe).frame
         notes.append(f"Cleaning recipe applied ({len(recipe.steps)} step(s)).")
     schema = data_config.schema_for(wb, version.project_id, frame)
-    return ExploreFrame(frame, schema, apply_recipe and bool(recipe.steps), tuple(notes))
+    applied = apply_recipe and bool(recipe.steps)
+    return ExploreFrame(frame, schema, applied, tuple(notes), rows_imported=imported)
 
 
 # -- notes ---------------------------------------------------------------------------
@@ -181,10 +203,12 @@ def profile_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         session.add(row)
         session.flush()
         report_id = row.id
-    sampled = (
-        "" if result.rows_profiled >= version.rows else f" (a {result.rows_profiled:,}-row sample)"
+    what = (
+        f"a {result.rows_profiled:,}-row sample of {data.rows_sentence()}"
+        if result.sampled
+        else data.rows_sentence()
     )
     return {
         "report_id": report_id,
-        "_message": f"Profiled {result.rows_profiled:,} rows{sampled} in {seconds:,.0f} s.",
+        "_message": f"Profiled {what} in {seconds:,.0f} s.",
     }

@@ -50,6 +50,9 @@ def overview_section(wb: Workbench, version: VersionInfo, *, apply_recipe: bool)
     facts = _cached_overview(version.id, version.sha256, apply_recipe, key, str(wb.settings.home))
     cols = st.columns(5)
     cols[0].metric("Rows", f"{facts.rows:,}")
+    data = load(wb, version, apply_recipe=apply_recipe)
+    if data.rows_left_out:
+        st.caption(f"Shown: {data.rows_sentence()}.")
     cols[1].metric("Columns", f"{facts.columns:,}")
     cols[2].metric("Duplicate rows", f"{facts.duplicate_rows:,}")
     cols[3].metric("Memory", f"{facts.memory_bytes / 1e6:,.1f} MB")
@@ -238,9 +241,11 @@ def report_tab(wb: Workbench, version: VersionInfo) -> None:
     settings = profile.ProfileSettings(
         sample_rows=sample, seed=seed, minimal=minimal, title=f"Dataset v{version.version}"
     )
-    rows = min(sample, version.rows)
+    data = load(wb, version, apply_recipe=True)  # the report profiles the cleaned rows
     st.caption(
-        f"Profiled on {'all ' if rows == version.rows else 'a seeded '}{rows:,}-row {'set' if rows == version.rows else 'sample'} (seed {seed})."
+        f"Profiled on all {data.rows_sentence()}."
+        if sample >= data.rows
+        else f"Profiled on a seeded {sample:,}-row sample (seed {seed}) of {data.rows_sentence()}."
     )
     report = explore.find_report(wb, version.id, settings)
     if report is None:
