@@ -199,6 +199,9 @@ def test_top_cohort_reads_the_same_in_chart_list_and_cli(page: AppTest, trained_
     assert bar["text"][0] == f"{top['error']:.0%} · {top['rows']:,} rows"
     listed = page.selectbox(key="wb.eval.found.pick")
     assert listed.options[0] == top["rule"]
+    # the tab's first chart is that list, not one column's quantile bins (other cuts)
+    first = page.tabs[2].get("plotly_chart")[0]
+    assert "wb.eval.found" in first.proto.id
 
 
 def test_saved_cohort_keeps_the_numbers_it_was_listed_with(page: AppTest, champion, wb) -> None:  # type: ignore[no-untyped-def]
