@@ -73,3 +73,24 @@ def test_cancelled_job_runs_are_marked_and_not_the_default_champion(home, app) -
     # the user may still choose a run of the cancelled job explicitly
     training.set_champion(wb, saved[0].id)
     assert training.champion(wb, project.id).id == saved[0].id
+
+
+def test_interrupted_job_runs_are_marked_and_the_stage_status_says_so(home) -> None:  # type: ignore[no-untyped-def]
+    from app.services.status import train_status
+    from storage.models import Job
+
+    wb = open_workbench()
+    project, _ = ensure_demo_project(wb)
+    plan = training.TrainPlan(preset="custom", models=("tree",), folds=2)
+    finished = run_in_foreground(wb, training.submit_training(wb, project.id, plan))
+    assert finished.status == "succeeded", finished.error
+    assert training.champion(wb, project.id) is not None
+    with wb.db.write() as session:  # as the worker's reaper leaves a job killed mid-way
+        session.get(Job, finished.id).status = "interrupted"
+    runs = training.list_runs(wb, project.id)
+    assert {r.from_incomplete_job for r in runs} == {"interrupted"}
+    assert training.get_run(wb, runs[0].id).from_incomplete_job == "interrupted"
+    assert training.champion(wb, project.id) is None
+    assert "interrupted" in (training.no_champion_reason(wb, project.id) or "")
+    state, message = train_status(wb, project.id)
+    assert state == "attention" and "did not finish" in message
