@@ -34,6 +34,9 @@ def pick_run(wb: Workbench, project_id: int, *, key: str = "wb.eval.run") -> Run
     ids = [r.id for r in runs]
     default = training.champion(wb, project_id)
     champion = default.id if default is not None and default.id in ids else ids[0]
+    reason = training.no_champion_reason(wb, project_id) if default is None else None
+    if reason:
+        st.warning(reason, icon=":material/warning:")
     if st.session_state.get(key) not in ids:
         st.session_state[key] = champion
     chosen = st.selectbox("Run", ids, format_func=labels, key=key)

@@ -58,6 +58,9 @@ def test_cancelled_job_runs_are_marked_and_not_the_default_champion(home, app) -
     assert not at.exception, at.exception
     board = at.dataframe[0].value
     assert set(board["from job"]) == {"cancelled"}
+    at.switch_page("../pages/evaluate.py").run()
+    assert not at.exception, at.exception
+    assert any("did not finish (cancelled)" in w.value for w in at.warning)
 
     finished = run_in_foreground(
         wb, training.submit_training(
