@@ -29,6 +29,11 @@ class Settings:
     job_plugins: tuple[str, ...] = ()
     #: Start a background worker from the app when none runs (off in page tests).
     autostart_worker: bool = True
+    #: A deleted project stays in the trash (restorable) this many days, then is purged.
+    trash_days: float = 7.0
+    #: Garbage collection never removes a stored file younger than this: the row naming
+    #: it may not be committed yet.
+    gc_grace_seconds: float = 3600.0
 
     @property
     def artifacts_dir(self) -> Path:
@@ -57,4 +62,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         heartbeat_seconds=float(env.get("WORKBENCH_HEARTBEAT_SECONDS", "2")),
         job_plugins=plugins,
         autostart_worker=env.get("WORKBENCH_AUTOSTART_WORKER", "1") not in ("0", "false", "no"),
+        trash_days=float(env.get("WORKBENCH_TRASH_DAYS", "7")),
+        gc_grace_seconds=float(env.get("WORKBENCH_GC_GRACE_SECONDS", "3600")),
     )

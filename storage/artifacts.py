@@ -3,10 +3,17 @@
 Layout: ``ROOT/sha256/ab/abcdef…`` for finished artifacts, ``ROOT/tmp/`` for writes in
 progress (same file system, so the final rename is atomic). A half-written file is
 never visible under its hash: it is fsynced before the rename, and the folder after.
+
+Garbage collection and writers coordinate through locks the OS drops if a process dies
+(even by ``kill -9``): a temp file is locked while it is written, and ``ROOT/gc.lock`` is
+held shared while a writer settles a file under its hash and exclusively while garbage
+collection checks and removes one. So a writer that finds its content already stored
+either refreshes the file's age before collection looks at it, or writes it anew after.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -73,6 +80,31 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@contextmanager
+def _flocked(path: Path, mode: int) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _locked_by_a_writer(path: Path) -> bool:
+    """True when some process holds the lock on a temp file (it is still being written)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # already gone: nothing to remove
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def check_hash(sha256: str) -> str:
     if not _HASH_RE.match(sha256):
         raise ArtifactError(f"not an artifact hash: {sha256!r}")
@@ -88,6 +120,7 @@ class ArtifactStore:
         self._tmp = self.root / "tmp"
         self._objects.mkdir(parents=True, exist_ok=True)
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._gc_lock = self.root / "gc.lock"
 
     # -- writing -----------------------------------------------------------------
     def put_bytes(self, data: bytes) -> StoredArtifact:
@@ -109,27 +142,16 @@ class ArtifactStore:
         inside the block leaves nothing behind.
         """
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="w-", suffix=".part")
+        fcntl.flock(fd, fcntl.LOCK_EX)  # "being written": garbage collection leaves it alone
         tmp = Path(tmp_name)
         digest = hashlib.sha256()
-        size = 0
         try:
             with os.fdopen(fd, "wb") as raw:
                 handle = _HashingWriter(raw, digest)
                 yield handle  # type: ignore[misc]
                 raw.flush()
                 os.fsync(raw.fileno())
-                size = handle.size
-            sha = digest.hexdigest()
-            final = self.path(sha)
-            if final.exists():
-                tmp.unlink()
-                os.utime(final)  # fresh mtime: garbage collection's grace period protects it
-                handle.stored = StoredArtifact(sha, size, created=False)
-                return
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
-            _fsync_dir(final.parent)
-            handle.stored = StoredArtifact(sha, size, created=True)
+                handle.stored = self._settle(tmp, digest.hexdigest(), handle.size)
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -140,27 +162,31 @@ class ArtifactStore:
         The path is a temp file inside the store; if ``write`` fails nothing remains.
         """
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="p-", suffix=suffix + ".part")
-        os.close(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until stored: "being written"
         tmp = Path(tmp_name)
         try:
             write(tmp)
             return self.adopt(tmp)
         finally:
             tmp.unlink(missing_ok=True)
+            os.close(fd)
 
     def adopt(self, tmp: Path) -> StoredArtifact:
         """Move a finished file inside the store's ``tmp/`` folder into place under its hash."""
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        sha = sha256_file(tmp)
-        size = tmp.stat().st_size
+        return self._settle(tmp, sha256_file(tmp), tmp.stat().st_size)
+
+    def _settle(self, tmp: Path, sha: str, size: int) -> StoredArtifact:
+        """Rename a finished temp file into place, or drop it when the content is stored."""
         final = self.path(sha)
-        if final.exists():
-            tmp.unlink()
-            os.utime(final)
-            return StoredArtifact(sha, size, created=False)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, final)
+        with _flocked(self._gc_lock, fcntl.LOCK_SH):
+            if final.exists():
+                tmp.unlink()
+                os.utime(final)  # fresh mtime: garbage collection's grace period protects it
+                return StoredArtifact(sha, size, created=False)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
         _fsync_dir(final.parent)
         return StoredArtifact(sha, size, created=True)
 
@@ -217,24 +243,35 @@ class ArtifactStore:
     def collect_garbage(
         self, referenced: Iterable[str], *, grace_seconds: float = 3600
     ) -> GcReport:
-        """Delete stored files not in ``referenced`` and stale temp files.
+        """Delete stored files not in ``referenced`` and abandoned temp files.
 
         Files younger than ``grace_seconds`` are kept: a writer may have stored one
-        and not yet committed the row that references it.
+        and not yet committed the row that references it. A temp file is removed only
+        when it is that old and no process is writing it (a killed writer's leftover).
         """
         keep = set(referenced)
         cutoff = time.time() - grace_seconds
         deleted: list[str] = []
         freed = 0
         for sha in list(self.iter_hashes()):
-            path = self.path(sha)
-            if sha in keep or path.stat().st_mtime > cutoff:
+            if sha in keep:
                 continue
-            freed += self.delete(sha)
+            with _flocked(self._gc_lock, fcntl.LOCK_EX):
+                path = self.path(sha)
+                try:
+                    if path.stat().st_mtime > cutoff:
+                        continue
+                except FileNotFoundError:
+                    continue
+                freed += self.delete(sha)
             deleted.append(sha)
         temp_removed = 0
         for tmp in self._tmp.glob("*.part"):
-            if tmp.stat().st_mtime <= cutoff:
+            try:
+                old = tmp.stat().st_mtime <= cutoff
+            except FileNotFoundError:
+                continue
+            if old and not _locked_by_a_writer(tmp):
                 tmp.unlink(missing_ok=True)
                 temp_removed += 1
         return GcReport(tuple(sorted(deleted)), freed, temp_removed)

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from storage.artifacts import ArtifactError, GcReport, StoredArtifact
-from storage.models import Artifact, Base
-
-#: Files younger than this are never collected: their row may not be committed yet.
-DEFAULT_GRACE_SECONDS = 10.0
+from storage.models import Artifact, Base, utcnow
 
 
 def register(session: Session, stored: StoredArtifact, media_type: str) -> str:
     """Record an artifact row inside the caller's write transaction; returns the hash."""
-    if session.get(Artifact, stored.sha256) is None:
+    row = session.get(Artifact, stored.sha256)
+    if row is None:
         session.add(
             Artifact(sha256=stored.sha256, size_bytes=stored.size_bytes, media_type=media_type)
         )
-        session.flush()
+    else:  # registered again: its grace period starts over, like the file's
+        row.created_at = utcnow()
+    session.flush()
     return stored.sha256
 
 
@@ -43,15 +44,20 @@ def referenced_hashes(session: Session) -> set[str]:
     return hashes
 
 
-def collect_garbage(wb: Workbench, *, grace_seconds: float = DEFAULT_GRACE_SECONDS) -> GcReport:
-    """Drop artifact rows nothing refers to, then files without a row."""
+def collect_garbage(wb: Workbench, *, grace_seconds: float | None = None) -> GcReport:
+    """Drop artifact rows nothing refers to, then files without a row.
+
+    Rows and files younger than the grace period (``WORKBENCH_GC_GRACE_SECONDS``, 1 hour)
+    stay: an import may have registered its upload and not yet committed the job naming it.
+    """
+    grace = wb.settings.gc_grace_seconds if grace_seconds is None else grace_seconds
+    cutoff = utcnow() - timedelta(seconds=grace)
     with wb.db.write() as session:
         used = referenced_hashes(session)
-        session.execute(
-            delete(Artifact).where(Artifact.sha256.not_in(used)) if used else delete(Artifact)
-        )
+        unused = delete(Artifact).where(Artifact.created_at <= cutoff)
+        session.execute(unused.where(Artifact.sha256.not_in(used)) if used else unused)
         kept = set(session.scalars(select(Artifact.sha256)))
-    return wb.artifacts.collect_garbage(kept, grace_seconds=grace_seconds)
+    return wb.artifacts.collect_garbage(kept, grace_seconds=grace)
 
 
 @dataclass(frozen=True)

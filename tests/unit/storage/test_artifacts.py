@@ -117,3 +117,32 @@ def test_garbage_collection_keeps_referenced_and_young_files(store: ArtifactStor
 def test_rejects_malformed_hash(store: ArtifactStore) -> None:
     with pytest.raises(Exception, match="not an artifact hash"):
         store.path("../../etc/passwd")
+
+
+def test_garbage_collection_keeps_an_old_temp_file_still_being_written(
+    store: ArtifactStore,
+) -> None:
+    """A slow upload older than the grace period is still being written: it stays."""
+    past = time.time() - 7200
+    with store.writer() as handle:
+        handle.write(b"slow upload, part one; ")
+        handle.flush()
+        (writing,) = (store.root / "tmp").glob("*.part")
+        os.utime(writing, (past, past))
+        assert store.collect_garbage([], grace_seconds=3600).temp_files_removed == 0
+        handle.write(b"part two")
+    assert store.read_bytes(handle.stored.sha256) == b"slow upload, part one; part two"
+
+
+def test_garbage_collection_keeps_a_path_write_in_progress(store: ArtifactStore) -> None:
+    past = time.time() - 7200
+    reports = []
+
+    def write(path: Path) -> None:
+        path.write_bytes(b"parquet bytes")
+        os.utime(path, (past, past))
+        reports.append(store.collect_garbage([], grace_seconds=3600))
+
+    stored = store.put_with(write)
+    assert reports[0].temp_files_removed == 0
+    assert store.exists(stored.sha256)
