@@ -22,6 +22,8 @@ import click
 from app.errors import describe_error
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: How often `workbench ui` checks that its worker is alive.
+SUPERVISE_SECONDS = 1.0
 
 
 def _workbench():  # type: ignore[no-untyped-def]
@@ -1375,30 +1377,23 @@ def demo(as_json: bool) -> None:
 @click.option("--open/--no-open", "open_browser", default=False, help="Open a browser tab.")
 @friendly_errors
 def ui(port: int, host: str, open_browser: bool) -> None:
-    """Serve the browser app and its job worker until Ctrl+C; both stop together."""
-    from app.jobs.worker import worker_running
+    """Serve the browser app and its job worker until Ctrl+C; both stop together.
+
+    The worker is supervised: if it dies (even by kill -9) it is reaped, the job it was
+    running is marked interrupted, and a new worker starts within about a second.
+    """
+    from app.jobs.worker import WorkerSupervisor
 
     wb = _workbench()
     env = {
         **os.environ,
         "WORKBENCH_HOME": str(wb.settings.home),
         "WORKBENCH_DATABASE_URL": wb.settings.database_url,
+        # This process supervises the worker; the app must not start detached ones of its own.
+        "WORKBENCH_AUTOSTART_WORKER": "0",
     }
-    children: list[subprocess.Popen[bytes]] = []
-    if not worker_running(wb):
-        log_file = open(wb.settings.logs_dir / "worker.log", "ab")  # noqa: SIM115
-        children.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "app.jobs.worker"],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        )
-        deadline = time.monotonic() + 15
-        while not worker_running(wb) and time.monotonic() < deadline:
-            time.sleep(0.05)
+    supervisor = WorkerSupervisor(wb)
+    supervisor.check(wait_seconds=15)
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "main.py"),
         "--server.port", str(port),
@@ -1410,32 +1405,31 @@ def ui(port: int, host: str, open_browser: bool) -> None:
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     click.echo(f"Lifecycle Workbench on http://{host}:{port}  (data in {wb.settings.home})")
-    children.append(subprocess.Popen(command, cwd=REPO_ROOT, env=env))
+    server = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     if open_browser:
         _open_when_ready(f"http://{host}:{port}")
 
-    def stop() -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-
     def on_sigterm(*_args: object) -> None:
-        # Unwind the wait below; stopping inside the handler would wait on a locked Popen.
+        # Unwind the loop below; stopping inside the handler would wait on a locked Popen.
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
     code = 0
     try:
-        code = children[-1].wait()
+        while (status := server.poll()) is None:
+            supervisor.check()
+            time.sleep(SUPERVISE_SECONDS)
+        code = status
     except KeyboardInterrupt:
         pass
     finally:
-        stop()
+        if server.poll() is None:
+            server.terminate()
+        supervisor.stop()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
     sys.exit(code)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import psutil
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from app.errors import NotFound
@@ -143,20 +144,47 @@ def list_jobs(
 
 
 def request_cancel(wb: Workbench, job_id: int) -> JobInfo:
-    """Ask a job to stop. A queued job is cancelled at once; a running one at its next check."""
+    """Ask a job to stop. A queued job is cancelled at once; a running one at its next check.
+
+    A running job whose worker is gone (killed, crashed) is cancelled at once: nobody is
+    left to see the request.
+    """
     with wb.db.write() as session:
         row = session.get(Job, job_id)
         if row is None:
             raise NotFound(f"There is no job with id {job_id}.")
-        if row.status == "queued":
-            row.status = "cancelled"
-            row.finished_at = utcnow()
-            row.message = "Cancelled before it started."
-        elif row.status == "running":
-            row.cancel_requested = True
-            row.message = "Cancelling… (stops at the next safe point)"
+        _cancel(row, stale_limit(wb), "Cancelled before it started.")
         session.flush()
         return _info(row)
+
+
+def cancel_project_jobs(session: Session, project_id: int, *, stale_after: timedelta) -> list[int]:
+    """Inside the caller's write transaction: stop every active job of a project."""
+    rows = session.scalars(
+        select(Job).where(Job.project_id == project_id, Job.status.in_(ACTIVE_STATUSES))
+    )
+    stopped = []
+    for row in rows:
+        _cancel(row, stale_after, "Cancelled: its project was moved to the trash.")
+        stopped.append(row.id)
+    return stopped
+
+
+def stale_limit(wb: Workbench) -> timedelta:
+    """How long a running job may go without a heartbeat before it counts as orphaned."""
+    return timedelta(seconds=wb.settings.stale_job_seconds)
+
+
+def _cancel(row: Job, stale_after: timedelta, queued_message: str) -> None:
+    now = utcnow()
+    if row.status == "queued":
+        row.status, row.finished_at, row.message = "cancelled", now, queued_message
+    elif row.status == "running" and _is_orphaned(row, now, stale_after):
+        row.status, row.finished_at = "cancelled", now
+        row.message = "Cancelled. Its worker had stopped, so nothing was running any more."
+    elif row.status == "running":
+        row.cancel_requested = True
+        row.message = "Cancelling… (stops at the next safe point)"
 
 
 def claim(wb: Workbench, job_id: int | None = None, *, worker_id: str | None = None) -> int | None:
@@ -235,6 +263,12 @@ def _process_is_gone(worker_id: str | None) -> bool:
         return True
 
 
+def _is_orphaned(row: Job, now: datetime, stale_after: timedelta) -> bool:
+    """A running job whose worker process is gone, or whose heartbeat stopped."""
+    beat = row.heartbeat_at or row.started_at or row.created_at
+    return _process_is_gone(row.worker_id) or now - beat > stale_after
+
+
 def reap_stale_jobs(wb: Workbench, *, stale_seconds: float | None = None) -> list[int]:
     """Mark running jobs whose worker died (or whose heartbeat stopped) as interrupted."""
     stale_after = timedelta(seconds=stale_seconds or wb.settings.stale_job_seconds)
@@ -242,8 +276,8 @@ def reap_stale_jobs(wb: Workbench, *, stale_seconds: float | None = None) -> lis
     reaped: list[int] = []
     with wb.db.write() as session:
         for row in session.scalars(select(Job).where(Job.status == "running")):
-            beat = row.heartbeat_at or row.started_at or row.created_at
-            if _process_is_gone(row.worker_id) or now - beat > stale_after:
+            if _is_orphaned(row, now, stale_after):
+                beat = row.heartbeat_at or row.started_at or row.created_at
                 row.status = "interrupted"
                 row.finished_at = now
                 row.message = (

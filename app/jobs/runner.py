@@ -79,7 +79,7 @@ def execute(
         log.info("job %s (%s) stopped: %s", job_id, job.kind, describe_error(error))
         text = describe_error(error)
         queue.finish(wb, job_id, "failed", message=f"Failed: {text}", error=text)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a job's exit() must not end the worker
         log.error("job %s (%s) failed:\n%s", job_id, job.kind, traceback.format_exc())
         text = describe_error(error)
         queue.finish(wb, job_id, "failed", message=f"Failed: {text}", error=text)

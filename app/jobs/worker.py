@@ -17,12 +17,14 @@ import time
 from pathlib import Path
 
 from app.context import Workbench, open_workbench
+from app.errors import describe_error
 from app.jobs import queue
 from app.jobs.registry import load_job_kinds
 from app.jobs.runner import execute
 
 log = logging.getLogger("workbench.worker")
 POLL_SECONDS = 0.5
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _lock_path(wb: Workbench) -> Path:
@@ -55,8 +57,18 @@ def cap_library_threads() -> None:
         os.environ.setdefault(name, cores)
 
 
+#: How often an idle worker looks for jobs whose worker died (well inside the stale limit).
+REAP_SECONDS = 5.0
+#: How often it purges projects whose time in the trash is over.
+PURGE_SECONDS = 600.0
+
+
 def run_worker(wb: Workbench, *, once: bool = False, idle_exit_seconds: float | None = None) -> int:
-    """Serve jobs until stopped. Returns an exit code (1 if another worker holds the lock)."""
+    """Serve jobs until stopped. Returns an exit code (1 if another worker holds the lock).
+
+    Nothing a job does ends the worker: whatever escapes :func:`execute` is logged and
+    recorded as that job's failure, and the next job runs.
+    """
     fd = _try_lock(_lock_path(wb))
     if fd is None:
         log.info("another worker is already running for %s", wb.settings.home)
@@ -70,13 +82,17 @@ def run_worker(wb: Workbench, *, once: bool = False, idle_exit_seconds: float | 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     load_job_kinds(wb.settings.job_plugins)
-    reaped = queue.reap_stale_jobs(wb)
-    if reaped:
-        log.info("marked interrupted: %s", reaped)
+    chores = _Chores(wb)
     idle_since = time.monotonic()
     try:
         while not stopping:
-            job_id = queue.claim(wb)
+            chores.run_due()
+            try:
+                job_id = queue.claim(wb)
+            except Exception:  # the database is busy or gone for a moment: try again
+                log.exception("could not claim a job")
+                time.sleep(POLL_SECONDS)
+                continue
             if job_id is None:
                 if once or (
                     idle_exit_seconds and time.monotonic() - idle_since > idle_exit_seconds
@@ -85,32 +101,137 @@ def run_worker(wb: Workbench, *, once: bool = False, idle_exit_seconds: float | 
                 time.sleep(POLL_SECONDS)
                 continue
             log.info("running job %s", job_id)
-            execute(wb, job_id)
+            _execute_safely(wb, job_id)
             idle_since = time.monotonic()
     finally:
         os.close(fd)
     return 0
 
 
+def _execute_safely(wb: Workbench, job_id: int) -> None:
+    try:
+        execute(wb, job_id)
+    except BaseException as error:  # the worker outlives any job
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        log.exception("job %s ended outside its handler", job_id)
+        try:
+            text = describe_error(error)
+            queue.finish(wb, job_id, "failed", message=f"Failed: {text}", error=text)
+        except Exception:  # its row may be gone (project purged): nothing left to record
+            log.exception("could not record the failure of job %s", job_id)
+
+
+class _Chores:
+    """Housekeeping between jobs: reap jobs whose worker died, purge the expired trash."""
+
+    def __init__(self, wb: Workbench) -> None:
+        self._wb = wb
+        self._next = {"reap": 0.0, "purge": 0.0}
+
+    def run_due(self) -> None:
+        now = time.monotonic()
+        for name, every, chore in (
+            ("reap", REAP_SECONDS, self._reap),
+            ("purge", PURGE_SECONDS, self._purge),
+        ):
+            if now >= self._next[name]:
+                self._next[name] = now + every
+                try:
+                    chore()
+                except Exception:  # housekeeping failing must not stop the jobs
+                    log.exception("%s failed", name)
+
+    def _reap(self) -> None:
+        reaped = queue.reap_stale_jobs(self._wb)
+        if reaped:
+            log.info("marked interrupted: %s", reaped)
+
+    def _purge(self) -> None:
+        from app.services.projects import purge_expired_trash
+
+        report = purge_expired_trash(self._wb)
+        if report.purged:
+            log.info("purged from the trash: %s", ", ".join(report.purged))
+
+
+_started: list[subprocess.Popen[bytes]] = []
+
+
 def ensure_worker(wb: Workbench) -> bool:
     """Start a detached worker for this home unless one runs. Returns True if one was started."""
+    for child in list(_started):  # reap workers this process started that have ended
+        if child.poll() is not None:
+            _started.remove(child)
     if worker_running(wb):
         return False
     log_file = open(wb.settings.logs_dir / "worker.log", "ab")  # noqa: SIM115 - handed to the child
-    env = dict(os.environ)
-    env["WORKBENCH_HOME"] = str(wb.settings.home)
-    env["WORKBENCH_DATABASE_URL"] = wb.settings.database_url
-    subprocess.Popen(
-        [sys.executable, "-m", "app.jobs.worker"],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-        cwd=str(Path(__file__).resolve().parents[2]),
+    _started.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "app.jobs.worker"],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=_worker_env(wb),
+            start_new_session=True,
+            cwd=str(REPO_ROOT),
+        )
     )
     log_file.close()
     return True
+
+
+def _worker_env(wb: Workbench) -> dict[str, str]:
+    env = dict(os.environ)
+    env["WORKBENCH_HOME"] = str(wb.settings.home)
+    env["WORKBENCH_DATABASE_URL"] = wb.settings.database_url
+    return env
+
+
+class WorkerSupervisor:
+    """Keeps one worker alive for a home (``workbench ui``): starts it, reaps it if it dies,
+    marks the job it was running interrupted and starts a new one. Call :meth:`check` often.
+    """
+
+    def __init__(self, wb: Workbench) -> None:
+        self._wb = wb
+        self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+
+    def check(self, *, wait_seconds: float = 0.0) -> None:
+        if self.process is not None and self.process.poll() is not None:  # poll() reaps it
+            log.warning(
+                "the job worker exited (status %s); starting a new one", self.process.returncode
+            )
+            self.process = None
+            self.restarts += 1
+            queue.reap_stale_jobs(self._wb)  # its process is gone: its job is interrupted now
+        if self.process is None and not worker_running(self._wb):
+            self._start()
+            deadline = time.monotonic() + wait_seconds
+            while not worker_running(self._wb) and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+    def _start(self) -> None:
+        with open(self._wb.settings.logs_dir / "worker.log", "ab") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "app.jobs.worker"],
+                cwd=REPO_ROOT,
+                env=_worker_env(self._wb),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def main() -> None:

@@ -28,3 +28,20 @@ def fail(ctx: JobContext, params: dict[str, Any]) -> None:
 @job_kind("test.crash", title="Crash")
 def crash(ctx: JobContext, params: dict[str, Any]) -> None:
     raise RuntimeError("boom")
+
+
+@job_kind("test.exit", title="Exit the process")
+def exit_process(ctx: JobContext, params: dict[str, Any]) -> None:
+    raise SystemExit(3)
+
+
+@job_kind("test.vanish", title="Lose its own job row")
+def vanish(ctx: JobContext, params: dict[str, Any]) -> None:
+    """Deletes its own row (as a deleted project's cascade used to), then reports progress."""
+    from sqlalchemy import delete
+
+    from storage.models import Job
+
+    with ctx.workbench.db.write() as session:
+        session.execute(delete(Job).where(Job.id == ctx.job_id))
+    ctx.progress(0.5, "still here")

@@ -1,0 +1,59 @@
+"""Jobs whose worker died: Cancel acts at once, a live worker reaps them in time (item 3)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.jobs import get_job, request_cancel, submit
+from app.jobs.queue import claim
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dead_worker_id() -> str:
+    import socket
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    return f"{socket.gethostname()}:{gone.pid}"
+
+
+def test_cancel_on_a_job_whose_worker_died_cancels_at_once(wb) -> None:  # type: ignore[no-untyped-def]
+    job_id = submit(wb, "test.count")
+    claim(wb, job_id, worker_id=_dead_worker_id())
+    info = request_cancel(wb, job_id)
+    assert info.status == "cancelled"
+    assert info.finished_at is not None
+
+
+def test_a_running_worker_reaps_a_silent_job_within_the_stale_limit(wb, home: Path) -> None:  # type: ignore[no-untyped-def]
+    stale = 1.0
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.jobs.worker"],
+        cwd=ROOT,
+        env={**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_STALE_JOB_SECONDS": str(stale)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        warm = submit(wb, "test.count", {"steps": 1, "pause": 0})
+        deadline = time.monotonic() + 60
+        while get_job(wb, warm).status != "succeeded" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # A job on another machine (no pid to check) that stops sending heartbeats.
+        silent = submit(wb, "test.count")
+        claim(wb, silent, worker_id="another-host:4242")
+        started = time.monotonic()
+        while get_job(wb, silent).status == "running" and time.monotonic() - started < 30:
+            time.sleep(0.1)
+        waited = time.monotonic() - started
+        assert get_job(wb, silent).status == "interrupted"
+        assert waited < stale + 10  # the worker's reap interval (5 s) plus slack
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
