@@ -102,7 +102,7 @@ def _project_json(wb, project) -> dict[str, Any]:  # type: ignore[no-untyped-def
 
 @main.group()
 def project() -> None:
-    """Create, list, show and delete projects."""
+    """Create, list, show, rename and delete projects; restore them from the trash."""
 
 
 @project.command("create")
@@ -183,20 +183,97 @@ def project_rename(project_ref: str, new_name: str) -> None:
 
 @project.command("delete")
 @click.argument("project_ref", metavar="PROJECT")
-@click.option("--yes", is_flag=True, help="Confirm: delete the project and everything in it.")
+@click.option("--yes", is_flag=True, help="Confirm: move the project to the trash.")
 @friendly_errors
 def project_delete(project_ref: str, yes: bool) -> None:
-    """Delete PROJECT and all its data, runs and artifacts (asks for --yes)."""
-    from app.services.projects import delete_project, resolve_project
+    """Move PROJECT to the trash (asks for --yes); `project restore` brings it back."""
+    from app.services.projects import delete_project, purge_after, resolve_project
 
     wb = _workbench()
     info = resolve_project(wb, project_ref)
     if not yes:
         raise click.UsageError(
-            f"Deleting '{info.name}' removes all its data and models for good. Add --yes to confirm."
+            f"Deleting '{info.name}' moves it with all its data and models to the trash. "
+            "Add --yes to confirm."
         )
-    freed = delete_project(wb, info.id, confirm_name=info.name)
-    click.echo(f"Deleted project {info.id}: {info.name} ({freed / 1e6:,.1f} MB freed)")
+    info = delete_project(wb, info.id, confirm_name=info.name)
+    click.echo(
+        f"Moved project {info.id}: {info.name} to the trash. Restore it with "
+        f"`workbench project restore {info.id}` until {purge_after(wb, info):%Y-%m-%d %H:%M} UTC."
+    )
+
+
+@project.command("restore")
+@click.argument("project_ref", metavar="PROJECT")
+@json_option
+@friendly_errors
+def project_restore(project_ref: str, as_json: bool) -> None:
+    """Bring PROJECT (name or id) back from the trash."""
+    from app.services.projects import restore_project
+
+    wb = _workbench()
+    info = restore_project(wb, project_ref)
+    if as_json:
+        _emit_json(_project_json(wb, info))
+    else:
+        click.echo(f"Restored project {info.id}: {info.name}")
+
+
+@project.command("trash")
+@json_option
+@friendly_errors
+def project_trash(as_json: bool) -> None:
+    """List deleted projects, which can be restored until they are purged."""
+    from app.services.projects import list_trash, purge_after
+
+    wb = _workbench()
+    trashed = list_trash(wb)
+    if as_json:
+        _emit_json(
+            [{**p.to_json(), "purge_after": purge_after(wb, p).isoformat()} for p in trashed]  # type: ignore[union-attr]
+        )
+        return
+    if not trashed:
+        click.echo("The trash is empty.")
+        return
+    click.echo(f"{'ID':>4}  {'NAME':<40}  {'DELETED':<20}  PURGED AFTER")
+    for p in trashed:
+        click.echo(
+            f"{p.id:>4}  {p.name:<40}  {p.deleted_at:%Y-%m-%d %H:%M} UTC  "
+            f"{purge_after(wb, p):%Y-%m-%d %H:%M} UTC"
+        )
+
+
+@project.command("empty-trash")
+@click.option("--yes", is_flag=True, help="Confirm: delete the projects in the trash for good.")
+@json_option
+@friendly_errors
+def project_empty_trash(yes: bool, as_json: bool) -> None:
+    """Delete every project in the trash for good and free its files (asks for --yes)."""
+    from app.services.projects import empty_trash, list_trash
+
+    wb = _workbench()
+    if not yes:
+        count = len(list_trash(wb))
+        raise click.UsageError(
+            f"Emptying the trash deletes {count} project(s) for good. Add --yes to confirm."
+        )
+    report = empty_trash(wb)
+    if as_json:
+        _emit_json(
+            {
+                "purged": list(report.purged),
+                "waiting": list(report.waiting),
+                "freed_bytes": report.freed_bytes,
+            }
+        )
+        return
+    click.echo(
+        f"Deleted {len(report.purged)} project(s) for good ({report.freed_bytes / 1e6:,.1f} MB freed; "
+        "files younger than the grace period are freed later)."
+    )
+    if report.waiting:
+        click.echo(f"Kept for now (a job is still stopping): {', '.join(report.waiting)}")
 
 
 # -- goal ---------------------------------------------------------------------------

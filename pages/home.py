@@ -1,4 +1,4 @@
-"""Projects: every project as a card with its stage statuses; create, rename, delete."""
+"""Projects: every project as a card with its stage statuses; create, rename, delete; the trash."""
 
 import streamlit as st
 
@@ -25,4 +25,5 @@ with left:
     else:
         home.project_cards(wb, projects, state.selected_project_id())
 
+home.trash(wb)
 home.maintenance(wb)

@@ -78,6 +78,8 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Last time anything in the project changed; shown as "last activity".
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the project was moved to the trash (hidden, restorable until purged).
+    deleted_at: Mapped[datetime | None] = mapped_column()
 
     jobs: Mapped[list[Job]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True

@@ -22,7 +22,10 @@ DEMO_DESCRIPTION = (
 def find_demo_project(wb: Workbench) -> ProjectInfo | None:
     with wb.db.read() as session:
         project_id = session.scalar(
-            select(Project.id).where(Project.is_demo.is_(True)).order_by(Project.id).limit(1)
+            select(Project.id)
+            .where(Project.is_demo.is_(True), Project.deleted_at.is_(None))
+            .order_by(Project.id)
+            .limit(1)
         )
     return None if project_id is None else get_project(wb, project_id)
 

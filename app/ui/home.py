@@ -1,4 +1,4 @@
-"""Home page widgets: project cards with create, rename and confirmed delete; maintenance jobs."""
+"""Home page widgets: project cards with create, rename and confirmed delete; trash; maintenance."""
 
 from __future__ import annotations
 
@@ -88,23 +88,49 @@ def _rename_form(wb: Workbench, project: ProjectInfo) -> None:
 
 def _delete_form(wb: Workbench, project: ProjectInfo) -> None:
     st.warning(
-        f"This deletes **{project.name}** with all its data versions, runs and exports. "
-        "It cannot be undone.",
+        f"This moves **{project.name}** with all its data versions, runs and exports to the "
+        f"trash. You can restore it from the trash for {wb.settings.trash_days:g} days.",
         icon=":material/warning:",
     )
     with st.form(f"wb.home.delete.{project.id}", border=False):
         typed = st.text_input(
             "Type the project name to confirm", key=f"wb.home.delete.confirm.{project.id}"
         )
-        if st.form_submit_button("Delete for good", type="primary"):
-            freed = attempt(
+        if st.form_submit_button("Move to trash", type="primary"):
+            trashed = attempt(
                 lambda: project_service.delete_project(wb, project.id, confirm_name=typed)
             )
-            if freed is not None:
+            if trashed is not None:
                 if state.selected_project_id() == project.id:
                     state.select_project(None)
-                st.toast(f"Deleted '{project.name}'.", icon=":material/delete:")
+                st.toast("Moved the project to the trash.", icon=":material/delete:")
                 st.rerun()
+
+
+def trash(wb: Workbench) -> None:
+    """Deleted projects, each with a Restore button, until they are removed for good."""
+    trashed = project_service.list_trash(wb)
+    if not trashed:
+        return
+    with st.expander(f"Trash ({len(trashed)})", icon=":material/delete:"):
+        st.caption(
+            f"Deleted projects stay here for {wb.settings.trash_days:g} days, then they and "
+            "their files are removed for good."
+        )
+        for project in trashed:
+            name_col, restore_col = st.columns([3, 1])
+            purge = project_service.purge_after(wb, project)
+            name_col.text(
+                f"{project.name} — deleted {project.deleted_at:%Y-%m-%d %H:%M} UTC, "
+                f"removed after {purge:%Y-%m-%d %H:%M} UTC"
+            )
+            if restore_col.button(
+                "Restore", key=f"wb.home.restore.{project.id}", icon=":material/restore_from_trash:"
+            ):
+                restored = attempt(lambda p=project: project_service.restore_project(wb, p.id))
+                if restored is not None:
+                    st.toast("Restored the project.", icon=":material/check:")
+                    st.rerun()
 
 
 MAINTENANCE_JOBS = {
