@@ -131,6 +131,8 @@ def test_kill_9_worker_leaves_job_interrupted_and_no_partial_artifact(wb, home: 
     restarted = _start_worker(home)  # start-up reaps jobs whose worker is gone
     try:
         _wait_for(lambda: get_job(wb, job_id).status == "interrupted")
+        after = submit(wb, "test.fail")  # the next job still runs (its result: no artifact)
+        _wait_for(lambda: get_job(wb, after).status == "failed")
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(timeout=30)
