@@ -1,11 +1,18 @@
-"""Every test gets its own WORKBENCH_HOME; nothing touches the user's home."""
+"""Every test gets its own WORKBENCH_HOME; nothing touches the user's home.
+
+A session-level guard asserts it: the user's ``~/.workbench`` is unchanged at the end,
+no test used the workbench without the ``home`` fixture (such a test lands in a
+sentinel folder instead of the real home), and no process a test started is still alive.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,3 +38,79 @@ def wb(home: Path) -> Iterator[object]:
     workbench = open_workbench()
     yield workbench
     close_all()
+
+
+# -- the session guard ---------------------------------------------------------------
+
+#: Helper processes of the Python runtime that end with the test process itself.
+_RUNTIME_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+
+
+def _snapshot(folder: Path) -> dict[str, int] | None:
+    """The user's data as names and sizes (None when the folder does not exist)."""
+    if not folder.exists():
+        return None
+    files = [folder / "workbench.db", *(folder / "artifacts").rglob("*")]
+    return {str(f): f.stat().st_size for f in files if f.is_file()}
+
+
+def _started_by_the_suite(basetemp: Path) -> list[psutil.Process]:
+    """Descendants of this process, and any process whose WORKBENCH_HOME is a test home."""
+    me = psutil.Process()
+    found = {p.pid: p for p in me.children(recursive=True)}
+    prefix = str(basetemp) + os.sep
+    for process in psutil.process_iter():
+        if process.pid in found or process.pid == me.pid:
+            continue
+        try:
+            if process.environ().get("WORKBENCH_HOME", "").startswith(prefix):
+                found[process.pid] = process
+        except (psutil.Error, OSError):
+            continue
+    alive = []
+    for process in found.values():
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if any(h in " ".join(process.cmdline()) for h in _RUNTIME_HELPERS):
+                continue
+            alive.append(process)
+        except psutil.Error:
+            continue
+    return alive
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_stays_in_its_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    real_home = Path.home() / ".workbench"
+    before = _snapshot(real_home)
+    basetemp = tmp_path_factory.getbasetemp()
+    sentinel = basetemp / "used-without-the-home-fixture"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_HOME", str(sentinel))
+        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        yield
+    problems = []
+    leftovers = _started_by_the_suite(basetemp)
+    _gone, leftovers = psutil.wait_procs(leftovers, timeout=10)  # let stopping ones finish
+    for process in leftovers:
+        problems.append(f"process {process.pid} outlived its test: {' '.join(process.cmdline())}")
+        process.kill()
+    if sentinel.exists():
+        problems.append(
+            f"a test used the workbench without the `home` fixture (its files are in {sentinel})"
+        )
+    if _snapshot(real_home) != before:
+        problems.append(f"the suite changed the user's {real_home}")
+    assert not problems, "; ".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_main_module() -> Iterator[None]:
+    """AppTest installs the app script as ``__main__`` and leaves it there; a later test's
+    multiprocessing "spawn" child then re-runs the whole app, which starts a worker for
+    whatever home the environment names. Put the real ``__main__`` back after each test.
+    """
+    main_module = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main_module
