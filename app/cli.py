@@ -1494,7 +1494,10 @@ def ui(port: int, host: str, open_browser: bool) -> None:
     code = 0
     try:
         while (status := server.poll()) is None:
-            supervisor.check()
+            try:
+                supervisor.check()
+            except Exception:  # supervising must never take the app down; retry next tick
+                logging.getLogger("workbench.cli").exception("worker supervision failed")
             time.sleep(SUPERVISE_SECONDS)
         code = status
     except KeyboardInterrupt:

@@ -193,10 +193,14 @@ class WorkerSupervisor:
     marks the job it was running interrupted and starts a new one. Call :meth:`check` often.
     """
 
+    #: A worker that keeps dying at start-up is restarted at most this often.
+    MIN_RESTART_SECONDS = 5.0
+
     def __init__(self, wb: Workbench) -> None:
         self._wb = wb
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
+        self._started_at = -self.MIN_RESTART_SECONDS
 
     def check(self, *, wait_seconds: float = 0.0) -> None:
         if self.process is not None and self.process.poll() is not None:  # poll() reaps it
@@ -205,14 +209,19 @@ class WorkerSupervisor:
             )
             self.process = None
             self.restarts += 1
-            queue.reap_stale_jobs(self._wb)  # its process is gone: its job is interrupted now
-        if self.process is None and not worker_running(self._wb):
+            try:
+                queue.reap_stale_jobs(self._wb)  # its process is gone: its job is interrupted now
+            except Exception:  # the new worker reaps it at start anyway
+                log.exception("could not mark the dead worker's job interrupted")
+        too_soon = time.monotonic() - self._started_at < self.MIN_RESTART_SECONDS
+        if self.process is None and not too_soon and not worker_running(self._wb):
             self._start()
             deadline = time.monotonic() + wait_seconds
             while not worker_running(self._wb) and time.monotonic() < deadline:
                 time.sleep(0.05)
 
     def _start(self) -> None:
+        self._started_at = time.monotonic()
         with open(self._wb.settings.logs_dir / "worker.log", "ab") as log_file:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "app.jobs.worker"],

@@ -57,3 +57,30 @@ def test_a_running_worker_reaps_a_silent_job_within_the_stale_limit(wb, home: Pa
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
+
+
+def test_supervisor_reaps_a_killed_worker_interrupts_its_job_and_restarts(wb) -> None:  # type: ignore[no-untyped-def]
+    from app.jobs.worker import WorkerSupervisor, worker_running
+
+    supervisor = WorkerSupervisor(wb)
+    supervisor.check(wait_seconds=30)
+    try:
+        assert supervisor.process is not None and worker_running(wb)
+        job_id = submit(wb, "test.count", {"steps": 4000, "pause": 0.02})
+        deadline = time.monotonic() + 60
+        while get_job(wb, job_id).progress == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        killed = supervisor.process
+        killed.send_signal(signal.SIGKILL)
+        while killed.poll() is None:  # dead, but a zombie until someone waits for it
+            time.sleep(0.05)
+        supervisor.check()
+        assert get_job(wb, job_id).status == "interrupted"  # at once: its process is gone
+        deadline = time.monotonic() + 30  # a restart waits out MIN_RESTART_SECONDS
+        while not worker_running(wb) and time.monotonic() < deadline:
+            supervisor.check()
+            time.sleep(0.2)
+        assert supervisor.restarts == 1 and supervisor.process is not killed
+        assert worker_running(wb)
+    finally:
+        supervisor.stop()
