@@ -43,7 +43,19 @@ def wb(home: Path) -> Iterator[object]:
 # -- the session guard ---------------------------------------------------------------
 
 #: Helper processes of the Python runtime that end with the test process itself.
-_RUNTIME_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+_RUNTIME_HELPERS = (
+    "multiprocessing.resource_tracker",
+    "multiprocessing.forkserver",
+    "loky.backend.resource_tracker",
+)
+
+
+def _stop_worker_pools() -> None:
+    """joblib keeps its process pool alive between calls (training with n_jobs): stop it."""
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(module, "_executor", None) if module else None
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
 
 
 def _snapshot(folder: Path) -> dict[str, int] | None:
@@ -91,6 +103,7 @@ def _suite_stays_in_its_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Ite
         patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
         yield
     problems = []
+    _stop_worker_pools()
     leftovers = _started_by_the_suite(basetemp)
     _gone, leftovers = psutil.wait_procs(leftovers, timeout=10)  # let stopping ones finish
     for process in leftovers:
