@@ -5,9 +5,11 @@ types, roles, the task and the positive class, and ``infer_schema`` checks those
 so later stages (validation, training, fairness, export) can trust the schema. Pure Python:
 no Streamlit, no storage.
 
->>> schema = infer_schema(df, target="churned")
+>>> schema = infer_schema(df, target="churned", roles={"gender": "sensitive"})
 >>> schema.task, schema.positive_class, schema.by_role("sensitive")
-('binary', 'Yes', ('gender', 'age', 'age_band'))
+('binary', 'Yes', ('gender',))
+>>> suggest_sensitive(df)  # name-based guesses, for the user to accept or dismiss
+{'gender': "name contains 'gender'", 'age': "name contains 'age'", ...}
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ __all__ = [
     "schema_from_dict",
     "schema_to_dict",
     "suggest_roles",
+    "suggest_sensitive",
     "usual_positive_class",
 ]
 
@@ -64,8 +67,9 @@ TEXT_MIN_LENGTH = 25  # mean characters of a free-text value
 TEXT_MIN_WORDS = 4  # or mean words
 SAMPLE_VALUES = 2000  # distinct values inspected by the text heuristics (fixed seed)
 
-#: Column-name words that suggest the role "sensitive" (matched as whole words of the name,
-#: so ``age_band`` and ``marital_status`` match but ``page_views`` and ``usage`` do not).
+#: Column-name words that suggest a column may be a sensitive attribute (matched as whole words
+#: of the name, so ``age_band`` and ``marital_status`` match but ``page_views`` and ``usage`` do
+#: not). Only a suggestion: ``suggest_sensitive`` lists them; the role stays the user's choice.
 SENSITIVE_NAME_WORDS: tuple[str, ...] = (
     "gender",
     "sex",
@@ -122,6 +126,8 @@ NOTE_DATES_AS_TEXT = "looks like dates stored as text"
 NOTE_NUMBERS_AS_TEXT = "looks like numbers stored as text"
 NOTE_FREE_TEXT = "long strings with many distinct values: free text"
 NOTE_CATEGORICAL = "{distinct:,} distinct values"
+
+NOTE_SENSITIVE_NAME = "name contains {word!r}"
 
 REASON_NO_TARGET = "no target chosen yet"
 REASON_EMPTY = "the target has no values"
@@ -244,8 +250,9 @@ def _is_flag_name(name: str) -> bool:
     return bool(words) and (words[0] in FLAG_NAME_FIRST_WORDS or words[-1] in FLAG_NAME_LAST_WORDS)
 
 
-def _is_sensitive_name(name: str) -> bool:
-    return bool(set(SENSITIVE_NAME_WORDS).intersection(_name_words(name)))
+def _sensitive_word(name: str) -> str | None:
+    words = set(_name_words(name))
+    return next((w for w in SENSITIVE_NAME_WORDS if w in words), None)
 
 
 def _suggest(name: str, names: list[str]) -> str:
@@ -581,23 +588,33 @@ def _given(value: Any) -> bool:
 # --- roles and the whole schema ------------------------------------------------------------
 
 
-def _suggest_role(name: str, ctype: ColumnType) -> Role:
-    if ctype == "identifier":
-        return "identifier"
-    if _is_sensitive_name(name):
-        return "sensitive"
-    return "feature"
+def _suggest_role(ctype: ColumnType) -> Role:
+    return "identifier" if ctype == "identifier" else "feature"
 
 
 def suggest_roles(df: pd.DataFrame) -> dict[str, Role]:
-    """A role per column: ``identifier`` for ID-like columns; ``sensitive`` when a word of the
-    name is in ``SENSITIVE_NAME_WORDS`` (gender, sex, age, race, ethnicity, ethnic, religion,
-    nationality, disability, disabled, marital — so ``age_band`` and ``marital_status`` too);
-    ``feature`` for the rest. The target is never suggested: the user picks it."""
+    """A role per column: ``identifier`` for ID-like columns, ``feature`` for the rest.
+
+    Never ``sensitive`` (that changes the model's inputs, so the user decides it; see
+    ``suggest_sensitive``) and never the target (the user picks it)."""
     return {
-        name: _suggest_role(name, _infer_type(df[name], name, *_observe(df[name]))[0])
+        name: _suggest_role(_infer_type(df[name], name, *_observe(df[name]))[0])
         for name in df.columns
     }
+
+
+def suggest_sensitive(df: pd.DataFrame) -> dict[str, str]:
+    """Columns whose name suggests a sensitive attribute, in column order, each with one reason.
+
+    A word of the name in ``SENSITIVE_NAME_WORDS`` (gender, sex, age, race, ethnicity, ethnic,
+    religion, nationality, disability, disabled, marital) — so ``age_band`` and
+    ``marital_status`` match, ``page_views``, ``usage`` and ``stage`` do not.
+
+    >>> suggest_sensitive(pd.DataFrame({"age_band": ["a"], "usage": [1]}))
+    {'age_band': "name contains 'age'"}
+    """
+    found = {str(name): _sensitive_word(str(name)) for name in df.columns}
+    return {name: NOTE_SENSITIVE_NAME.format(word=w) for name, w in found.items() if w}
 
 
 def _check_mapping(
@@ -697,7 +714,7 @@ def infer_schema(
         ctype = types.get(name, inferred)
         if ctype != inferred:
             _check_type_fits(series, name, ctype, distinct)
-        role = "target" if name == target else roles.get(name) or _suggest_role(name, ctype)
+        role = "target" if name == target else roles.get(name) or _suggest_role(ctype)
         columns.append(
             ColumnSchema(
                 name=name,

@@ -57,6 +57,7 @@ def make_schema(frame: pd.DataFrame, task: str) -> Schema:
         frame,
         target=TARGETS[task],
         types={"signup": "datetime"},
+        roles={"gender": "sensitive"},  # chosen by the user, never by name
         positive_class="Yes" if task == "binary" else None,
     )
 

@@ -1,4 +1,4 @@
-"""suggest_roles and the role part of infer_schema: IDs, sensitive names, user overrides."""
+"""suggest_roles and the role part of infer_schema: IDs, sensitive-name suggestions, overrides."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.schema import SENSITIVE_NAME_WORDS, infer_schema, suggest_roles
+from core.schema import SENSITIVE_NAME_WORDS, infer_schema, suggest_roles, suggest_sensitive
 
 DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
 
@@ -20,7 +20,8 @@ def demo() -> pd.DataFrame:
 def test_suggest_roles_on_the_demo(demo: pd.DataFrame) -> None:
     roles = suggest_roles(demo)
     assert roles["customer_id"] == "identifier"
-    assert {n for n, r in roles.items() if r == "sensitive"} == {"gender", "age", "age_band"}
+    assert "sensitive" not in roles.values()  # a suggestion only, see suggest_sensitive
+    assert set(suggest_sensitive(demo)) == {"gender", "age", "age_band"}
     assert roles["churned"] == "feature"  # the user picks the target
     assert set(roles) == set(demo.columns)
 
@@ -30,13 +31,15 @@ def test_suggest_roles_on_the_demo(demo: pd.DataFrame) -> None:
     ["gender", "Sex", "age", "age_band", "AgeGroup", "race", "ethnicity", "religion",
      "nationality", "disability", "marital_status"],
 )  # fmt: skip
-def test_suggest_roles_sensitive_names(name: str) -> None:
-    assert suggest_roles(pd.DataFrame({name: ["a", "b"] * 5}))[name] == "sensitive"
+def test_suggest_sensitive_names(name: str) -> None:
+    frame = pd.DataFrame({name: ["a", "b"] * 5})
+    assert name in suggest_sensitive(frame)
+    assert suggest_roles(frame)[name] == "feature"  # never applied silently
 
 
 @pytest.mark.parametrize("name", ["page_views", "usage", "message", "sussex_branch", "racetrack"])
-def test_suggest_roles_matches_whole_words_only(name: str) -> None:
-    assert suggest_roles(pd.DataFrame({name: ["a", "b"] * 5}))[name] == "feature"
+def test_suggest_sensitive_matches_whole_words_only(name: str) -> None:
+    assert suggest_sensitive(pd.DataFrame({name: ["a", "b"] * 5})) == {}
 
 
 def test_sensitive_name_words_are_documented() -> None:
@@ -45,7 +48,8 @@ def test_sensitive_name_words_are_documented() -> None:
 
 
 def test_infer_schema_roles_override_suggestions(demo: pd.DataFrame) -> None:
-    schema = infer_schema(demo, target="churned", roles={"age": "feature", "region": "ignore"})
+    roles = {"gender": "sensitive", "age_band": "sensitive", "region": "ignore"}
+    schema = infer_schema(demo, target="churned", roles=roles)
     assert schema.column("age").role == "feature"
     assert schema.column("region").role == "ignore"
     assert schema.column("churned").role == "target"

@@ -14,11 +14,12 @@ from core.validate import Finding, quality_findings
 FindingsOf = Callable[..., list[Finding]]
 Only = Callable[[list[Finding], str], Finding]
 DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
+GENDER = {"gender": "sensitive"}  # marked by the user: a sensitive-looking name is no role
 
 
 def test_small_group_is_a_warning(clean: pd.DataFrame, findings_of: FindingsOf, only: Only) -> None:
     clean.loc[:11, "gender"] = "X"
-    finding = only(findings_of(clean, target="churned"), "small_groups")
+    finding = only(findings_of(clean, target="churned", roles=GENDER), "small_groups")
     assert (finding.severity, finding.column) == ("warning", "gender")
     assert finding.message == (
         "gender has 1 group with fewer than 30 rows: 'X' (12 rows). Fairness numbers for "
@@ -27,8 +28,10 @@ def test_small_group_is_a_warning(clean: pd.DataFrame, findings_of: FindingsOf, 
 
 
 def test_min_group_size_is_a_parameter(clean: pd.DataFrame, findings_of: FindingsOf) -> None:
-    assert "small_groups" not in {f.code for f in findings_of(clean, target="churned")}
-    findings = findings_of(clean, target="churned", min_group_size=150)
+    assert "small_groups" not in {
+        f.code for f in findings_of(clean, target="churned", roles=GENDER)
+    }
+    findings = findings_of(clean, target="churned", roles=GENDER, min_group_size=150)
     assert any(
         f.code == "small_groups" and "'F' (100 rows), 'M' (100 rows)" in f.message for f in findings
     )
@@ -44,13 +47,15 @@ def test_continuous_sensitive_numbers_are_skipped(
     clean: pd.DataFrame, findings_of: FindingsOf
 ) -> None:
     clean["age"] = np.random.default_rng(0).integers(18, 90, len(clean))
-    findings = findings_of(clean, target="churned")
+    findings = findings_of(clean, target="churned", roles={**GENDER, "age": "sensitive"})
     assert not [f for f in findings if f.code == "small_groups" and f.column == "age"]
 
 
 def test_demo_non_binary_group_with_a_high_minimum() -> None:
     df = pd.read_csv(DEMO)
-    findings = quality_findings(df, infer_schema(df, target="churned"), min_group_size=200)
+    roles = dict.fromkeys(("gender", "age", "age_band"), "sensitive")
+    schema = infer_schema(df, target="churned", roles=roles)
+    findings = quality_findings(df, schema, min_group_size=200)
     small = [f for f in findings if f.code == "small_groups"]
     assert [f.column for f in small] == ["gender"]
     assert "'Non-binary'" in small[0].message

@@ -1,0 +1,160 @@
+"""Sensitive columns: a name-based guess is a suggestion; using them as inputs is a choice.
+
+`data add` without --sensitive keeps `age` a feature and lists it in `suggested_sensitive`;
+`--sensitive age` marks it; `train --include-sensitive / --exclude-sensitive` decides whether
+the model sees it, and `excluded_inputs` says which columns it does not see and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import Result
+
+Invoke = Callable[..., Result]
+SENSITIVE_WHY = "sensitive attribute (--include-sensitive to use it)"
+
+
+@pytest.fixture
+def csv(tmp_path: Path) -> Path:
+    """x, z, age, y — age drives y, x a little, z is noise; plus an ID column."""
+    rng = np.random.default_rng(0)
+    n = 400
+    age = rng.integers(18, 80, n)
+    x = rng.normal(size=n)
+    z = rng.normal(size=n)
+    y = ((age - 48) / 10 + 0.5 * x + rng.normal(scale=0.5, size=n) > 0).astype(int)
+    frame = pd.DataFrame(
+        {"row_id": [f"r{i:04d}" for i in range(n)], "x": x, "z": z, "age": age, "y": y}
+    )
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _json(result: Result):  # type: ignore[no-untyped-def]
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _roles(cli: Invoke) -> dict[str, str]:
+    data = _json(cli("data", "roles", "p", "--json"))
+    return {c["name"]: c["role"] for c in data["columns"]}
+
+
+def test_add_without_sensitive_suggests_age_and_keeps_it_a_feature(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    added = _json(cli("data", "add", "p", csv, "--target", "y", "--json"))
+    assert added["suggested_sensitive"] == [{"column": "age", "why": "name contains 'age'"}]
+    assert _roles(cli)["age"] == "feature"
+    roles = _json(cli("data", "roles", "p", "--json"))
+    assert roles["suggested_sensitive"] == [{"column": "age", "why": "name contains 'age'"}]
+
+
+def test_add_prints_a_one_line_note_about_suggestions(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    result = cli("data", "add", "p", csv, "--target", "y")
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: age looks like a sensitive attribute; mark it with --sensitive to analyse fairness"
+        in result.output
+    )
+
+
+def test_add_with_sensitive_marks_exactly_that_column(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    added = _json(cli("data", "add", "p", csv, "--target", "y", "--sensitive", "age", "--json"))
+    assert added["suggested_sensitive"] == []
+    roles = _roles(cli)
+    assert roles["age"] == "sensitive"
+    assert [c for c, r in roles.items() if r == "sensitive"] == ["age"]
+
+
+def test_feature_role_dismisses_the_suggestion(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y")
+    data = _json(cli("data", "roles", "p", "--feature", "age", "--json"))
+    assert data["suggested_sensitive"] == []
+
+
+def _train(cli: Invoke, *flags: str) -> list[dict]:  # type: ignore[type-arg]
+    return _json(cli("train", "p", "--models", "logreg", "--folds", "3", *flags, "--json"))
+
+
+def test_train_include_and_exclude_sensitive(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y", "--sensitive", "age", "--id", "row_id")
+    assert cli("data", "split", "p").exit_code == 0
+
+    excluded = _train(cli, "--exclude-sensitive")
+    logreg = next(r for r in excluded if r["model"] == "logreg")
+    assert {"column": "age", "why": SENSITIVE_WHY} in logreg["excluded_inputs"]
+    assert {e["column"] for e in logreg["excluded_inputs"]} == {"age", "row_id"}
+    run = _json(cli("runs", "show", logreg["run_id"], "--json"))
+    assert run["settings"]["include_sensitive"] is False
+
+    included = _train(cli, "--include-sensitive")
+    logreg_in = next(r for r in included if r["model"] == "logreg")
+    assert [e["column"] for e in logreg_in["excluded_inputs"]] == ["row_id"]
+    run_in = _json(cli("runs", "show", logreg_in["run_id"], "--json"))
+    assert run_in["settings"]["include_sensitive"] is True
+    # age drives y: the model that sees it ranks better
+    assert logreg_in["scores"]["roc_auc"] > logreg["scores"]["roc_auc"] + 0.05
+
+
+def test_train_default_excludes_a_marked_sensitive_column_and_says_so(
+    cli: Invoke, csv: Path
+) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y", "--sensitive", "age")
+    cli("data", "split", "p")
+    result = cli("train", "p", "--models", "logreg", "--folds", "3")
+    assert result.exit_code == 0, result.output
+    assert "Not model inputs: age (" + SENSITIVE_WHY + ")" in result.output
+
+
+def test_train_without_marking_uses_age(cli: Invoke, csv: Path) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y")
+    cli("data", "split", "p")
+    rows = _train(cli)
+    logreg = next(r for r in rows if r["model"] == "logreg")
+    assert all(e["column"] != "age" for e in logreg["excluded_inputs"])
+    assert logreg["scores"]["roc_auc"] > 0.85
+
+
+def test_compare_sensitive_trains_both_ways_and_shows_the_difference(
+    cli: Invoke, csv: Path
+) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y", "--sensitive", "age", "--id", "row_id")
+    cli("data", "split", "p")
+    out = _json(
+        cli("train", "p", "--models", "logreg", "--folds", "3", "--compare-sensitive", "--json")
+    )
+    tags = {(r["model"], r["sensitive_inputs"]) for r in out["runs"]}
+    assert ("logreg", "included") in tags and ("logreg", "excluded") in tags
+    pair = next(p for p in out["sensitive_cost"] if p["model"] == "logreg")
+    by_tag = {r["sensitive_inputs"]: r for r in out["runs"] if r["model"] == "logreg"}
+    assert pair["with_sensitive"] == by_tag["included"]["cv_mean"]
+    assert pair["without_sensitive"] == by_tag["excluded"]["cv_mean"]
+    assert pair["cost_of_excluding"] == pytest.approx(
+        pair["with_sensitive"] - pair["without_sensitive"]
+    )
+    assert pair["cost_of_excluding"] > 0.05  # roc_auc (no goal): age is the strongest input
+
+
+def test_compare_sensitive_without_a_sensitive_column_is_a_clear_error(
+    cli: Invoke, csv: Path
+) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y")
+    cli("data", "split", "p")
+    result = cli("train", "p", "--models", "logreg", "--compare-sensitive")
+    assert result.exit_code == 2
+    assert "No column is marked sensitive" in result.output
