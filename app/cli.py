@@ -459,6 +459,15 @@ def data_add(
         click.echo(f"  note: {note}")
     for warning in result.get("warnings", []):
         click.echo(f"  warning: {warning}")
+    _echo_suggestions({s["column"]: s["why"] for s in result.get("suggested_sensitive", [])})
+
+
+def _echo_suggestions(suggestions: dict[str, str]) -> None:
+    from app.services.data_config import suggestions_note
+
+    note = suggestions_note(suggestions)
+    if note:
+        click.echo(f"note: {note}")
 
 
 @data.command("list")
@@ -664,8 +673,16 @@ def data_roles(
         label = None if automatic and positive_class not in known else positive_class
         data_config.set_positive_class(wb, project_id, label, frame)
     resolved = data_config.schema_for(wb, project_id, frame)
+    suggested = data_config.suggested_sensitive(
+        data_config.get_settings(wb, project_id), frame, target=resolved.target
+    )
     if as_json:
-        _emit_json(schema_to_dict(resolved))
+        _emit_json(
+            {
+                **schema_to_dict(resolved),
+                "suggested_sensitive": data_config.suggestions_json(suggested),
+            }
+        )
         return
     click.echo(
         f"target: {resolved.target or '—'}  task: {resolved.task or '—'} ({resolved.task_reason})"
@@ -674,6 +691,7 @@ def data_roles(
         click.echo(f"positive class: {resolved.positive_class} ({resolved.positive_class_reason})")
     for column in resolved.columns:
         click.echo(f"  {column.name:<28} {column.type:<12} {column.role}")
+    _echo_suggestions(suggested)
 
 
 @data.command("split")

@@ -52,6 +52,10 @@ class DataSettings:
     positive_class: str | None = None
     expectations: tuple[dict[str, Any], ...] = ()
     recipe: tuple[dict[str, Any], ...] = ()
+    #: Columns whose sensitive-looking name the user said is not a sensitive attribute.
+    dismissed_sensitive: tuple[str, ...] = ()
+    #: Feed sensitive columns to the model too (default: analysed for fairness only).
+    sensitive_as_input: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +66,8 @@ class DataSettings:
             "positive_class": self.positive_class,
             "expectations": list(self.expectations),
             "recipe": list(self.recipe),
+            "dismissed_sensitive": list(self.dismissed_sensitive),
+            "sensitive_as_input": self.sensitive_as_input,
         }
 
     @classmethod
@@ -75,6 +81,8 @@ class DataSettings:
             positive_class=data.get("positive_class"),
             expectations=tuple(data.get("expectations") or ()),
             recipe=tuple(data.get("recipe") or ()),
+            dismissed_sensitive=tuple(data.get("dismissed_sensitive") or ()),
+            sensitive_as_input=bool(data.get("sensitive_as_input", False)),
         )
 
 
@@ -130,7 +138,9 @@ def _sync_goal_target(wb: Workbench, project_id: int, settings: DataSettings) ->
 
 
 def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSettings:
-    """First data in a project: suggest roles, take the target from the Goal if it names one."""
+    """First data in a project: suggest roles, take the target from the Goal if it names one.
+
+    Sensitive-looking names are not marked here: see ``suggested_sensitive``."""
     with wb.db.read() as session:
         exists = session.get(DataConfig, project_id) is not None
     if exists:
@@ -188,6 +198,8 @@ def apply_role_request(
     for role, names in asked.items():
         _check_columns(frame, names, f"--{role}")
         roles.update(dict.fromkeys(names, role))
+    # "--feature age" on a suggested column is the user's answer to the suggestion.
+    dismissed = _dismissed_with(current, request.features)
     target = current.target
     if request.target is not None:
         _check_columns(frame, [request.target], "--target")
@@ -199,7 +211,64 @@ def apply_role_request(
     schema.infer_schema(
         frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
     )
-    return update_settings(wb, project_id, roles=roles, target=target)
+    return update_settings(
+        wb, project_id, roles=roles, target=target, dismissed_sensitive=dismissed
+    )
+
+
+def _dismissed_with(settings: DataSettings, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (
+        *settings.dismissed_sensitive,
+        *(n for n in names if n not in settings.dismissed_sensitive),
+    )
+
+
+def suggested_sensitive(
+    settings: DataSettings, frame: pd.DataFrame, *, target: str | None = None
+) -> dict[str, str]:
+    """Name-based guesses the user has neither accepted (role sensitive) nor dismissed: {column: why}.
+
+    Only columns that are still plain features (or have no role yet) are suggested; the target,
+    identifiers and ignored columns are not."""
+    target = target or settings.target
+    return {
+        name: why
+        for name, why in schema.suggest_sensitive(frame).items()
+        if name != target
+        and settings.roles.get(name, "feature") == "feature"
+        and name not in settings.dismissed_sensitive
+    }
+
+
+def suggestions_json(suggestions: dict[str, str]) -> list[dict[str, str]]:
+    """The ``suggested_sensitive`` field of the CLI's --json output."""
+    return [{"column": name, "why": why} for name, why in suggestions.items()]
+
+
+def suggestions_note(suggestions: dict[str, str]) -> str | None:
+    """One line for the CLI: which columns look sensitive and how to mark them."""
+    if not suggestions:
+        return None
+    names = ", ".join(suggestions)
+    verb = (
+        "looks like a sensitive attribute"
+        if len(suggestions) == 1
+        else "look like sensitive attributes"
+    )
+    it = "it" if len(suggestions) == 1 else "them"
+    return f"{names} {verb}; mark {it} with --sensitive to analyse fairness"
+
+
+def accept_sensitive(wb: Workbench, project_id: int, names: list[str]) -> DataSettings:
+    """The user accepts suggestions: these columns get the role sensitive."""
+    roles = {**get_settings(wb, project_id).roles, **dict.fromkeys(names, "sensitive")}
+    return update_settings(wb, project_id, roles=roles)
+
+
+def dismiss_sensitive(wb: Workbench, project_id: int, names: list[str]) -> DataSettings:
+    """The user dismisses suggestions: they do not come back for this project."""
+    settings = get_settings(wb, project_id)
+    return update_settings(wb, project_id, dismissed_sensitive=_dismissed_with(settings, names))
 
 
 def _known(mapping: dict[str, str], frame: pd.DataFrame) -> dict[str, Any]:

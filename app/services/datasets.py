@@ -283,11 +283,12 @@ def _finish_import(
 ) -> dict[str, Any]:
     wb = ctx.workbench
     ctx.progress(0.8, "Applying column roles and checking expectations…")
-    data_config.ensure_config(wb, version.project_id, frame)
+    settings = data_config.ensure_config(wb, version.project_id, frame)
     if roles:
-        data_config.apply_role_request(
+        settings = data_config.apply_role_request(
             wb, version.project_id, data_config.RoleRequest(**roles), frame
         )
+    suggested = data_config.suggested_sensitive(settings, frame)
     results = data_config.record_expectation_results(wb, version, frame)
     failed = sum(1 for r in results if not r["passed"])
     verb = "Imported" if created else "Same content as"
@@ -302,5 +303,6 @@ def _finish_import(
         **version.to_json(),
         "created": created,
         "expectations_failed": failed,
+        "suggested_sensitive": data_config.suggestions_json(suggested),
         "_message": message,
     }
