@@ -848,11 +848,24 @@ def data_profile(
     default=None,
     help="Add a soft-voting ensemble of the best 3 (thorough: on).",
 )
+@click.option(
+    "--include-sensitive/--exclude-sensitive",
+    default=None,
+    help="Feed the columns marked sensitive to the model, or not (default: the project's "
+    "setting, which is not).",
+)
+@click.option(
+    "--compare-sensitive",
+    is_flag=True,
+    help="Train every model with and without the sensitive columns and show what excluding "
+    "them costs.",
+)
 @json_option
 @friendly_errors
 def train_command(
     project_ref: str, models: str | None, preset: str, folds: int, tune_trials: int | None,
-    tune_seconds: float | None, seed: int, balanced: bool, ensemble: bool | None, as_json: bool,
+    tune_seconds: float | None, seed: int, balanced: bool, ensemble: bool | None,
+    include_sensitive: bool | None, compare_sensitive: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Train baselines and models on the training rows; prints the leaderboard."""
     from app.errors import UserError
@@ -869,19 +882,70 @@ def train_command(
     plan = training.TrainPlan(
         preset="custom" if keys else preset, models=keys, folds=folds, seed=seed,
         tune_trials=tune_trials, tune_seconds=tune_seconds, class_weight="balanced" if balanced else None,
-        ensemble=ensemble,
+        ensemble=ensemble, include_sensitive=include_sensitive, compare_sensitive=compare_sensitive,
     )  # fmt: skip
     job_id = training.submit_training(wb, project_id, plan, claimed=True)
+    if not as_json and not compare_sensitive:
+        ctx = training.training_context(wb, project_id, plan.version_id)
+        _echo_excluded(training.excluded_inputs(ctx, plan))
     job = run_job_with_progress(wb, job_id, quiet=as_json)
     if job.status == "failed":
         raise UserError(job.error or job.message)
     trained = set((job.result or {}).get("run_ids", []))
     board = [r for r in training.leaderboard(wb, project_id) if not trained or r.id in trained]
+    costs = training.sensitive_cost(board) if compare_sensitive else []
+    rows = [
+        {**r.leaderboard_row(), "excluded_inputs": [_excluded_json(e) for e in r.excluded_inputs]}
+        for r in board
+    ]
     if as_json:
-        _emit_json([r.leaderboard_row() for r in board])
+        if not compare_sensitive:
+            _emit_json(rows)
+            return
+        tags = [r.tags.get(training.SENSITIVE_TAG) for r in board]
+        runs = [{**row, "sensitive_inputs": tag} for row, tag in zip(rows, tags, strict=True)]
+        _emit_json({"runs": runs, "sensitive_cost": [c.to_json() for c in costs]})
         return
     click.echo(job.message)
     _print_board(board)
+    if compare_sensitive:
+        _print_sensitive_cost(costs)
+
+
+#: How to use a sensitive column after all, named after this command's own option.
+EXCLUDED_HINT = {"sensitive": "--include-sensitive to use it"}
+
+
+def _excluded_why(item) -> str:  # type: ignore[no-untyped-def]
+    hint = EXCLUDED_HINT.get(item.reason)
+    return f"{item.why} ({hint})" if hint else item.why
+
+
+def _excluded_json(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"column": item.column, "why": _excluded_why(item)}
+
+
+def _echo_excluded(items) -> None:  # type: ignore[no-untyped-def]
+    if items:
+        listed = "; ".join(f"{e.column} — {_excluded_why(e)}" for e in items)
+        click.echo(f"Not model inputs: {listed}")
+    else:
+        click.echo("The model sees every column but the target.")
+
+
+def _print_sensitive_cost(costs) -> None:  # type: ignore[no-untyped-def]
+    if not costs:
+        click.echo("No model finished both ways: nothing to compare.")
+        return
+    metric = costs[0].metric
+    digits = 0 if metric == "expected_value" else 4
+    click.echo(f"\nWhat excluding the sensitive columns costs ({metric}, cv mean):")
+    click.echo(f"  {'model':<28} {'with':>14} {'without':>14} {'cost':>14}")
+    for c in costs:
+        click.echo(
+            f"  {c.model_name[:28]:<28} {c.with_sensitive:>14,.{digits}f} "
+            f"{c.without_sensitive:>14,.{digits}f} {c.cost_of_excluding:>14,.{digits}f}"
+        )
 
 
 def _print_board(board) -> None:  # type: ignore[no-untyped-def]

@@ -919,9 +919,11 @@ __all__ += [
     "BooleanFlags",
     "CategoryText",
     "DateParts",
+    "ExcludedInput",
     "FeatureError",
     "FeaturePlan",
     "build_preprocessor",
+    "excluded_inputs",
     "feature_columns",
     "feature_plan",
 ]
@@ -1023,6 +1025,45 @@ def feature_plan(
         dropped=tuple(dropped),
         notes=tuple(notes),
     )
+
+
+WHY_SENSITIVE = "sensitive attribute"
+WHY_IDENTIFIER = "identifier"
+WHY_IGNORED = "ignored"
+WHY_TEXT = "free text (the models use no text features yet)"
+WHY_DATES_AS_TEXT = "dates stored as text (set its type to datetime to use it)"
+WHY_IDENTIFIER_TYPE = "identifier-typed (change its type to use it)"
+
+
+@dataclasses.dataclass(frozen=True)
+class ExcludedInput:
+    """A column the model does not see, and why (``reason`` is a stable code)."""
+
+    column: str
+    reason: Literal["sensitive", "identifier", "ignored", "text", "dates_as_text", "identifier_type"]
+    why: str
+
+
+def excluded_inputs(schema: Schema, *, include_sensitive: bool = False) -> list[ExcludedInput]:
+    """Every column other than the target that ``feature_columns`` leaves out, in schema order."""
+    used = set(feature_columns(schema, include_sensitive=include_sensitive))
+    out = []
+    for col in schema.columns:
+        if col.name == schema.target or col.name in used:
+            continue
+        if col.role == "sensitive" and not include_sensitive:
+            out.append(ExcludedInput(col.name, "sensitive", WHY_SENSITIVE))
+        elif col.role == "identifier":
+            out.append(ExcludedInput(col.name, "identifier", WHY_IDENTIFIER))
+        elif col.role == "ignore":
+            out.append(ExcludedInput(col.name, "ignored", WHY_IGNORED))
+        elif col.type == "text" and col.note == NOTE_DATES_AS_TEXT:
+            out.append(ExcludedInput(col.name, "dates_as_text", WHY_DATES_AS_TEXT))
+        elif col.type == "text":
+            out.append(ExcludedInput(col.name, "text", WHY_TEXT))
+        else:
+            out.append(ExcludedInput(col.name, "identifier_type", WHY_IDENTIFIER_TYPE))
+    return out
 
 
 def feature_columns(schema: Schema, *, include_sensitive: bool = False) -> list[str]:

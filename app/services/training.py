@@ -47,7 +47,10 @@ class TrainPlan:
     tune_seconds: float | None = None
     sample_rows: int | None = None
     class_weight: Literal["balanced"] | None = None
-    include_sensitive: bool = False
+    #: Feed sensitive columns to the model; None = the project's data setting.
+    include_sensitive: bool | None = None
+    #: Train every model twice, with and without the sensitive inputs (runs tagged).
+    compare_sensitive: bool = False
     #: Add a soft-voting ensemble of the best few models (Thorough does by default).
     ensemble: bool | None = None
     version_id: int | None = None
@@ -108,6 +111,17 @@ class RunInfo:
         )
         extra = [c for c in self.settings.get("sensitive_inputs", []) if c not in features]
         return [*features, *extra]
+
+    @property
+    def excluded_inputs(self) -> list[prepare.ExcludedInput]:
+        """The columns (other than the target) this run's model does not see, and why."""
+        schema = schema_from_dict(self.snapshot["schema"])
+        used = set(self.input_columns)
+        include = bool(self.settings.get("include_sensitive"))
+        return [
+            e for e in prepare.excluded_inputs(schema, include_sensitive=include)
+            if e.column not in used
+        ]  # fmt: skip
 
     @property
     def threshold(self) -> float | None:
@@ -185,6 +199,8 @@ class TrainingContext:
     recipe: prepare.Recipe
     split_description: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: The project's data setting: sensitive columns are model inputs too (default: not).
+    sensitive_as_input: bool = False
 
 
 def training_context(
@@ -203,6 +219,7 @@ def training_context(
             hint="Define it on the Data page (Split tab) or with `workbench data split PROJECT`.",
         )
     frame = datasets.load_frame(wb, version)
+    data_settings = data_config.get_settings(wb, project_id)
     recipe = data_config.recipe(wb, project_id)
     frame = prepare.apply_recipe(frame, recipe).frame if recipe.steps else frame
     schema = data_config.schema_for(wb, project_id, frame)
@@ -222,6 +239,7 @@ def training_context(
         goal_version=latest_goal.version if latest_goal else None,
         recipe=recipe,
         split_description=str(stored.summary.get("description", "")),
+        sensitive_as_input=data_settings.sensitive_as_input,
     )
 
 
@@ -299,8 +317,18 @@ def train_settings(ctx: TrainingContext, plan: TrainPlan) -> train.TrainSettings
         metric=_goal_metric(ctx),
         sample_rows=sample,
         class_weight=plan.class_weight,
-        include_sensitive=plan.include_sensitive,
+        include_sensitive=include_sensitive(ctx, plan),
     )
+
+
+def include_sensitive(ctx: TrainingContext, plan: TrainPlan) -> bool:
+    """Whether this training feeds the sensitive columns to the model: the plan, else the project."""
+    return ctx.sensitive_as_input if plan.include_sensitive is None else plan.include_sensitive
+
+
+def excluded_inputs(ctx: TrainingContext, plan: TrainPlan) -> list[prepare.ExcludedInput]:
+    """What the models of this plan will not see, and why (stated before training starts)."""
+    return prepare.excluded_inputs(ctx.schema, include_sensitive=include_sensitive(ctx, plan))
 
 
 def _value_inputs(ctx: TrainingContext) -> dict[str, Any]:
@@ -390,6 +418,7 @@ def save_run(
     job_id: int | None,
     rerun_of: int | None = None,
     settings_override: dict[str, Any] | None = None,
+    tags: dict[str, Any] | None = None,
 ) -> RunInfo:
     """Store a fitted pipeline as a run; ``settings_override`` replaces the recorded settings."""
     payload = _dump(pipeline)
@@ -429,6 +458,7 @@ def save_run(
             best_threshold=result.best_threshold,
             pipeline_sha256=stored.sha256,
             flags=requirement_flags(result, ctx.goal, settings.metric),
+            tags=dict(tags or {}),
             rerun_of=rerun_of,
         )
         session.add(row)
@@ -445,6 +475,12 @@ def submit_training(
 ) -> int:
     ctx = training_context(wb, project_id, plan.version_id)  # fail fast, before queueing
     settings = train_settings(ctx, plan)
+    if plan.compare_sensitive and not ctx.schema.by_role("sensitive"):
+        raise UserError(
+            "No column is marked sensitive, so there is nothing to compare.",
+            hint="Mark one on the Data page (Schema & roles) or with "
+            "`workbench data roles PROJECT --sensitive COL`.",
+        )
     train.validate_settings(ctx.frame, ctx.schema, settings, **_value_inputs(ctx))
     return submit(
         wb,
@@ -477,17 +513,34 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     order = _baselines(ctx, settings.models)
     done: list[RunInfo] = []
     with_ensemble = plan.ensemble if plan.ensemble is not None else plan.preset == "thorough"
-    steps = len(order) + (1 if with_ensemble else 0)
+    variants: list[tuple[train.TrainSettings, dict[str, Any]]] = [(settings, {})]
+    if plan.compare_sensitive:  # the same models with and without the sensitive inputs
+        variants = [
+            (dataclasses.replace(settings, include_sensitive=used), _comparison_tags(used, jctx))
+            for used in (True, False)
+        ]
+    steps = (len(order) + (1 if with_ensemble else 0)) * len(variants)
     try:
-        for index, model_key in enumerate(order):
-            share = (index / steps, (index + 1) / steps)
-            done.append(_train_one(jctx, ctx, settings, model_key, share))
-        members = _ensemble_members(done)
-        if with_ensemble and len(members) >= 2:
-            share = ((steps - 1) / steps, 1.0)
-            done.append(
-                _train_one(jctx, ctx, settings, "ensemble", share, params={"members": members})
-            )
+        for variant, tags in variants:
+            trained: list[RunInfo] = []
+            for model_key in order:
+                share = (len(done) / steps, (len(done) + 1) / steps)
+                trained.append(_train_one(jctx, ctx, variant, model_key, share, tags=tags))
+                done.append(trained[-1])
+            members = _ensemble_members(trained)
+            if with_ensemble and len(members) >= 2:
+                share = (len(done) / steps, (len(done) + 1) / steps)
+                done.append(
+                    _train_one(
+                        jctx,
+                        ctx,
+                        variant,
+                        "ensemble",
+                        share,
+                        params={"members": members},
+                        tags=tags,
+                    )
+                )
     except (JobCancelled, train.TrainCancelled):
         jctx.progress(jctx._fraction, f"Cancelled after {len(done)} model(s); they are saved.")
         raise JobCancelled() from None
@@ -500,6 +553,13 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 ENSEMBLE_SIZE = 3
+#: Run.tags key of runs trained by a with/without-sensitive comparison: "included"/"excluded".
+SENSITIVE_TAG = "sensitive_inputs"
+COMPARISON_TAG = "sensitive_comparison"  # the job that trained the pair
+
+
+def _comparison_tags(used: bool, jctx: JobContext) -> dict[str, Any]:
+    return {SENSITIVE_TAG: "included" if used else "excluded", COMPARISON_TAG: jctx.job_id}
 
 
 def _ensemble_members(done: list[RunInfo]) -> dict[str, dict[str, Any]]:
@@ -523,6 +583,7 @@ def _train_one(
     share: tuple[float, float],
     *,
     params: dict[str, Any] | None = None,
+    tags: dict[str, Any] | None = None,
 ) -> RunInfo:
     start, end = share
     label = "the Goal page's rule" if model_key == "rule" else zoo.ZOO[model_key].name
@@ -567,7 +628,9 @@ def _train_one(
             if model_key == "ensemble"
             else "model"
         )
-    return save_run(jctx.workbench, ctx, result, settings, pipeline, kind=kind, job_id=jctx.job_id)
+    return save_run(
+        jctx.workbench, ctx, result, settings, pipeline, kind=kind, job_id=jctx.job_id, tags=tags
+    )
 
 
 def _cancel_requested(jctx: JobContext) -> bool:
@@ -618,6 +681,66 @@ def leaderboard(wb: Workbench, project_id: int, *, version_id: int | None = None
     same = [r for r in runs if r.metric == metric]
     better = train.METRICS[metric].greater_is_better if metric in train.METRICS else True
     return sorted(same, key=lambda r: r.cv_mean if better else -r.cv_mean, reverse=True)  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class SensitiveCost:
+    """One model trained with and without the sensitive inputs, on the run's ranking metric."""
+
+    model: str
+    model_name: str
+    metric: str
+    with_run: int
+    without_run: int
+    with_sensitive: float
+    without_sensitive: float
+
+    @property
+    def cost_of_excluding(self) -> float:
+        """What leaving the sensitive columns out costs (> 0: the model is worse without them)."""
+        gap = self.with_sensitive - self.without_sensitive
+        info = train.METRICS.get(self.metric)
+        return gap if info is None or info.greater_is_better else -gap
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "model_name": self.model_name,
+            "metric": self.metric,
+            "with_run": self.with_run,
+            "without_run": self.without_run,
+            "with_sensitive": self.with_sensitive,
+            "without_sensitive": self.without_sensitive,
+            "cost_of_excluding": self.cost_of_excluding,
+        }
+
+
+def sensitive_cost(board: list[RunInfo]) -> list[SensitiveCost]:
+    """Pairs of the newest with/without-sensitive comparison on a leaderboard, in board order.
+
+    Values are the leaderboard's own (cross-validated ``cv_mean`` of the ranking metric: value
+    per month when the goal has a payoff), so the difference is in the goal's money."""
+    tagged = [r for r in board if r.tags.get(SENSITIVE_TAG) and r.tags.get(COMPARISON_TAG)]
+    if not tagged:
+        return []
+    newest = max(r.tags[COMPARISON_TAG] for r in tagged)
+    pairs: dict[str, dict[str, RunInfo]] = {}
+    for run in tagged:
+        if run.tags[COMPARISON_TAG] == newest:
+            pairs.setdefault(run.model_key, {}).setdefault(run.tags[SENSITIVE_TAG], run)
+    out = []
+    for key, pair in pairs.items():
+        with_run, without_run = pair.get("included"), pair.get("excluded")
+        if with_run is None or without_run is None:
+            continue  # a cancelled comparison: no pair
+        assert with_run.cv_mean is not None and without_run.cv_mean is not None
+        out.append(
+            SensitiveCost(
+                key, with_run.model_name, with_run.metric, with_run.id, without_run.id,
+                with_run.cv_mean, without_run.cv_mean,
+            )
+        )  # fmt: skip
+    return out
 
 
 def champion(wb: Workbench, project_id: int) -> RunInfo | None:
@@ -673,8 +796,8 @@ def update_run_notes(
             raise NotFound(f"There is no run {run_id}.")
         if notes is not None:
             row.notes = notes
-        if tags is not None:
-            row.tags = tags
+        if tags is not None:  # merged: keys set by the workbench (e.g. sensitive_inputs) stay
+            row.tags = {**(row.tags or {}), **tags}
     return get_run(wb, run_id)
 
 
