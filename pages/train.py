@@ -23,7 +23,7 @@ st.caption(
 
 tabs = st.tabs(["Train", "Leaderboard", "Runs", "Score a file"])
 with tabs[0]:
-    train_views.start_section(wb, project.id, ctx.schema.task or "binary", len(ctx.frame))
+    train_views.start_section(wb, project.id, ctx)
 with tabs[1]:
     board = train_views.leaderboard_section(wb, project.id, ctx.goal)
     if board:

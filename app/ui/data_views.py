@@ -8,6 +8,7 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, datasets
 from app.services.datasets import VersionInfo
+from app.ui import data_sensitive
 from app.ui.data_common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
@@ -78,6 +79,7 @@ def schema_section(
     if resolved is None:
         return None
     _task_line(wb, project_id, resolved, frame)
+    data_sensitive.suggestions_section(wb, project_id, frame, resolved.target)
     table = pd.DataFrame(
         [
             {
@@ -93,8 +95,9 @@ def schema_section(
         ]
     )
     st.caption(
-        "Change a column's **role** (exactly one target; sensitive attributes are used for the "
-        "fairness check, not as inputs) or its **type**, then save."
+        "Change a column's **role** (exactly one target; sensitive attributes are analysed on "
+        "the Fairness stage, and used as inputs only if you choose so on the Train page) or its "
+        "**type**, then save."
     )
     edited = st.data_editor(
         table,

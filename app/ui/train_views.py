@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,6 +13,7 @@ from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import scoring, training
 from app.services.training import RunInfo, TrainPlan
+from app.ui import train_sensitive
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
@@ -40,7 +43,8 @@ def training_context(wb: Workbench, project_id: int) -> training.TrainingContext
     return _cached_context(project_id, key, str(wb.settings.home))
 
 
-def start_section(wb: Workbench, project_id: int, task: str, rows: int) -> None:
+def start_section(wb: Workbench, project_id: int, ctx: training.TrainingContext) -> None:
+    task, rows = ctx.schema.task or "binary", len(ctx.frame)
     preset = st.radio(
         "Preset", list(PRESETS), format_func=Labels.of(PRESETS), key="wb.train.preset"
     )
@@ -55,9 +59,15 @@ def start_section(wb: Workbench, project_id: int, task: str, rows: int) -> None:
         "Baselines always come first and stay on the leaderboard: a dummy model, the Goal page's "
         "rule (if any) and a linear model. The held-out test rows are not used here."
     )
-    if st.button(
+    plan = dataclasses.replace(
+        plan, include_sensitive=train_sensitive.inputs_section(wb, project_id, ctx)
+    )
+    start = st.button(
         "Start training", type="primary", key="wb.train.start", icon=":material/play_arrow:"
-    ):
+    )
+    if train_sensitive.compare_button(ctx):
+        plan, start = dataclasses.replace(plan, compare_sensitive=True), True
+    if start:
         job_id = attempt(lambda: training.submit_training(wb, project_id, plan))
         if job_id is not None:
             if wb.settings.autostart_worker:
@@ -83,21 +93,14 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
     )
     left, right = st.columns(2)
     ensemble = left.toggle("Add a soft-voting ensemble of the best 3", key="wb.train.ensemble")
-    balanced = left.toggle(
+    balanced = right.toggle(
         "Balance classes (class weights)", key="wb.train.balanced", disabled=task == "regression"
     )
-    sensitive = right.toggle("Use sensitive attributes as inputs", key="wb.train.sensitive")
-    if sensitive:
-        right.warning(
-            "Sensitive attributes (e.g. gender) as inputs can make decisions depend on them directly; "
-            "check the Fairness stage before shipping.",
-            icon=":material/warning:",
-        )
     return TrainPlan(
         preset="custom", models=tuple(models), folds=folds, seed=seed,
         tune_trials=int(budget) if tuning == "trials" else None,
         tune_seconds=float(budget) if tuning == "seconds" else None,
-        class_weight="balanced" if balanced else None, include_sensitive=sensitive, ensemble=ensemble,
+        class_weight="balanced" if balanced else None, ensemble=ensemble,
     )  # fmt: skip
 
 
@@ -124,6 +127,7 @@ def leaderboard_section(
         )
     st.markdown(headline + ("" if info is None or info.greater_is_better else " (lower is better)"))
     rows = []
+    compared = any(training.SENSITIVE_TAG in run.tags for run in board)
     for rank, run in enumerate(board, start=1):
         row = {
             "rank": rank,
@@ -133,6 +137,8 @@ def leaderboard_section(
             metric: _fmt(run.cv_mean),
             "± std": _fmt(run.cv_std),
         }
+        if compared:
+            row["sensitive inputs"] = run.tags.get(training.SENSITIVE_TAG, "—")
         for key in ("roc_auc", "pr_auc", "f1", "log_loss", "rmse", "mae", "r2"):
             if key in run.scores and key != metric:
                 row[key] = run.scores[key]
@@ -153,6 +159,7 @@ def leaderboard_section(
             'pick one and press "Mark as champion" if you trust it.',
             icon=":material/warning:",
         )
+    train_sensitive.cost_section(board, goal)
     st.plotly_chart(_fold_box(board, metric), key="wb.train.folds_chart")
     return board
 
@@ -180,6 +187,7 @@ def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
     )
     run_id = st.selectbox("Run", [r.id for r in board], format_func=labels, key="wb.train.selected")
     run = next(r for r in board if r.id == run_id)
+    train_sensitive.run_inputs_line(run)
     cols = st.columns(3)
     if cols[0].button(
         "Mark as champion",
