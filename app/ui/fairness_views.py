@@ -27,8 +27,9 @@ def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[s
     candidates = [c for c in fairness.sensitive_columns(run) if c in rows.frame.columns]
     if not candidates:
         st.info(
-            "No column is marked sensitive. Mark the attributes to check (gender, age, …) with "
-            "the role **sensitive** on the Data page, then retrain.",
+            "No column is marked sensitive. Mark the attributes to check (gender, age, …) on the "
+            "Data page (Schema & roles: **Accept** a suggestion or set the role *sensitive*), "
+            "then retrain.",
             icon=":material/database:",
         )
         return None

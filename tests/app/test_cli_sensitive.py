@@ -8,6 +8,7 @@ the model sees it, and `excluded_inputs` says which columns it does not see and 
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -159,3 +160,25 @@ def test_compare_sensitive_without_a_sensitive_column_is_a_clear_error(
     result = cli("train", "p", "--models", "logreg", "--compare-sensitive")
     assert result.exit_code == 2
     assert "No column is marked sensitive" in result.output
+
+
+def test_bundle_schema_and_predict_follow_the_runs_choice(
+    cli: Invoke, csv: Path, tmp_path: Path
+) -> None:
+    cli("project", "create", "p")
+    cli("data", "add", "p", csv, "--target", "y", "--sensitive", "age", "--id", "row_id")
+    cli("data", "split", "p")
+    without_age = tmp_path / "no_age.csv"
+    pd.read_csv(csv).drop(columns=["age", "y"]).to_csv(without_age, index=False)
+    for flag, sees_age in (("--exclude-sensitive", False), ("--include-sensitive", True)):
+        run_id = next(r["run_id"] for r in _train(cli, flag) if r["model"] == "logreg")
+        bundle = tmp_path / f"bundle{run_id}.zip"
+        assert cli("export", "p", "--run", run_id, "--out", bundle).exit_code == 0
+        schema = json.loads(zipfile.ZipFile(bundle).read("schema.json"))
+        assert ("age" in schema["feature_order"]) is sees_age
+        assert ("age" in {c["name"] for c in schema["columns"]}) is sees_age
+        result = cli("predict", "p", without_age, "--run", run_id, "--out", tmp_path / "o.csv")
+        if sees_age:
+            assert result.exit_code == 2 and "age" in result.output
+        else:
+            assert result.exit_code == 0, result.output
