@@ -1040,7 +1040,9 @@ class ExcludedInput:
     """A column the model does not see, and why (``reason`` is a stable code)."""
 
     column: str
-    reason: Literal["sensitive", "identifier", "ignored", "text", "dates_as_text", "identifier_type"]
+    reason: Literal[
+        "sensitive", "identifier", "ignored", "text", "dates_as_text", "identifier_type"
+    ]
     why: str
 
 
