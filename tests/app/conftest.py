@@ -80,18 +80,3 @@ def cli(home: Path) -> Iterator[Callable[..., Any]]:
     runner = CliRunner()
     yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
     close_all()
-
-
-@pytest.fixture
-def open_page(app: Callable[[], AppTest]) -> Callable[[str, int], AppTest]:
-    """``open_page("../pages/data.py", project_id)``: the app on that page with that project."""
-
-    def run(page: str, project_id: int) -> AppTest:
-        at = app()
-        at.session_state["wb.project_id"] = project_id
-        at.run()
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-        return at
-
-    return run

@@ -45,7 +45,7 @@ def _roles(project_id: int) -> dict[str, str]:
 
 def test_suggestions_are_shown_and_not_applied(open_page) -> None:  # type: ignore[no-untyped-def]
     project_id = _project_with_data()
-    at = open_page(DATA_PAGE, project_id)
+    at = open_page(project_id, DATA_PAGE)
     texts = [t.value for t in at.text]
     assert "age — name contains 'age'" in texts
     assert "marital_status — name contains 'marital'" in texts
@@ -55,7 +55,7 @@ def test_suggestions_are_shown_and_not_applied(open_page) -> None:  # type: igno
 
 def test_accept_marks_the_column_sensitive(open_page) -> None:  # type: ignore[no-untyped-def]
     project_id = _project_with_data()
-    at = open_page(DATA_PAGE, project_id)
+    at = open_page(project_id, DATA_PAGE)
     at.button(key="wb.data.sensitive.accept.age").click().run()
     assert not at.exception, at.exception
     assert _roles(project_id)["age"] == "sensitive"
@@ -67,12 +67,12 @@ def test_accept_marks_the_column_sensitive(open_page) -> None:  # type: ignore[n
 
 def test_dismissed_suggestions_do_not_come_back(open_page) -> None:  # type: ignore[no-untyped-def]
     project_id = _project_with_data()
-    at = open_page(DATA_PAGE, project_id)
+    at = open_page(project_id, DATA_PAGE)
     at.button(key="wb.data.sensitive.dismiss.marital_status").click().run()
     assert not at.exception, at.exception
     assert _roles(project_id)["marital_status"] == "feature"
     again = open_page(
-        DATA_PAGE, project_id
+        project_id, DATA_PAGE
     )  # a new session: the dismissal is stored with the project
     texts = [t.value for t in again.text]
     assert not any(t.startswith("marital_status —") for t in texts)

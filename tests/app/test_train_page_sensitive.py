@@ -32,7 +32,7 @@ def _run_last_job(project_id: int) -> None:
 
 def test_page_states_what_the_model_does_not_see(open_page) -> None:  # type: ignore[no-untyped-def]
     project, _ = ensure_demo_project(open_workbench())
-    at = open_page(TRAIN_PAGE, project.id)
+    at = open_page(project.id, TRAIN_PAGE)
     statement = _statement(at)
     assert statement.startswith("The model does not see: customer_id — identifier")
     assert f"gender — sensitive attribute ({HINT})" in statement
@@ -57,7 +57,7 @@ def test_page_states_what_the_model_does_not_see(open_page) -> None:  # type: ig
 
 def test_compare_trains_both_ways_and_shows_the_cost(open_page) -> None:  # type: ignore[no-untyped-def]
     project, _ = ensure_demo_project(open_workbench())
-    at = open_page(TRAIN_PAGE, project.id)
+    at = open_page(project.id, TRAIN_PAGE)
     _custom_tree(at)
     at.button(key="wb.train.compare_sensitive").click().run()
     assert not at.exception, at.exception
