@@ -913,12 +913,12 @@ def train_command(
 
 
 #: How to use a sensitive column after all, named after this command's own option.
-EXCLUDED_HINT = {"sensitive": "--include-sensitive to use it"}
+EXCLUDED_HINT = {"sensitive": "--include-sensitive to use {it}"}
 
 
-def _excluded_why(item) -> str:  # type: ignore[no-untyped-def]
+def _excluded_why(item, *, many: bool = False) -> str:  # type: ignore[no-untyped-def]
     hint = EXCLUDED_HINT.get(item.reason)
-    return f"{item.why} ({hint})" if hint else item.why
+    return f"{item.why} ({hint.format(it='them' if many else 'it')})" if hint else item.why
 
 
 def _excluded_json(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -927,7 +927,12 @@ def _excluded_json(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _echo_excluded(items) -> None:  # type: ignore[no-untyped-def]
     if items:
-        listed = "; ".join(f"{e.column} — {_excluded_why(e)}" for e in items)
+        from core.prepare import group_excluded
+
+        listed = "; ".join(
+            f"{', '.join(columns)} — {_excluded_why(first, many=len(columns) > 1)}"
+            for first, columns in group_excluded(items)
+        )
         click.echo(f"Not model inputs: {listed}")
     else:
         click.echo("The model sees every column but the target.")

@@ -926,6 +926,7 @@ __all__ += [
     "excluded_inputs",
     "feature_columns",
     "feature_plan",
+    "group_excluded",
 ]
 
 HIGH_CARDINALITY = 30  # categorical levels above this are target-encoded, not one-hot
@@ -1066,6 +1067,15 @@ def excluded_inputs(schema: Schema, *, include_sensitive: bool = False) -> list[
         else:
             out.append(ExcludedInput(col.name, "identifier_type", WHY_IDENTIFIER_TYPE))
     return out
+
+
+def group_excluded(items: list[ExcludedInput]) -> list[tuple[ExcludedInput, tuple[str, ...]]]:
+    """Excluded columns grouped by reason (first item of each reason, and all its columns),
+    so a statement says "gender, age — sensitive attribute" once."""
+    groups: dict[str, list[ExcludedInput]] = {}
+    for item in items:
+        groups.setdefault(item.reason, []).append(item)
+    return [(same[0], tuple(e.column for e in same)) for same in groups.values()]
 
 
 def feature_columns(schema: Schema, *, include_sensitive: bool = False) -> list[str]:

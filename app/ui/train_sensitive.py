@@ -13,24 +13,18 @@ from core import business, prepare
 
 TOGGLE = "Use sensitive attributes as inputs"
 #: How to use an excluded column after all, named after this page's own controls.
-HINTS = {
-    "sensitive": f"turn on “{TOGGLE}” to use it",
-    "identifier": "change its role on the Data page to use it",
-    "ignored": "change its role on the Data page to use it",
-}
-
-
-def _why(item: prepare.ExcludedInput) -> str:
-    hint = HINTS.get(item.reason)
-    return f"{item.why} ({hint})" if hint else item.why
+HINTS = {"sensitive": f"turn on “{TOGGLE}” to use them"}
 
 
 def excluded_line(items: list[prepare.ExcludedInput], *, subject: str = "The model") -> str:
     """One plain-text line naming the columns a model does not see and why."""
     if not items:
         return f"{subject} sees every column but the target."
-    listed = "; ".join(f"{e.column} — {_why(e)}" for e in items)
-    return f"{subject} does not see: {listed}"
+    parts = []
+    for first, columns in prepare.group_excluded(items):
+        hint = HINTS.get(first.reason)
+        parts.append(f"{', '.join(columns)} — {first.why}" + (f" ({hint})" if hint else ""))
+    return f"{subject} does not see: " + "; ".join(parts)
 
 
 def inputs_section(wb: Workbench, project_id: int, ctx: TrainingContext) -> bool:
@@ -84,14 +78,17 @@ def cost_section(board: list[RunInfo], goal: business.Goal | None) -> None:
 
 
 def _cost_table(costs: list[SensitiveCost], unit: str) -> pd.DataFrame:
+    def fmt(value: float) -> str:
+        return f"{value:,.0f}" if costs[0].metric == "expected_value" else f"{value:,.4f}"
+
     return pd.DataFrame(
         [
             {
                 "model": c.model_name,
-                f"with sensitive{unit}": c.with_sensitive,
-                f"without sensitive{unit}": c.without_sensitive,
-                f"cost of excluding{unit}": c.cost_of_excluding,
-                "runs": f"{c.with_run} / {c.without_run}",
+                f"with sensitive{unit}": fmt(c.with_sensitive),
+                f"without sensitive{unit}": fmt(c.without_sensitive),
+                f"cost of excluding{unit}": fmt(c.cost_of_excluding),
+                "runs (with / without)": f"{c.with_run} / {c.without_run}",
             }
             for c in costs
         ]
