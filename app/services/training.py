@@ -731,8 +731,8 @@ def sensitive_cost(board: list[RunInfo]) -> list[SensitiveCost]:
     out = []
     for key, pair in pairs.items():
         with_run, without_run = pair.get("included"), pair.get("excluded")
-        if with_run is None or without_run is None:
-            continue  # a cancelled comparison: no pair
+        if with_run is None or without_run is None or with_run.kind == "baseline":
+            continue  # a cancelled comparison; or the dummy / rule, which read no inputs
         assert with_run.cv_mean is not None and without_run.cv_mean is not None
         out.append(
             SensitiveCost(
@@ -753,7 +753,8 @@ def champion(wb: Workbench, project_id: int) -> RunInfo | None:
     marked = [r for r in runs if r.is_champion]
     if marked:
         return marked[0]
-    board = [r for r in leaderboard(wb, project_id) if r.from_incomplete_job is None]
+    finished = [r for r in leaderboard(wb, project_id) if r.from_incomplete_job is None]
+    board = _outside_comparison(wb, project_id, finished)
     return board[0] if board else None
 
 
@@ -764,6 +765,15 @@ def no_champion_reason(wb: Workbench, project_id: int) -> str | None:
     if not board or len(statuses) == 0 or any(r.from_incomplete_job is None for r in board):
         return None
     return MSG_ONLY_INCOMPLETE.format(statuses=", ".join(statuses))
+
+
+def _outside_comparison(wb: Workbench, project_id: int, board: list[RunInfo]) -> list[RunInfo]:
+    """Leave out the side of a with/without-sensitive comparison the project did not choose:
+    it was trained to measure a cost, and becomes the champion only when the user marks it."""
+    chosen = (
+        "included" if data_config.get_settings(wb, project_id).sensitive_as_input else "excluded"
+    )
+    return [r for r in board if r.tags.get(SENSITIVE_TAG, chosen) == chosen]
 
 
 def set_champion(wb: Workbench, run_id: int) -> RunInfo:

@@ -43,6 +43,12 @@ def _json(result: Result):  # type: ignore[no-untyped-def]
     return json.loads(result.output)
 
 
+def _project_id(wb) -> int:  # type: ignore[no-untyped-def]
+    from app.services.projects import resolve_project
+
+    return resolve_project(wb, "p").id
+
+
 def _roles(cli: Invoke) -> dict[str, str]:
     data = _json(cli("data", "roles", "p", "--json"))
     return {c["name"]: c["role"] for c in data["columns"]}
@@ -149,6 +155,14 @@ def test_compare_sensitive_trains_both_ways_and_shows_the_difference(
         pair["with_sensitive"] - pair["without_sensitive"]
     )
     assert pair["cost_of_excluding"] > 0.05  # roc_auc (no goal): age is the strongest input
+    assert [p["model"] for p in out["sensitive_cost"]] == ["logreg"]  # baselines read no inputs
+    # the better "included" side was trained to measure the cost: never the default champion
+    from app.context import open_workbench
+    from app.services import training
+
+    wb = open_workbench()
+    champion = training.champion(wb, _project_id(wb))
+    assert champion is not None and champion.id == by_tag["excluded"]["run_id"]
 
 
 def test_compare_sensitive_without_a_sensitive_column_is_a_clear_error(
