@@ -196,3 +196,30 @@ def test_bundle_schema_and_predict_follow_the_runs_choice(
             assert result.exit_code == 2 and "age" in result.output
         else:
             assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def diabetes_csv(tmp_path: Path) -> Path:
+    """scikit-learn's bundled diabetes data (has age and sex), target binarised at its median."""
+    from sklearn.datasets import load_diabetes
+
+    bunch = load_diabetes(as_frame=True)
+    frame = bunch.data.assign(y=(bunch.target > bunch.target.median()).astype(int))
+    path = tmp_path / "diabetes.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_diabetes_age_and_sex_are_inputs_until_marked_and_excluded(
+    cli: Invoke, diabetes_csv: Path
+) -> None:
+    cli("project", "create", "p")
+    added = _json(cli("data", "add", "p", diabetes_csv, "--target", "y", "--json"))
+    assert [s["column"] for s in added["suggested_sensitive"]] == ["age", "sex"]
+    cli("data", "split", "p")
+    used = next(r for r in _train(cli) if r["model"] == "logreg")
+    assert used["excluded_inputs"] == []
+    cli("data", "roles", "p", "--sensitive", "age", "--sensitive", "sex")
+    left_out = next(r for r in _train(cli) if r["model"] == "logreg")
+    assert [e["column"] for e in left_out["excluded_inputs"]] == ["age", "sex"]
+    assert used["scores"]["roc_auc"] > left_out["scores"]["roc_auc"]
