@@ -21,6 +21,7 @@ SUITES = (
     "bench_train",
     "bench_evaluate",
     "bench_export",
+    "bench_speed_goals",
 )
 
 

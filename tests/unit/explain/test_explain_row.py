@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -28,16 +26,6 @@ def test_explain_row_matches_explain_on_the_same_rows(fitted, key: str) -> None:
         assert one.base_value == explanation.base_value
         assert one.feature_names == explanation.feature_names
         assert one.sample_rows == 1
-
-
-def test_explain_row_on_xgboost_takes_milliseconds(fitted) -> None:
-    pipeline, frame, _ = fitted("binary", "xgboost")
-    row = frame.iloc[[3]]
-    explain_row(pipeline, row)  # imports shap
-    started = time.perf_counter()
-    for _ in range(5):
-        explain_row(pipeline, row)
-    assert (time.perf_counter() - started) / 5 < 0.25  # ~10 ms here; loose for shared machines
 
 
 def test_explain_row_accepts_a_series(fitted) -> None:

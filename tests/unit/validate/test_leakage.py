@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -86,12 +85,11 @@ def test_identifiers_and_ignored_columns_are_not_tested(findings_of: FindingsOf)
     assert "target_leakage" not in codes
 
 
-def test_leakage_on_many_rows_is_sampled_and_fast(findings_of: FindingsOf, only: Only) -> None:
+def test_leakage_on_many_rows_is_sampled(findings_of: FindingsOf, only: Only) -> None:
+    """Speed on 60k rows: benchmarks/bench_speed_goals.py."""
     df = frame(rows=60_000)
     df["copy"] = np.where(df["churned"] == "Yes", 1.0, 0.0)
-    start = time.perf_counter()
     finding = only(findings_of(df, target="churned"), "target_leakage")
-    assert time.perf_counter() - start < 10  # generous: a guard against a quadratic blow-up
     assert "sample of 20,000 rows" in finding.message
 
 

@@ -1,16 +1,16 @@
-"""200k rows with 200 bootstrap resamples take seconds, not minutes."""
+"""200k rows with 200 bootstrap resamples: every metric gets all its resamples.
+
+(The speed goal — seconds, not minutes — is measured by benchmarks/bench_evaluate.py,
+"evaluate(), bootstrap=200" on 200k rows; unit tests never time.)"""
 
 from __future__ import annotations
-
-import time
 
 from core.business import PayoffMatrix
 from core.evaluate import evaluate_classification
 
 
-def test_binary_evaluation_of_200k_rows_is_fast(binary_scores) -> None:
+def test_binary_evaluation_of_200k_rows_uses_every_resample(binary_scores) -> None:
     y, score = binary_scores(200_000, seed=0)
-    start = time.perf_counter()
     ev = evaluate_classification(
         y,
         score,
@@ -20,6 +20,4 @@ def test_binary_evaluation_of_200k_rows_is_fast(binary_scores) -> None:
         volume_per_month=7_000,
         bootstrap=200,
     )
-    elapsed = time.perf_counter() - start
     assert all(m.resamples == 200 for m in ev.metrics)
-    assert elapsed < 10, f"took {elapsed:.1f} s"
