@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.business import PayoffMatrix
@@ -45,8 +46,19 @@ def test_train_another_seed_gives_other_folds(tiny) -> None:
     assert _run(frame, schema, "logreg").folds != _run(frame, schema, "logreg", seed=6).folds
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 guards (new finding): CV folds follow the frame's row order, not its row "
+    "ids (core/train.py KFold over positions); shuffled rows give rmse 16.27 vs 17.83",
+)
 def test_train_row_order_does_not_change_scores(tiny) -> None:
+    """The same rows (same row ids) in another order: the same folds, scores and per-row
+    out-of-fold predictions."""
     frame, schema = tiny("regression")
+    shuffled = frame.sample(frac=1.0, random_state=1)
+    assert not shuffled.index.equals(frame.index)
     first = _run(frame, schema, "ridge", metric="rmse")
-    second = _run(frame, schema, "ridge", metric="rmse")
-    assert first.scores == second.scores
+    second = _run(shuffled, schema, "ridge", metric="rmse")
+    assert second.scores == pytest.approx(first.scores, rel=1e-9)
+    by_row = pd.Series(second.oof, index=shuffled.index).reindex(frame.index)
+    np.testing.assert_allclose(by_row.to_numpy(), first.oof, rtol=1e-9)
