@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.bundle.test_bundle_venv import INSTALL_SECONDS, _call, _free_port, _run
+from tests.helpers.service import wait_until_healthy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,12 +66,7 @@ def test_exported_demo_scores_like_workbench_predict(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if _call(f"{url}/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_healthy(url, timeout=60, process=server)
         raw = pd.read_csv(CSV, keep_default_na=False, na_values=[""]).head(
             5
         )  # "None" is a category
