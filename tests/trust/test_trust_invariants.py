@@ -26,18 +26,12 @@ WINE = (
     "_multiclass_scores compares object-dtype predictions ('Classification metrics can't "
     "handle a mix of multiclass and unknown targets'), so nothing after `train` runs"
 )
-SENSITIVE = "issue 15 item 2: age/sex auto-marked sensitive and left out of the model"
-_SENSITIVE_CASES = (
-    "diabetes", "diabetes_binary", "fair", "anes96", "int01", "float01", "text01", "bool",
-    "yes_no", "minus1_1", "two_strings", "two_percent",
-)  # fmt: skip
 KNOWN: dict[tuple[str, str], str] = {
     ("bundle", "minus1_1"): (
         "issue 15 item 1 (-1/1 target): `workbench predict` writes the label -1 as \"'-1\" "
         "(the spreadsheet-formula escape applied to a number), the bundle writes -1: "
         "294 of 800 predictions differ"
     ),
-    **{("inputs", n): SENSITIVE for n in _SENSITIVE_CASES},
     **{(invariant, "wine"): WINE for invariant in (
         "rises", "cli_metric", "drift", "monitored", "bundle")},
 }  # fmt: skip
