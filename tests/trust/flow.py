@@ -3,7 +3,7 @@
 create → data add → data roles → data split → train → analyze --json → predict (test rows,
 all rows, a random batch) → export → the bundle's predict.py → monitor import → monitor
 report --json; then the same again in a second project with every fix that `data check --json`
-suggests added to the cleaning recipe (as the Data page's "Add to recipe" button does).
+suggests added to the cleaning recipe by `data fix` (the Data page's "Add to recipe" button).
 
 Commands run in-process through click's CliRunner; only the bundle's predict.py runs in a
 subprocess (it must work without the workbench). A step that fails is recorded, not raised,
@@ -99,20 +99,12 @@ def _test_rows(project: str) -> pd.DataFrame:
     return datasets.load_frame(wb, version).loc[stored.split.test_index]
 
 
-def _add_every_fix(project: str, findings: list[dict[str, Any]]) -> list[str]:
-    """Every suggested fix of `data check --json`, added to the recipe like the page does."""
-    from app.context import open_workbench
-    from app.services import data_config, projects
-    from core import prepare
-
-    wb = open_workbench()
-    info = projects.resolve_project(wb, project)
-    recipe = data_config.recipe(wb, info.id)
+def _fix_everything(cli: _Cli, project: str, findings: list[dict[str, Any]]) -> list[str]:
+    """Every suggested fix of `data check --json`, through `data fix` (as the page's button)."""
     for finding in findings:
         if finding.get("fix_step"):
-            recipe = recipe.add(prepare.step_from_dict(dict(finding["fix_step"])))
-    data_config.save_recipe(wb, info.id, recipe)
-    return [step.describe() for step in recipe.steps]
+            cli("data", "fix", project, finding["ref"], "--yes")
+    return [step["what"] for step in cli("data", "recipe", project)["steps"]]
 
 
 def _inputs(project: str) -> list[str]:
@@ -204,7 +196,7 @@ def run_flow(case: Case, root: Path) -> Flow:
                     "fixed_add",
                     lambda: cli("data", "add", fixed, source, "--target", case.target),
                 )
-                _step(flow, "fixed_recipe", lambda: _add_every_fix(fixed, findings))
+                _step(flow, "fixed_recipe", lambda: _fix_everything(cli, fixed, findings))
                 _step(flow, "fixed_split", lambda: cli("data", "split", fixed))
                 _step(
                     flow,

@@ -18,6 +18,7 @@ from sklearn.metrics import mean_squared_error, r2_score, roc_auc_score
 from tests.trust.datasets import CASES, Case
 from tests.trust.flow import Flow
 
+pytestmark = pytest.mark.timeout(600)  # the first test of a dataset runs its whole flow
 SENSITIVE_LOOKING = ("age", "sex")
 
 # (invariant, dataset) -> why it fails today, with the figure. Strict: an XPASS fails the suite.
@@ -195,7 +196,8 @@ def test_no_drift_alarm_with_every_suggested_fix_applied(trust_flow, name: str) 
     flow = trust_flow(name)
     if not flow.out.get("fixes"):
         pytest.skip(f"{name}: `data check` suggests no fix")
-    report = flow.need("fixed_recipe", "fixed_monitor")[1]
+    recipe, report = flow.need("fixed_recipe", "fixed_monitor")
+    assert len(recipe) == len(flow.out["fixes"]), f"{name}: recipe {recipe} for {flow.out['fixes']}"
     assert not _drift_alarms(report), (
         f"{name} with {flow.out['fixed_recipe']}: {_drift_alarms(report)}; top: {_psi(report)}"
     )
