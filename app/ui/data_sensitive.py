@@ -11,6 +11,7 @@ import streamlit as st
 
 from app.context import Workbench
 from app.services import data_config
+from core.business import escape_markdown
 
 CAPTION = (
     "Guessed from the column names only. **Accept** marks a column *sensitive*: the Fairness "
@@ -34,7 +35,7 @@ def suggestions_section(
             text.text(f"{name} — {why}")  # user-provided names: plain text, never Markdown
             if accept.button("Accept", key=f"wb.data.sensitive.accept.{name}"):
                 data_config.accept_sensitive(wb, project_id, [name])
-                st.toast(f"{name} is marked sensitive.", icon=":material/check:")
+                st.toast(f"{escape_markdown(name)} is marked sensitive.", icon=":material/check:")
                 st.rerun()
             if dismiss.button("Dismiss", key=f"wb.data.sensitive.dismiss.{name}"):
                 data_config.dismiss_sensitive(wb, project_id, [name])
