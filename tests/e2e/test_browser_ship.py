@@ -24,6 +24,7 @@ def test_export_then_monitor_the_demo(served_app, browser_page) -> None:  # type
     page.get_by_role("tab", name="Alerts").click()
     page.get_by_text("Drift in monthly_charges").first.wait_for(timeout=60_000)
     page.get_by_role("tab", name="Retrain").click()
-    page.get_by_text("Include simulated batches").click()  # simulated rows only on request
+    # simulated rows only on request; two notes on the page also mention the checkbox
+    page.get_by_text("Include simulated batches", exact=True).click()
     page.get_by_role("button", name="Retrain a challenger").click()
     page.get_by_text("on the newest").first.wait_for(timeout=180_000)
