@@ -6,7 +6,9 @@ fitted inside each fold, so nothing leaks from validation rows. Each fold is pri
 goal's payoff matrix (binary) or error cost (regression) at that fold's best threshold. Folds
 run as joblib tasks, so a Dask or Ray joblib backend can spread them over a cluster; between
 folds and trials ``should_stop()`` is asked and ``TrainCancelled`` raised when it says yes.
-Same data + settings + seed ⇒ the same scores, exactly. Pure Python: no Streamlit, no storage.
+Same data + settings + seed ⇒ the same scores, exactly, in any row order: the rows are put in
+row-id order (the frame's index) before sampling, folds and every fit, so folds follow the rows'
+ids, not their positions. Pure Python: no Streamlit, no storage.
 
     settings = TrainSettings(models=("logreg", "hgb"), folds=5, seed=0)
     results = [cross_validate_model(train, schema, key, settings, payoff=payoff,
@@ -253,9 +255,10 @@ class FoldScore:
 class ModelResult:
     """One model's cross-validated result: a leaderboard row plus what Evaluate needs.
 
-    ``oof`` is aligned to ``oof_index`` (raw row ids of the rows used): the positive-class
-    probability (binary), an (n, k) probability matrix in ``classes`` order (multiclass) or
-    the prediction (regression); NaN where a row was never in a validation fold.
+    ``oof`` is aligned to ``oof_index`` (raw row ids of the rows used, in the order the
+    caller's frame gave them): the positive-class probability (binary), an (n, k) probability
+    matrix in ``classes`` order (multiclass) or the prediction (regression); NaN where a row
+    was never in a validation fold.
     """
 
     model: str
@@ -395,11 +398,28 @@ class _Scoring:
 class _Data:
     X: pd.DataFrame
     y: np.ndarray
-    index: np.ndarray  # raw row ids, aligned to X and y
+    index: np.ndarray  # raw row ids, aligned to X and y (in row-id order)
     folds: tuple[tuple[np.ndarray, np.ndarray], ...]  # positions into X
+    given: np.ndarray  # each row's position in the caller's frame (to hand results back)
     scoring: _Scoring
     metric: str
     notes: tuple[str, ...]
+
+
+def _by_row_id(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows in row-id order (stable for repeated ids), and their positions in ``frame``.
+
+    Everything downstream (sample, folds, fits, the threshold) then depends on the rows' ids,
+    never on the order they came in. An index that cannot be ordered keeps the given order.
+    """
+    positions = np.arange(len(frame))
+    if frame.index.is_monotonic_increasing:
+        return frame, positions
+    try:
+        order = np.argsort(frame.index.to_numpy(), kind="stable")
+    except TypeError:  # mixed id types: no order to follow
+        return frame, positions
+    return frame.iloc[order], positions[order]
 
 
 def _class_values(series: pd.Series, notes: list[str]) -> np.ndarray:
@@ -542,6 +562,7 @@ def _prepare(
     """Check everything once, then fix the rows, labels and folds used by every model."""
     _check_settings(settings)
     target, task = _check_schema(frame, schema)
+    frame, given = _by_row_id(frame)
     notes: list[str] = []
     metric = settings.metric
     if for_cv and rank:
@@ -563,13 +584,13 @@ def _prepare(
     labelled = frame[target].notna().to_numpy()
     if not labelled.all():
         notes.append(NOTE_MISSING_TARGET.format(count=int((~labelled).sum())))
-        frame = frame.loc[labelled]
+        frame, given = frame.loc[labelled], given[labelled]
     if task == "regression":
         y = frame[target].to_numpy(dtype=float, na_value=np.nan)
     else:
         y = _class_values(frame[target], notes)
     keep = _sample(y, task, settings, notes)
-    frame, y = frame.iloc[keep], y[keep]
+    frame, y, given = frame.iloc[keep], y[keep], given[keep]
     k = settings.folds if for_cv else 1
     needed = k + 1 if for_cv and settings.cv == "time" else max(k, 2)
     if len(y) < needed:
@@ -587,7 +608,7 @@ def _prepare(
     scoring = _Scoring(task, classes, positive, payoff, error_cost, volume)
     X = frame[list(columns)]
     index = frame.index.to_numpy()
-    return _Data(X, y, index, folds, scoring, metric, tuple(notes))
+    return _Data(X, y, index, folds, given, scoring, metric, tuple(notes))
 
 
 def validate_settings(
@@ -854,6 +875,7 @@ def _summarise(
             volume_per_month=ctx.volume,
             pos_label=ctx.positive,
         ).threshold
+    back = np.argsort(data.given, kind="stable")  # row-id order -> the caller's order
     validated = sum(len(o.validation) for o in outputs)
     warned = [message for o in outputs for message in o.warnings]
     extra.extend(list(dict.fromkeys(warned))[:MAX_WARNING_NOTES])
@@ -868,11 +890,11 @@ def _summarise(
         predict_ms_per_1k=1e6 * sum(o.predict_seconds for o in outputs) / max(validated, 1),
         size_bytes=int(next(o.size_bytes for o in outputs if o.size_bytes is not None)),
         best_threshold=best_threshold,
-        oof=oof,
+        oof=oof[back],
         notes=tuple(dict.fromkeys([*data.notes, *extra])),
         metric=data.metric,
         classes=ctx.classes,
-        oof_index=data.index,
+        oof_index=data.index[back],
     )
 
 
