@@ -21,6 +21,7 @@ import pandas as pd
 
 from core.coerce import to_number
 from core.exceptions import CoreError
+from core.metrics import LEADERBOARD_METRICS, find_metric, get_metric, stored_name
 
 Direction = Literal["increase", "decrease"]
 Task = Literal["binary", "multiclass", "regression"]
@@ -34,18 +35,21 @@ MilestoneStatus = Literal["planned", "in progress", "done", "blocked"]
 ErrorCostLevel = Literal["low", "medium", "high"]
 VerdictKind = Literal["rule", "ml", "unclear"]
 
-CLASSIFICATION_METRICS = (
-    "expected_value",
-    "roc_auc",
-    "pr_auc",
-    "f1",
-    "recall",
-    "precision",
-    "accuracy",
-    "log_loss",
-)
-REGRESSION_METRICS = ("rmse", "mae", "r2")
-KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
+
+def goal_metrics(task: str) -> tuple[str, ...]:
+    """The metrics a goal of ``task`` can name: those the leaderboard ranks ``task`` by, from
+    the registry (core.metrics), under their stored names. Value per month fits every task
+    (train ranks a multiclass goal by F1 instead and says so)."""
+    return tuple(
+        name
+        for name in LEADERBOARD_METRICS
+        if task in get_metric(name).tasks or name == "expected_value"
+    )
+
+
+CLASSIFICATION_METRICS = goal_metrics("binary")
+REGRESSION_METRICS = goal_metrics("regression")
+KNOWN_METRICS = LEADERBOARD_METRICS
 
 METRIC_EXPLANATIONS: dict[str, str] = {
     "expected_value": (
@@ -705,13 +709,12 @@ def _check_task_fit(
             r.add("payoff", MSG_PAYOFF_FOR_REGRESSION)
         if not given["error_cost"] and not draft:
             r.add("error_cost", MSG_ERROR_COST_NEEDED)
-        fitting = REGRESSION_METRICS
     else:
         if given["error_cost"]:
             r.add("error_cost", MSG_ERROR_COST_FOR_CLASSIFICATION.format(task=task))
         if not given["payoff"] and not draft:
             r.add("payoff", MSG_PAYOFF_NEEDED.format(task=task))
-        fitting = CLASSIFICATION_METRICS
+    fitting = goal_metrics(task)
     if metric is not None and metric not in fitting:
         r.add("metric", MSG_METRIC_TASK.format(value=metric, task=task, choices=", ".join(fitting)))
 
@@ -735,6 +738,9 @@ def goal_from_dict(data: Mapping[str, Any], *, draft: bool = False) -> Goal:
         "costs": _read_costs(r, data),
     }
     given = {k: data.get(k) is not None for k in parts}
+    given_metric = data.get("metric")
+    if isinstance(given_metric, str) and find_metric(given_metric) is not None:
+        data = {**data, "metric": stored_name(given_metric)}  # aliases read as stored names
     metric = r.choice(data, "metric", "", KNOWN_METRICS)
     _check_task_fit(r, task, metric, given, draft=draft)
     goal = Goal(

@@ -64,6 +64,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from core.business import ConfusionCounts, PayoffMatrix, Task, expected_value
 from core.exceptions import CoreError
+from core.metrics import get_metric
 from core.schema import class_label, usual_positive_class
 
 __all__ = [
@@ -120,21 +121,21 @@ METRICS: dict[str, tuple[str, ...]] = {
     "multiclass": ("accuracy", "macro_recall"),
     "regression": ("mean_prediction", "mae", "rmse", "bias"),
 }
-METRIC_LABELS: dict[str, str] = {
+#: Group rates that are not registry metrics (selection rate, TPR, FPR, …) keep their labels
+#: here; the metrics that are the same concept as a registry metric take its label.
+_GROUP_LABELS: dict[str, str] = {
     "count": "Rows",
     "selection_rate": "Selection rate",
     "base_rate": "Actual positive rate",
     "tpr": "True positive rate",
     "fpr": "False positive rate",
-    "precision": "Precision",
-    "accuracy": "Accuracy",
-    "value_per_month": "Value per month",
     "mean_score": "Mean score",
     "macro_recall": "Macro recall",
     "mean_prediction": "Mean prediction",
-    "mae": "MAE",
-    "rmse": "RMSE",
-    "bias": "Bias (mean of prediction − actual)",
+}
+METRIC_LABELS: dict[str, str] = {
+    name: _GROUP_LABELS[name] if name in _GROUP_LABELS else get_metric(name).label
+    for name in ("count", *dict.fromkeys(n for names in METRICS.values() for n in names))
 }
 SHARE_METRICS = frozenset(
     {"selection_rate", "base_rate", "tpr", "fpr", "precision", "accuracy", "mean_score"}

@@ -6,9 +6,11 @@ range, and whether cross-validation ranks models by it. Training (``core.train.M
 evaluation (``core.evaluate.METRIC_LABELS`` / ``GREATER_IS_BETTER``), the Evaluate page's
 headline cards (``HEADLINE_METRICS``) and the stage status all read it.
 
-One alias exists, for stored data: ``expected_value`` is ``value_per_month`` under the name
-that train settings, goal documents and saved runs (``Run.metric``, ``Run.scores`` keys and
-``workbench runs --json``) have always used. ``get_metric`` accepts either.
+Two aliases exist. ``expected_value`` is ``value_per_month`` under the name that train
+settings, goal documents and saved runs (``Run.metric``, ``Run.scores`` keys and ``workbench
+runs --json``) have always used: ``stored_name`` gives that name back, so whatever a user
+writes is stored the way saved runs are. ``f1_macro`` is ``f1`` (multiclass F1 is the macro
+average) as the Evaluate page once named it. ``get_metric`` accepts every name.
 
 >>> get_metric("expected_value").label
 'Value per month'
@@ -37,7 +39,9 @@ from core.exceptions import CoreError
 __all__ = [
     "ALIASES",
     "HEADLINE_METRICS",
+    "LEADERBOARD_METRICS",
     "METRICS",
+    "UNPRICED_METRIC",
     "Metric",
     "MetricError",
     "better_first",
@@ -45,8 +49,11 @@ __all__ = [
     "find_metric",
     "flag_at_threshold",
     "get_metric",
+    "higher_is_better",
     "label_at_threshold",
+    "metric_label",
     "metrics_for",
+    "stored_name",
 ]
 
 CLASSIFICATION = frozenset({"binary", "multiclass"})
@@ -113,7 +120,19 @@ METRICS: Mapping[str, Metric] = {
 }
 
 #: Other names of a metric that stored data uses (see the module docstring).
-ALIASES: Mapping[str, str] = {"expected_value": "value_per_month"}
+ALIASES: Mapping[str, str] = {"expected_value": "value_per_month", "f1_macro": "f1"}
+#: The name settings, goals and runs store a metric under, where it is not the registry's.
+STORED_NAMES: Mapping[str, str] = {"value_per_month": "expected_value"}
+
+#: The metrics a goal can name and the leaderboard ranks by, in the order pages offer them,
+#: under their stored names.
+LEADERBOARD_METRICS: tuple[str, ...] = (
+    "expected_value", "roc_auc", "pr_auc", "f1", "recall", "precision", "accuracy",
+    "log_loss", "rmse", "mae", "r2",
+)  # fmt: skip
+
+#: The metric that ranks a task's models when money cannot (no payoff or volume).
+UNPRICED_METRIC: Mapping[str, str] = {"binary": "roc_auc", "multiclass": "f1", "regression": "rmse"}
 
 #: The Evaluate page's four metric cards per task (value per month goes first when known).
 HEADLINE_METRICS: Mapping[str, tuple[str, ...]] = {
@@ -128,11 +147,31 @@ def canonical_name(name: str) -> str:
     return ALIASES.get(name, name)
 
 
+def stored_name(name: str) -> str:
+    """The name settings, goals and runs store ``name`` under (``f1_macro`` -> ``f1``,
+    ``value_per_month`` -> ``expected_value``); unknown names returned as given."""
+    canonical = canonical_name(name)
+    return STORED_NAMES.get(canonical, canonical)
+
+
 def find_metric(name: str | None) -> Metric | None:
     """The metric called ``name`` (or an alias of it), None when unknown."""
     if name is None:
         return None
     return METRICS.get(canonical_name(name))
+
+
+def metric_label(name: str) -> str:
+    """The label of metric ``name`` (or an alias of it); the name itself when unknown."""
+    metric = find_metric(name)
+    return name if metric is None else metric.label
+
+
+def higher_is_better(name: str) -> bool:
+    """Whether a larger value of ``name`` is better; unknown and signed metrics count as yes,
+    so a bound on them is a minimum."""
+    metric = find_metric(name)
+    return metric is None or metric.greater_is_better is not False
 
 
 def get_metric(name: str) -> Metric:

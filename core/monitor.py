@@ -63,8 +63,8 @@ from core.business import (
     format_money,
     regression_value_per_month,
 )
-from core.evaluate import GREATER_IS_BETTER, METRIC_LABELS
 from core.exceptions import CoreError
+from core.metrics import canonical_name, find_metric, higher_is_better, metric_label
 from core.schema import PROBABILITY_PREFIX, class_label, probability_column
 from core.validate import Finding
 
@@ -133,7 +133,11 @@ BATCH_CALLER = "batch"
 LATENCY_QUANTILES = (50, 95, 99)
 DEFAULT_PSI_ALERT = 0.2
 DEFAULT_ERROR_RATE = 0.05
-PERFORMANCE_METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse")
+#: The registry metrics performance_over_time measures that a rule can bound (bias has no
+#: direction, so no minimum or maximum).
+PERFORMANCE_METRICS = (
+    "accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "value_per_month",
+)  # fmt: skip
 _PERIOD_ALIASES = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y"}
 
 # --- messages (tests import these) -------------------------------------------------------
@@ -1518,23 +1522,24 @@ def _latest(table: pd.DataFrame, column: str) -> tuple[float, pd.Timestamp] | No
 
 
 def _format_metric(metric: str, value: float) -> str:
-    if metric in ("accuracy", "precision", "recall", "f1", "roc_auc"):
+    known = find_metric(metric)
+    if known is not None and known.bounds == (0.0, 1.0):
         return f"{value:.3f}"
     return _num(value)
 
 
 def _metric_alert(rule: AlertRule, performance: pd.DataFrame) -> list[Alert]:
-    metric = str(rule.metric)
+    metric = canonical_name(str(rule.metric))  # expected_value is the value_per_month column
     latest = _latest(performance, metric)
     if latest is None:
         return []
     value, period = latest
-    higher_better = GREATER_IS_BETTER.get(metric, True) is not False
+    higher_better = higher_is_better(metric)
     worse = value < rule.threshold if higher_better else value > rule.threshold
     if not worse:
         return []
     message = ALERT_METRIC.format(
-        label=METRIC_LABELS.get(metric, metric),
+        label=metric_label(metric),
         value=_format_metric(metric, value),
         period=_period_text(period),
         relation="below" if higher_better else "above",
@@ -1613,10 +1618,9 @@ def describe_rule(rule: AlertRule) -> str:
         where = "any column" if rule.column is None else repr(rule.column)
         return f"PSI above {rule.threshold:g} on {where}"
     if rule.kind == "metric":
-        metric = str(rule.metric)
-        higher_better = GREATER_IS_BETTER.get(metric, True) is not False
-        relation = "below" if higher_better else "above"
-        label = METRIC_LABELS.get(metric, metric)
+        metric = canonical_name(str(rule.metric))
+        relation = "below" if higher_is_better(metric) else "above"
+        label = metric_label(metric)
         return f"live {label} {relation} {_format_metric(metric, rule.threshold)}"
     if rule.kind == "kpi":
         return f"realised value per month below {format_money(rule.threshold, None)}"
@@ -1668,8 +1672,8 @@ def _drift_unchecked(rule: AlertRule, report: DriftReport | None) -> str | None:
 
 
 def _metric_unchecked(rule: AlertRule, performance: pd.DataFrame | None) -> str | None:
-    metric = str(rule.metric)
-    label = METRIC_LABELS.get(metric, metric)
+    metric = canonical_name(str(rule.metric))
+    label = metric_label(metric)
     if performance is None or performance.empty:
         return WHY_NO_OUTCOMES.format(label=label)
     if metric not in performance.columns:
@@ -1763,7 +1767,7 @@ def default_rules(goal: Goal | None = None, metric: str | None = None) -> list[A
     """
     rules = [AlertRule("drift", DEFAULT_PSI_ALERT)]
     if goal is not None:
-        name = metric or goal.metric
+        name = canonical_name(metric or goal.metric or "")
         minimum = goal.requirements.min_metric_to_ship
         if minimum is not None and name in PERFORMANCE_METRICS:
             rules.append(AlertRule("metric", minimum, metric=name, severity="critical"))

@@ -26,8 +26,8 @@ from core.business_figures import (
     OPTIMAL_COLOUR,
     ZERO_LINE_COLOUR,
 )
-from core.evaluate import GREATER_IS_BETTER, METRIC_LABELS
 from core.figure_style import style_figure
+from core.metrics import higher_is_better, metric_label
 from core.monitor import DriftReport, MonitorError, ServiceHealth
 
 __all__ = [
@@ -233,11 +233,11 @@ def performance_over_time_figure(
         raise MonitorError(
             MSG_UNKNOWN_METRIC.format(value=metric, choices=", ".join(choices)), field="metric"
         )
-    label = METRIC_LABELS.get(metric, metric)
+    label = metric_label(metric)
     values = table[metric].to_numpy(dtype=float)
     colours = [CURVE_COLOUR] * len(values)
     if minimum is not None:
-        higher_better = GREATER_IS_BETTER.get(metric, True) is not False
+        higher_better = higher_is_better(metric)
         worse = values < minimum if higher_better else values > minimum
         colours = [LOSS_COLOUR if w else CURVE_COLOUR for w in worse]
     fig = go.Figure(

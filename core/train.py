@@ -57,7 +57,7 @@ from core.business import (
     value_optimal_threshold,
 )
 from core.exceptions import CoreError
-from core.metrics import Metric, get_metric
+from core.metrics import LEADERBOARD_METRICS, UNPRICED_METRIC, Metric, get_metric, stored_name
 from core.prepare import feature_columns
 from core.schema import Schema, class_label, default_positive_class
 from core.zoo import ZOO, ModelSpec, make_pipeline
@@ -88,7 +88,7 @@ CvMethod = Literal["stratified", "kfold", "group", "time"]
 CV_METHODS: tuple[str, ...] = get_args(CvMethod)
 RULE_KEY = "rule"  # ModelResult.model of the rule baseline
 DEFAULT_TUNE_TRIALS = 20  # when neither tune_trials nor tune_seconds is given
-FALLBACK_METRIC = {"multiclass": "f1"}  # expected_value is not defined for multiclass
+FALLBACK_METRIC = {"multiclass": UNPRICED_METRIC["multiclass"]}  # no multiclass value per month
 MAX_RULE_LENGTH = 2000
 MAX_WARNING_NOTES = 5
 
@@ -97,13 +97,7 @@ MetricInfo = Metric
 
 #: The metrics the leaderboard can rank by, under the names train settings, goals and saved
 #: runs use (``expected_value`` is the registry's ``value_per_month``; see core.metrics).
-METRICS: dict[str, Metric] = {
-    name: get_metric(name)
-    for name in (
-        "expected_value", "roc_auc", "pr_auc", "f1", "log_loss", "accuracy", "recall",
-        "precision", "rmse", "mae", "r2",
-    )
-}  # fmt: skip
+METRICS: dict[str, Metric] = {name: get_metric(name) for name in LEADERBOARD_METRICS}
 assert all(m.ranks_models for m in METRICS.values())
 
 
@@ -239,6 +233,10 @@ class TrainSettings:
     group_column: str | None = None
     time_column: str | None = None
     n_jobs: int = 2  # folds in parallel (joblib); each model itself uses one thread in CV
+
+    def __post_init__(self) -> None:
+        if isinstance(self.metric, str):  # an alias (f1_macro, value_per_month) is stored as
+            object.__setattr__(self, "metric", stored_name(self.metric))  # saved runs name it
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,6 +26,7 @@ from app.services import data_config, datasets, goals, splits
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from core import business, prepare, train, zoo
+from core.metrics import UNPRICED_METRIC, stored_name
 from core.schema import Schema, schema_from_dict, schema_to_dict
 from storage.models import Job, Run
 
@@ -270,17 +271,13 @@ def context_key(wb: Workbench, project_id: int) -> str | None:
 
 
 def _goal_metric(ctx: TrainingContext) -> str:
-    metric = ctx.goal.metric if ctx.goal and ctx.goal.metric else None
+    metric = stored_name(ctx.goal.metric) if ctx.goal and ctx.goal.metric else None
     task = ctx.schema.task or "binary"
     valid = train.METRICS.get(metric) if metric else None
     if valid is None or task not in valid.tasks:
-        return (
-            "expected_value"
-            if _has_value(ctx)
-            else ("roc_auc" if task == "binary" else "f1" if task == "multiclass" else "rmse")
-        )
+        return "expected_value" if _has_value(ctx) else UNPRICED_METRIC.get(task, "roc_auc")
     if metric == "expected_value" and not _has_value(ctx):
-        return "roc_auc" if task == "binary" else "f1" if task == "multiclass" else "rmse"
+        return UNPRICED_METRIC.get(task, "roc_auc")
     return metric
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app.ui.goal_form import GoalForm, milestone_column_config, risk_column_config
 from core import business
+from core.metrics import metric_label
 
 TASK_LABELS = {
     "binary": "Yes/no (binary classification)",
@@ -103,9 +104,7 @@ def kpi_section(form: GoalForm, task: str, suggestion: business.MetricSuggestion
         )
         form.day("Deadline", "kpi.deadline")
     st.markdown("##### The ML metric that stands for it")
-    metrics = list(
-        business.REGRESSION_METRICS if task == "regression" else business.CLASSIFICATION_METRICS
-    )
+    metrics = list(business.goal_metrics(task))
     if suggestion is not None:
         st.info(
             f"**Suggested: `{suggestion.metric}`** — {suggestion.explanation}"
@@ -118,7 +117,8 @@ def kpi_section(form: GoalForm, task: str, suggestion: business.MetricSuggestion
             on_click=_use_metric,
             args=(form.key("metric"), suggestion.metric),
         )
-    metric = form.choice("Metric that ranks the models", "metric", metrics)
+    labels = {name: f"{metric_label(name)} ({name})" for name in metrics}
+    metric = form.choice("Metric that ranks the models", "metric", metrics, labels=labels)
     if metric:
         st.caption(business.METRIC_EXPLANATIONS.get(metric, ""))
 

@@ -15,6 +15,7 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from core import monitor_figures
 from core.business import escape_markdown, format_money
+from core.metrics import metric_label
 from core.report import csv_bytes
 
 
@@ -207,6 +208,7 @@ def performance_section(report: MonitorReport) -> None:
         "Metric",
         metrics,
         index=metrics.index("roc_auc") if "roc_auc" in metrics else 0,
+        format_func=metric_label,
         key="wb.mon.metric",
     )
     show_chart(
