@@ -36,6 +36,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from core.conditions import OPERATORS, Condition, Operator, mask_all
 from core.exceptions import CoreError
+from core.metrics import flag_at_threshold, label_at_threshold
 from core.schema import class_label, default_positive_class
 
 __all__ = [
@@ -889,7 +890,7 @@ def _score_rows(
         negative = others[0] if others else "not " + pos
         score = proba
         is_pos = np.array([t == pos for t in labels])
-        predicted = np.where(score >= threshold, pos, negative).astype(object)
+        predicted = label_at_threshold(score, threshold, positive=pos, negative=negative)
         error = np.abs(score - is_pos)
     else:
         if names is None or proba.ndim != 2 or proba.shape[1] != len(names):
@@ -905,7 +906,7 @@ def _score_rows(
         codes = np.array([index.get(t, -1) if t is not None else -1 for t in labels])
         if task == "binary":
             pos = index[class_label(positive) if positive is not None else _default_positive(names)]
-            flagged = proba[:, pos] >= threshold
+            flagged = flag_at_threshold(proba[:, pos], threshold)
             chosen = np.where(flagged, pos, 1 - pos)
         else:
             chosen = np.argmax(proba, axis=1)

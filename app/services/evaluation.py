@@ -24,6 +24,7 @@ from app.services.scoring import coerce_numbers
 from app.services.training import RunInfo, get_run, load_pipeline
 from core import business, errors, evaluate, prepare
 from core.exceptions import CoreError
+from core.metrics import flag_at_threshold
 from core.schema import Schema, class_label, model_positive_class, schema_from_dict
 from storage.models import Run, SavedCohort
 
@@ -180,8 +181,8 @@ def with_threshold(rows: EvaluationRows, threshold: float | None) -> EvaluationR
         return rows
     if rows.task == "binary":
         negative = next(c for c in rows.classes if c != rows.positive)
-        flagged = rows.score >= rows._threshold(threshold)  # type: ignore[operator]
-        labels = np.where(flagged, rows.positive, negative)
+        flagged = flag_at_threshold(rows.score, rows._threshold(threshold))  # type: ignore[arg-type]
+        labels = np.where(flagged, rows.positive, negative)  # keeps the classes' dtype
     else:
         labels = np.asarray(rows.classes, dtype=object)[rows.proba.argmax(axis=1)]
     return dataclasses.replace(rows, prediction=labels, threshold=threshold)

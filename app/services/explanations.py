@@ -24,6 +24,7 @@ from app.services.evaluation import EvaluationRows, evaluation_rows
 from app.services.projects import touch_project
 from app.services.training import RunInfo, get_run, load_pipeline
 from core import explain
+from core.metrics import label_at_threshold
 from storage.models import RunExplanation
 
 EXPLAIN_KIND = "evaluate.explain"
@@ -221,7 +222,9 @@ def what_if(
     threshold = rows._threshold(None)
 
     def label(p: float | None) -> str | None:
-        return None if p is None else (rows.positive if p >= threshold else negative)
+        if p is None:
+            return None
+        return label_at_threshold(p, threshold, positive=rows.positive, negative=negative).item()
 
     return dataclasses.replace(
         result,
