@@ -1042,7 +1042,9 @@ def predict_command(
     else:
         spreadsheet_safe(result.frame).to_csv(out_path, index=False)
     payload = {"run_id": run.id, "rows": len(result.frame), "out": str(out_path),
-               "threshold": result.threshold, "problems": list(result.problems)}  # fmt: skip
+               "threshold": result.threshold, "problems": list(result.problems),
+               "probability_column": result.probability_column,
+               "probability_columns": list(result.probability_columns)}  # fmt: skip
     if as_json:
         _emit_json(payload)
         return

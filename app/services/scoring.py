@@ -30,6 +30,13 @@ class ScoreResult:
     problems: tuple[str, ...]
     summary: str
     threshold: float | None
+    #: The columns holding class probabilities, in class order; binary: the positive class's only.
+    probability_columns: tuple[str, ...] = ()
+
+    @property
+    def probability_column(self) -> str | None:
+        """The positive class's probability column of a binary run; None otherwise."""
+        return self.probability_columns[0] if len(self.probability_columns) == 1 else None
 
 
 def score_content(
@@ -74,7 +81,23 @@ def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult
     summary = f"Scored {ok:,} of {len(result):,} rows with run {run.id} ({run.model_name})"
     if run.threshold is not None and schema.task == "binary":
         summary += f", threshold {run.threshold:.3f}"
-    return ScoreResult(result, tuple(problems[:MAX_PROBLEMS]), summary + ".", run.threshold)
+    return ScoreResult(
+        result,
+        tuple(problems[:MAX_PROBLEMS]),
+        summary + ".",
+        run.threshold,
+        _probability_columns(pipeline, schema),
+    )
+
+
+def _probability_columns(pipeline: Any, schema: Any) -> tuple[str, ...]:
+    """The probability columns _predict_block writes (also when every row failed)."""
+    if schema.task == "regression":
+        return ()
+    classes = [class_label(c) for c in pipeline.classes_]
+    if schema.task == "binary":
+        return (probability_column(model_positive_class(schema, classes)),)
+    return tuple(probability_column(label) for label in classes)
 
 
 def coerce_numbers(inputs: pd.DataFrame, schema: Any) -> list[str]:

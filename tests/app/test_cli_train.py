@@ -87,6 +87,28 @@ def test_runs_list_show_and_predict(cli: Invoke, demo: str, tmp_path: Path) -> N
     assert len(scored) == 50 and {"prediction", "probability_Yes"} <= set(scored.columns)
     assert set(scored["prediction"]) <= {"Yes", "No"}
     assert scored["probability_Yes"].between(0, 1).all()
+    assert result["probability_column"] == "probability_Yes"  # names the column it wrote
+    assert result["probability_columns"] == ["probability_Yes"]
+
+
+def test_predict_json_names_every_class_column_of_a_multiclass_run(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True).frame.rename(columns={"target": "species"})
+    iris["species"] = iris["species"].map({0: "setosa", 1: "versicolor", 2: "virginica"})
+    src, out = tmp_path / "iris.csv", tmp_path / "scored.csv"
+    iris.to_csv(src, index=False)
+    assert cli("project", "create", "iris").exit_code == 0
+    _json(cli("data", "add", "iris", src, "--target", "species", "--json"))
+    _json(cli("data", "split", "iris", "--json"))
+    _json(cli("train", "iris", "--models", "logreg", "--folds", "2", "--json"))
+    result = _json(cli("predict", "iris", src, "--out", out, "--json"))
+    columns = [f"probability_{name}" for name in ("setosa", "versicolor", "virginica")]
+    assert result["probability_columns"] == columns
+    assert result["probability_column"] is None  # one column per class, none is "the" one
+    assert set(columns) <= set(pd.read_csv(out).columns)
 
 
 @pytest.mark.parametrize(
