@@ -101,6 +101,9 @@ def list_batches(wb: Workbench, project_id: int) -> list[BatchInfo]:
 def monitored_run(wb: Workbench, project_id: int) -> RunInfo:
     run = training.champion(wb, project_id)
     if run is None:
+        reason = training.no_champion_reason(wb, project_id)  # runs exist, none finished
+        if reason:
+            raise UserError(f"Monitoring compares production with the champion model. {reason}")
         raise UserError(
             "Monitoring compares production with a trained model; this project has none yet.",
             hint="Train and export a model first.",

@@ -6,14 +6,16 @@ import json
 import threading
 import time
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli import main
 from app.context import open_workbench
+from app.errors import UserError
 from app.jobs import get_job, request_cancel
 from app.jobs.queue import claim
 from app.jobs.runner import execute, run_in_foreground
-from app.services import training
+from app.services import monitoring, training
 from app.services.demo import ensure_demo_project
 
 TRAIN_PAGE = "../pages/train.py"
@@ -95,5 +97,16 @@ def test_interrupted_job_runs_are_marked_and_the_stage_status_says_so(home) -> N
     assert training.get_run(wb, runs[0].id).from_incomplete_job == "interrupted"
     assert training.champion(wb, project.id) is None
     assert "interrupted" in (training.no_champion_reason(wb, project.id) or "")
+    with pytest.raises(UserError) as refused:  # the monitor says why, not "has none yet"
+        monitoring.monitored_run(wb, project.id)
+    assert "did not finish (interrupted)" in str(refused.value)
+    assert "has none yet" not in str(refused.value)
     state, message = train_status(wb, project.id)
     assert state == "attention" and "did not finish" in message
+
+
+def test_monitor_without_runs_still_says_the_project_has_none(home) -> None:  # type: ignore[no-untyped-def]
+    wb = open_workbench()
+    project, _ = ensure_demo_project(wb)
+    with pytest.raises(UserError, match="this project has none yet"):
+        monitoring.monitored_run(wb, project.id)
