@@ -61,7 +61,7 @@ from core.business import (
     value_curve,
 )
 from core.exceptions import CoreError
-from core.metrics import flag_at_threshold, get_metric
+from core.metrics import canonical_name, flag_at_threshold, get_metric
 from core.schema import class_label
 
 __all__ = [
@@ -206,8 +206,9 @@ def _metrics_table(metrics: Sequence[MetricWithCI]) -> pd.DataFrame:
 
 
 def _find(metrics: Sequence[MetricWithCI], name: str) -> MetricWithCI:
+    wanted = canonical_name(name)  # a goal's expected_value is value_per_month here
     for metric in metrics:
-        if metric.name == name:
+        if metric.name == wanted:
             return metric
     raise KeyError(f"no metric {name!r}; computed: {', '.join(m.name for m in metrics)}")
 

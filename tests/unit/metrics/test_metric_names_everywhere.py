@@ -119,3 +119,18 @@ def test_fairness_labels_of_registry_metrics_are_the_registry_labels() -> None:
     assert set(shared) >= {"precision", "accuracy", "value_per_month", "mae", "rmse", "bias"}
     for name in shared:
         assert fairness.METRIC_LABELS[name] == get_metric(name).label
+
+
+def test_an_evaluation_answers_to_the_names_a_goal_may_use() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    y = rng.choice(["a", "b", "c"], size=120)
+    proba = rng.dirichlet(np.ones(3), size=120)
+    result = evaluate.evaluate_classification(y, proba, ["a", "b", "c"], bootstrap=0)
+    assert result.metric("f1_macro") is result.metric("f1")
+    money = evaluate.evaluate_classification(
+        (y == "a").astype(int), proba[:, 0], [0, 1], bootstrap=0,
+        payoff=business.PayoffMatrix(tp=10, fp=-1, fn=-5, tn=0), volume_per_month=1_000,
+    )  # fmt: skip
+    assert money.metric("expected_value") is money.metric("value_per_month")
