@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.coerce import to_number
 from core.exceptions import CoreError
-from core.metrics import LEADERBOARD_METRICS, find_metric, get_metric, stored_name
+from core.metrics import ALIASES, LEADERBOARD_METRICS, METRICS, find_metric, get_metric, stored_name
 
 Direction = Literal["increase", "decrease"]
 Task = Literal["binary", "multiclass", "regression"]
@@ -45,6 +45,11 @@ def goal_metrics(task: str) -> tuple[str, ...]:
         for name in LEADERBOARD_METRICS
         if task in get_metric(name).tasks or name == "expected_value"
     )
+
+
+def _read_as(name: str) -> bool:
+    """Whether a goal's ``name`` is read as another name of KNOWN_METRICS (an alias)."""
+    return stored_name(name) != name and stored_name(name) in LEADERBOARD_METRICS
 
 
 CLASSIFICATION_METRICS = goal_metrics("binary")
@@ -860,7 +865,15 @@ _SCHEMA_ROWS = (
         "`name`, `unit`, `baseline`, `target`, `direction` (increase/decrease), "
         "`deadline` (ISO date).",
     ),
-    ("metric", "known metric", "to complete", ", ".join(KNOWN_METRICS) + "."),
+    (
+        "metric",
+        "known metric",
+        "to complete",
+        ", ".join(KNOWN_METRICS)
+        + ". Also read: "
+        + ", ".join(f"{a} (= {stored_name(a)})" for a in (*METRICS, *ALIASES) if _read_as(a))
+        + ".",
+    ),
     (
         "payoff",
         "mapping",
