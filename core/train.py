@@ -420,6 +420,9 @@ def _by_row_id(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return frame.iloc[order], positions[order]
 
 
+NUMBER_KINDS = {"integer": np.int64, "floating": np.float64, "mixed-integer-float": np.float64}
+
+
 def _class_values(series: pd.Series, notes: list[str]) -> np.ndarray:
     """Target labels as a NumPy array keeping the original values (no pandas NA types)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -427,7 +430,10 @@ def _class_values(series: pd.Series, notes: list[str]) -> np.ndarray:
     if ptypes.is_extension_array_dtype(series.dtype):
         series = series.astype(getattr(series.dtype, "numpy_dtype", None) or object)
     values = series.to_numpy()
-    if values.dtype == object and pd.api.types.infer_dtype(values) not in ("string", "boolean"):
+    kind = pd.api.types.infer_dtype(values) if values.dtype == object else ""
+    if kind in NUMBER_KINDS:  # numbers held as objects: scikit-learn calls them "unknown"
+        return values.astype(NUMBER_KINDS[kind])
+    if values.dtype == object and kind not in ("string", "boolean"):
         try:
             np.unique(values)
         except TypeError:
@@ -681,7 +687,9 @@ def _binary_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[str,
     scores = {
         "roc_auc": _quiet(lambda: roc_auc_score(is_pos, score)) if both else math.nan,
         "pr_auc": _quiet(lambda: average_precision_score(is_pos, score)) if both else math.nan,
-        "log_loss": _quiet(lambda: log_loss(y, proba, labels=list(ctx.classes))),
+        "log_loss": _quiet(
+            lambda: log_loss(_class_codes(ctx.classes, y), proba, labels=range(len(classes)))
+        ),
         "accuracy": float(np.mean(classes[np.argmax(proba, axis=1)] == y)),
         "precision": tp / (tp + fp) if tp + fp else 0.0,
         "recall": tp / (tp + fn) if tp + fn else 0.0,
@@ -695,25 +703,33 @@ def _binary_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[str,
     return scores
 
 
+def _class_codes(classes: tuple[Any, ...], y: np.ndarray) -> np.ndarray:
+    """Each label's position in ``classes``: scikit-learn reads whole numbers of any origin,
+    while it refuses an object array of numbers ("unknown" target type)."""
+    position = {label: i for i, label in enumerate(classes)}
+    return np.fromiter((position[label] for label in y), dtype=np.int64, count=len(y))
+
+
 def _multiclass_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
-    labels = list(ctx.classes)
-    predicted = np.asarray(ctx.classes, dtype=object)[np.argmax(proba, axis=1)]
+    labels = list(range(len(ctx.classes)))
+    codes = _class_codes(ctx.classes, y)
+    predicted = np.argmax(proba, axis=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         precision, recall, f1, _ = precision_recall_fscore_support(
-            y, predicted, labels=labels, average="macro", zero_division=0
+            codes, predicted, labels=labels, average="macro", zero_division=0
         )
     return {
         "roc_auc": _quiet(
-            lambda: roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=labels)
+            lambda: roc_auc_score(codes, proba, multi_class="ovr", average="macro", labels=labels)
         ),
         "pr_auc": _quiet(
             lambda: average_precision_score(
-                label_binarize(y, classes=labels), proba, average="macro"
+                label_binarize(codes, classes=labels), proba, average="macro"
             )
         ),
-        "log_loss": _quiet(lambda: log_loss(y, proba, labels=labels)),
-        "accuracy": float(np.mean(predicted == y)),
+        "log_loss": _quiet(lambda: log_loss(codes, proba, labels=labels)),
+        "accuracy": float(np.mean(predicted == codes)),
         "precision": float(precision),
         "recall": float(recall),
         "f1": float(f1),

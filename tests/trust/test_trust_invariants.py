@@ -22,19 +22,12 @@ pytestmark = pytest.mark.timeout(600)  # the first test of a dataset runs its wh
 SENSITIVE_LOOKING = ("age", "sex")
 
 # (invariant, dataset) -> why it fails today, with the figure. Strict: an XPASS fails the suite.
-WINE = (
-    "new (issue 15 guards): integer multiclass labels crash training: core/train.py "
-    "_multiclass_scores compares object-dtype predictions ('Classification metrics can't "
-    "handle a mix of multiclass and unknown targets'), so nothing after `train` runs"
-)
 KNOWN: dict[tuple[str, str], str] = {
     ("bundle", "minus1_1"): (
         "issue 15 item 1 (-1/1 target): `workbench predict` writes the label -1 as \"'-1\" "
         "(the spreadsheet-formula escape applied to a number), the bundle writes -1: "
         "294 of 800 predictions differ"
     ),
-    **{(invariant, "wine"): WINE for invariant in (
-        "rises", "cli_metric", "drift", "monitored", "bundle")},
 }  # fmt: skip
 
 
