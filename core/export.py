@@ -74,6 +74,7 @@ __all__ = [
     "InputColumn",
     "InputType",
     "build_bundle",
+    "bundle_runtime",
     "bundle_schema",
     "bundle_schema_from_dict",
     "read_bundle_file",
@@ -742,8 +743,9 @@ def _golden(model: Any, frame: pd.DataFrame, schema: BundleSchema) -> tuple[byte
     return text.encode("utf-8"), table
 
 
-def _runtime() -> types.ModuleType:
-    """The bundle's own scoring module (assets/bundle/bundle_runtime.py), loaded once."""
+def bundle_runtime() -> types.ModuleType:
+    """The bundle's own scoring module (assets/bundle/bundle_runtime.py), loaded once; the
+    workbench uses its rules where both must agree (golden rows, formula-safe CSV cells)."""
     module = sys.modules.get(RUNTIME_MODULE)
     if module is None:
         spec = importlib.util.spec_from_loader(RUNTIME_MODULE, loader=None)
@@ -757,7 +759,7 @@ def _runtime() -> types.ModuleType:
 
 def _check_golden(model: Any, schema: BundleSchema, golden: bytes) -> None:
     """Score golden.csv with the bundle's own code: it must give the workbench's outputs."""
-    runtime = _runtime()
+    runtime = bundle_runtime()
     contract = runtime.Contract(schema.to_dict())
     table = runtime.read_table(io.BytesIO(golden), "golden.csv")
     problems = runtime.check_golden(model, contract, table)

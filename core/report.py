@@ -35,32 +35,17 @@ def markdown_to_html(markdown: str, *, title: str) -> str:
     )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot run as spreadsheet formulas (``=cmd|…`` and friends).
 
-    Text starting with = + - @ (or tab/CR) gets a leading apostrophe, as OWASP advises for
-    CSV injection; numbers are left alone, so -3 stays a number.
+    The bundle's rule (``bundle_runtime.spreadsheet_safe``), so `workbench predict`, the
+    downloads and the bundle's predict.py write the same cells: text starting with = + - @ (or
+    tab/CR) gets a leading apostrophe, as OWASP advises; numbers, and text that is a plain
+    negative number such as ``-1``, are left alone.
     """
-    import pandas as pd
+    from core.export import bundle_runtime
 
-    safe = frame.copy()
-    for column in safe.columns:
-        values = safe[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):  # escaped text is a new category
-            values = values.astype(object)
-        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
-            text = values.astype("string")
-            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
-            if risky.any():
-                safe[column] = values.where(~risky, "'" + text)
-    safe.columns = [
-        ("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c
-        for c in safe.columns
-    ]
-    return safe
+    return bundle_runtime().spreadsheet_safe(frame)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

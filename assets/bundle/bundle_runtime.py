@@ -911,9 +911,52 @@ def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.Da
     return pd.read_parquet(source)
 
 
+# --- spreadsheet-safe CSV (the workbench's `predict` and downloads use this same rule) ------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def is_formula(value: Any) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula (CSV injection, as OWASP names it).
+
+    Only text can: text starting with = + - @, a tab or a carriage return. A number is never
+    one, nor is text that is a plain negative number (``-1``, ``-0.5``, ``-1e5``): a
+    spreadsheet reads it as that number, so escaping it would only change the value.
+    """
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and _NEGATIVE_NUMBER.fullmatch(value) is None
+    )
+
+
+def _escaped(value: Any) -> Any:
+    return "'" + value if is_formula(value) else value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose formula cells and column names (:func:`is_formula`) start with an
+    apostrophe, which a spreadsheet shows as text; every other cell is left as it is."""
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if not (ptypes.is_object_dtype(values) or ptypes.is_string_dtype(values)) and not (
+            isinstance(values.dtype, pd.CategoricalDtype)
+        ):
+            continue
+        risky = np.fromiter((is_formula(v) for v in values), dtype=bool, count=len(values))
+        if risky.any():  # an escaped category is a new category: the column becomes objects
+            objects = values.astype(object)
+            safe[column] = objects.where(~risky, objects.map(_escaped))
+    safe.columns = [_escaped(c) for c in safe.columns]
+    return safe
+
+
 def write_table(frame: pd.DataFrame, destination: str | Path) -> None:
+    """CSV with formula cells escaped (:func:`spreadsheet_safe`), or Parquet as it is."""
     if table_format(str(destination)) == "csv":
-        frame.to_csv(destination, index=False)
+        spreadsheet_safe(frame).to_csv(destination, index=False)
     else:
         frame.to_parquet(destination, index=False)
 

@@ -1,9 +1,10 @@
 """Batch scoring: ``python predict.py INPUT --out OUTPUT`` (CSV or Parquet, by extension).
 
 Adds ``prediction`` and the probability columns to every row, scored exactly like the
-service (serve.py) and the workbench. ``python predict.py --self-test`` checks every file
-against manifest.json and scores golden.csv against its expected outputs. Exit code 0 on
-success, 1 with a message on stderr otherwise.
+service (serve.py) and the workbench; CSV cells that would run as spreadsheet formulas get
+a leading apostrophe (bundle_runtime.spreadsheet_safe). ``python predict.py --self-test``
+checks every file against manifest.json and scores golden.csv against its expected outputs.
+Exit code 0 on success, 1 with a message on stderr otherwise.
 """
 
 from __future__ import annotations

@@ -22,13 +22,7 @@ pytestmark = pytest.mark.timeout(600)  # the first test of a dataset runs its wh
 SENSITIVE_LOOKING = ("age", "sex")
 
 # (invariant, dataset) -> why it fails today, with the figure. Strict: an XPASS fails the suite.
-KNOWN: dict[tuple[str, str], str] = {
-    ("bundle", "minus1_1"): (
-        "issue 15 item 1 (-1/1 target): `workbench predict` writes the label -1 as \"'-1\" "
-        "(the spreadsheet-formula escape applied to a number), the bundle writes -1: "
-        "294 of 800 predictions differ"
-    ),
-}  # fmt: skip
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def cases(invariant: str, *, tasks: tuple[str, ...] = ("binary", "multiclass", "regression"),

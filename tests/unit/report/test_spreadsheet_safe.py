@@ -38,3 +38,15 @@ def test_categorical_labels_are_escaped_too() -> None:
 
     frame = pd.DataFrame({"bin": pd.Categorical(["-1 to 0", "0 to 1"], ordered=True)})
     assert list(spreadsheet_safe(frame)["bin"]) == ["'-1 to 0", "0 to 1"]
+
+
+def test_numbers_held_as_objects_or_text_are_not_escaped() -> None:
+    frame = pd.DataFrame(
+        {
+            "prediction": pd.Series([-1, 1, -1], dtype=object),  # a -1/1 target's labels
+            "text": ["-1", "-0.5", "-x"],
+        }
+    )
+    safe = spreadsheet_safe(frame)
+    assert safe["prediction"].tolist() == [-1, 1, -1]
+    assert safe["text"].tolist() == ["-1", "-0.5", "'-x"]
