@@ -51,10 +51,11 @@ goal = outcome.goal
 with roi_area:
     st.markdown("##### Return on investment")
     roi = goal_panels.roi_panel(goal) if goal else None
-with risk_area:
-    goal_panels.risk_panel(goal) if goal else None
-with verdict_area:
-    goal_panels.verdict_panel(goal) if goal else None
+if goal is not None:  # statements, not `x if goal else None`: Streamlit's magic prints a bare None
+    with risk_area:
+        goal_panels.risk_panel(goal)
+    with verdict_area:
+        goal_panels.verdict_panel(goal)
 with tabs[6]:
     goal_page.missing_banner(goal)
     if goal is not None:

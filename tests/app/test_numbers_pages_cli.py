@@ -103,6 +103,14 @@ def test_goal_roi_figures_equal_goal_show_json(
     assert f"from precision {figures['break_even_precision']:.2f}" in _caption(at, "At recall")
 
 
+def test_goal_page_never_prints_none(
+    trained_demo: str, open_page: Callable[[int, str], AppTest]
+) -> None:
+    """The risk and verdict panels are called for their effect; their None is never shown."""
+    at = _open(open_page, trained_demo, "../pages/goal.py")
+    assert [m.value for m in at.markdown if m.value.strip("`") == "None"] == []
+
+
 # -- Data page vs `data list/roles/split/check --json` ---------------------------------------
 
 BINARY = "Zero-one"
