@@ -1091,7 +1091,8 @@ def _run_for(wb, project_id: int, run_id: int | None):  # type: ignore[no-untype
     "--bins",
     type=int,
     default=None,
-    help="Bin numeric sensitive columns into this many quantile groups.",
+    help="Bin numeric sensitive columns into this many quantile groups (default: a number "
+    "with many values in quantile groups, as on the Fairness page).",
 )
 @json_option
 @friendly_errors

@@ -30,6 +30,7 @@ from storage.models import FairnessAnalysis
 
 MITIGATE_KIND = "fairness.mitigate"
 DEFAULT_BINS = 4
+MANY_VALUES = 12  # a number with more distinct values than this is compared in quantile groups
 Method = Literal["threshold", "expgrad"]
 METHODS: dict[str, str] = {
     "threshold": "Per-group thresholds (post-processing; fast, the model is unchanged)",
@@ -46,6 +47,16 @@ LEARN_MORE = "https://fairlearn.org/main/user_guide/assessment/common_fairness_m
 def sensitive_columns(run: RunInfo) -> list[str]:
     """Columns marked sensitive when the run was trained (roles on the Data page)."""
     return list(schema_from_dict(run.snapshot["schema"]).by_role("sensitive"))
+
+
+def needs_bins(column: pd.Series) -> bool:
+    """A number with many values: its groups are quantile bins (the page and the CLI alike)."""
+    return bool(pd.api.types.is_numeric_dtype(column) and column.nunique() > MANY_VALUES)
+
+
+def default_bins(frame: pd.DataFrame, attributes: list[str]) -> dict[str, int]:
+    """The bins used when none are given: DEFAULT_BINS for each number with many values."""
+    return {a: DEFAULT_BINS for a in attributes if a in frame.columns and needs_bins(frame[a])}
 
 
 def group_frame(
@@ -122,7 +133,10 @@ def analyse(
     data: pd.DataFrame | None = None,
     source: str | None = None,
 ) -> fairness.FairnessReport:
-    """A run's fairness report, stored for the stepper and the model card."""
+    """A run's fairness report, stored for the stepper and the model card.
+
+    ``bins=None`` bins every number with many values (``default_bins``), as the page does.
+    """
     rows = rows or evaluation.evaluation_rows(wb, run, data=data, source=source)
     unknown = [a for a in attributes if a not in rows.frame.columns]
     if unknown:
@@ -131,6 +145,8 @@ def analyse(
             f"There is no column {unknown[0]!r} in {rows.source}.",
             hint=f"Columns marked sensitive on the Data page: {marked}.",
         )
+    if bins is None:
+        bins = default_bins(rows.frame, attributes)
     report = report_for_rows(wb, rows, attributes, bins=bins)
     settings = {"attributes": list(attributes), "bins": dict(bins or {}), "source": rows.source}
     document = report.to_json()

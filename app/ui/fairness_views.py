@@ -39,8 +39,7 @@ def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[s
     )  # fmt: skip
     bins: dict[str, int] = {}
     for name in attributes:
-        column = rows.frame[name]
-        if pd.api.types.is_numeric_dtype(column) and column.nunique() > 12:
+        if fairness.needs_bins(rows.frame[name]):
             bins[name] = int(
                 st.number_input(
                     f"Groups of {name} (quantile bins)",

@@ -177,6 +177,14 @@ def test_data_page_figures_equal_the_data_cli_json(
 # -- Fairness page vs `analyze --fairness gender --json` ---------------------------------------
 
 
+def _parity_headline(at: AppTest) -> str:
+    """The Groups tab's demographic parity sentence (an error, info or success box)."""
+    boxes = [*at.error, *at.info, *at.success, *at.warning]
+    found = [e.value for e in boxes if e.value.startswith("**Demographic parity difference:")]
+    assert found, [e.value for e in boxes]
+    return found[0]
+
+
 def test_fairness_groups_and_parity_equal_analyze_json(
     trained_demo: str, open_page: Callable[[int, str], AppTest]
 ) -> None:
@@ -189,12 +197,7 @@ def test_fairness_groups_and_parity_equal_analyze_json(
         assert int(groups.loc[name, "count"]) == row["count"]
         assert groups.loc[name, "selection_rate"] == pytest.approx(row["selection_rate"], abs=1e-12)
     dpd = report["demographic_parity_difference"]
-    headline = [
-        e.value
-        for e in [*at.error, *at.info, *at.success, *at.warning]
-        if e.value.startswith("**Demographic parity difference:")
-    ]
-    assert headline and headline[0].startswith(f"**Demographic parity difference: {dpd:.3f}**")
+    assert _parity_headline(at).startswith(f"**Demographic parity difference: {dpd:.3f}**")
     tradeoff = next(d.value for d in at.dataframe if "disparity" in d.value.columns)
     original = tradeoff[tradeoff["kind"] == "original"].iloc[0]
     assert original["disparity"] == pytest.approx(dpd, abs=1e-12)
@@ -259,3 +262,19 @@ def test_monitor_drift_value_and_alerts_equal_monitor_report_json(
     health = report["health"]
     assert _metric(at, "Requests").value == f"{health['requests']:,}"
     assert _metric(at, "Error rate").value == f"{health['error_rate']:.1%}"
+
+
+def test_fairness_on_a_number_reads_the_same_groups_on_the_page_and_the_cli(
+    trained_demo: str, open_page: Callable[[int, str], AppTest]
+) -> None:
+    """`age` has 68 values: the page bins it into quantile groups, so must the CLI by default."""
+    report = _json("analyze", trained_demo, "--fairness", "age")["fairness"]
+    at = _open(open_page, trained_demo, "../pages/fairness.py")
+    at.multiselect(key="wb.fair.attributes").set_value(["age"]).run()
+    assert not at.exception, at.exception
+    groups = at.dataframe[0].value.set_index("group")
+    assert sorted(report["by_group"]) == sorted(groups.index)
+    for name, row in report["by_group"].items():
+        assert int(groups.loc[name, "count"]) == row["count"]
+    dpd = report["demographic_parity_difference"]
+    assert _parity_headline(at).startswith(f"**Demographic parity difference: {dpd:.3f}**")
