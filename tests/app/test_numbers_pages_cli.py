@@ -188,9 +188,13 @@ def _parity_headline(at: AppTest) -> str:
 def test_fairness_groups_and_parity_equal_analyze_json(
     trained_demo: str, open_page: Callable[[int, str], AppTest]
 ) -> None:
-    report = _json("analyze", trained_demo, "--fairness", "gender")["fairness"]
+    full = _json("analyze", trained_demo, "--fairness", "gender")
+    report = full["fairness"]
     at = _open(open_page, trained_demo, "../pages/fairness.py")
     assert at.multiselect(key="wb.fair.attributes").value == ["gender"]
+    decisions = _caption(at, "Decisions of run")
+    assert decisions.startswith(f"Decisions of run {full['run_id']} on {full['rows']:,} ")
+    assert f"at threshold {full['threshold']:.3f};" in decisions
     groups = at.dataframe[0].value.set_index("group")
     assert set(groups.index) == set(report["by_group"])
     for name, row in report["by_group"].items():
@@ -201,6 +205,9 @@ def test_fairness_groups_and_parity_equal_analyze_json(
     tradeoff = next(d.value for d in at.dataframe if "disparity" in d.value.columns)
     original = tradeoff[tradeoff["kind"] == "original"].iloc[0]
     assert original["disparity"] == pytest.approx(dpd, abs=1e-12)
+    overall = report["overall"]["value_per_month"]
+    assert original["value"] == format_money(overall, full["currency"])
+    assert overall == full["value_per_month"]
 
 
 # -- Export page vs `export --json` / `registry --json` ----------------------------------------
@@ -227,6 +234,9 @@ def test_export_bundle_registry_and_card_equal_the_cli(
     threshold = f"- **Decision threshold:** {report['threshold']:.3f} "
     value = f"- **Expected value:** {format_money(report['value_per_month'], report['currency'])} per month"
     assert threshold in card
+    assert _caption(at, "Decision threshold").startswith(
+        f"Decision threshold {report['threshold']:.3f}: the cross-validation optimum."
+    )
     assert value in card
     with zipfile.ZipFile(shipped_template.parent / "bundle.zip") as bundle:
         shipped_card = bundle.read("model_card.md").decode("utf-8")
