@@ -152,6 +152,15 @@ def test_data_page_figures_equal_the_data_cli_json(
         f"Positive class: {roles['positive_class']} ({roles['positive_class_reason']})"
     ]
     assert roles["positive_class"] == "1"
+    schema = next(d.value for d in at.dataframe if "why" in d.value.columns).set_index("column")
+    assert list(schema.index) == [c["name"] for c in roles["columns"]]
+    for column in roles["columns"]:
+        shown = schema.loc[column["name"]]
+        assert (shown["type"], shown["role"]) == (column["type"], column["role"])
+        assert (int(shown["missing"]), int(shown["distinct"])) == (
+            column["missing"],
+            column["distinct"],
+        )
 
     frozen = next(d.value for d in at.dataframe if "positive_rate" in d.value.columns)
     assert frozen.iloc[0]["rows"] == split["rows"]
