@@ -17,7 +17,7 @@ from app.ui import train_sensitive
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core import business, train, zoo
+from core import business, metrics, train, zoo
 from core.figure_style import style_figure
 from core.report import csv_bytes
 
@@ -120,7 +120,7 @@ def leaderboard_section(
     metric = board[0].metric
     info = train.METRICS.get(metric)
     money = metric == "expected_value" and goal is not None
-    headline = f"Ranked by **{metric}**"
+    headline = f"Ranked by **{metrics.metric_label(metric)}** (`{metric}`)"
     if money:
         headline += (
             f" — expected business value per month at each model's best threshold ({goal.currency})"
