@@ -142,13 +142,40 @@ def _preview(frame: pd.DataFrame, recipe: prepare.Recipe) -> None:
     right.dataframe(preview.after, height=260)
 
 
+def split_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """One row per side of a frozen split: rows, then the positive rate or class shares or the
+    target mean, as percentages a person reads (``data split --json`` holds the same figures)."""
+    sides = ["train", "test"] + (["excluded"] if summary["rows"].get("excluded") else [])
+    table = pd.DataFrame({"side": sides, "rows": [summary["rows"][s] for s in sides]})
+    kept = sides[:2]
+    if "positive_rate" in summary:
+        rates = summary["positive_rate"]
+        column = f"share of {summary['positive_class']} (positive)"
+        table[column] = [_percent(rates.get(s)) if s in kept else "" for s in sides]
+    elif "class_share" in summary:
+        for label in sorted({c for s in kept for c in summary["class_share"].get(s, {})}):
+            table[f"share of {label}"] = [
+                _percent(summary["class_share"][s].get(label, 0.0)) if s in kept else ""
+                for s in sides
+            ]
+    elif "target_mean" in summary:
+        means = summary["target_mean"]
+        table["target mean"] = [
+            "" if s not in kept or means.get(s) is None else f"{means[s]:,.4g}" for s in sides
+        ]
+    return table
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.1%}"
+
+
 def split_section(wb: Workbench, version: VersionInfo) -> None:
     stored = splits.get_split(wb, version)
     frame = frame_of(wb, version)
     if stored is not None:
         st.success(f"Frozen: {stored.summary.get('description')}", icon=":material/lock:")
-        shown = {k: v for k, v in stored.summary.items() if k not in ("description", "notes")}
-        st.dataframe(pd.DataFrame([shown]), hide_index=True)
+        st.dataframe(split_table(stored.summary), hide_index=True)
         for note in stored.summary.get("notes", []):
             st.caption(f":material/info: {note}")
         with st.expander("Replace the split"):

@@ -111,3 +111,26 @@ def test_compare_two_versions(app) -> None:  # type: ignore[no-untyped-def]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows removed"] == "1,000"
     assert metrics["Columns added / removed"] == "0 / 1"
+
+
+def test_split_table_shows_one_row_per_side_in_percent() -> None:
+    """The frozen split reads as a table a person reads, not as Python dicts."""
+    from app.ui.data_recipe import split_table
+
+    summary = {
+        "rows": {"train": 80, "test": 20, "excluded": 3},
+        "positive_class": "1",
+        "positive_rate": {"train": 0.6124, "test": 0.6},
+    }
+    table = split_table(summary)
+    assert table["side"].tolist() == ["train", "test", "excluded"]
+    assert table["rows"].tolist() == [80, 20, 3]
+    assert table["share of 1 (positive)"].tolist() == ["61.2%", "60.0%", ""]
+    multiclass = split_table(
+        {
+            "rows": {"train": 4, "test": 2},
+            "class_share": {"train": {"a": 0.75, "b": 0.25}, "test": {"a": 0.5, "b": 0.5}},
+        }
+    )
+    assert multiclass.columns.tolist() == ["side", "rows", "share of a", "share of b"]
+    assert multiclass["share of b"].tolist() == ["25.0%", "50.0%"]

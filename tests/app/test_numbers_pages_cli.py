@@ -162,10 +162,11 @@ def test_data_page_figures_equal_the_data_cli_json(
             column["distinct"],
         )
 
-    frozen = next(d.value for d in at.dataframe if "positive_rate" in d.value.columns)
-    assert frozen.iloc[0]["rows"] == split["rows"]
-    assert frozen.iloc[0]["positive_class"] == split["positive_class"]
-    assert frozen.iloc[0]["positive_rate"] == split["positive_rate"]
+    share = f"share of {split['positive_class']} (positive)"
+    frozen = next(d.value for d in at.dataframe if share in d.value.columns).set_index("side")
+    for side in ("train", "test"):
+        assert int(frozen.loc[side, "rows"]) == split["rows"][side]
+        assert frozen.loc[side, share] == f"{split['positive_rate'][side]:.1%}"
 
     counts = {s: 0 for s in ("error", "warning", "info")}
     for finding in check["findings"]:
