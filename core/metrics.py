@@ -48,6 +48,7 @@ __all__ = [
     "canonical_name",
     "find_metric",
     "flag_at_threshold",
+    "format_score",
     "get_metric",
     "higher_is_better",
     "label_at_threshold",
@@ -159,6 +160,18 @@ def find_metric(name: str | None) -> Metric | None:
     if name is None:
         return None
     return METRICS.get(canonical_name(name))
+
+
+def format_score(name: str | None, value: float | None) -> str:
+    """A metric value rounded for a person: money in whole units with thousands separators,
+    everything else to 4 decimals (amounts of 1,000 and more in whole units). One rule, so a
+    score reads the same in the job message, the leaderboard and the CLI."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    metric = find_metric(name)
+    if (metric is not None and metric.name == "value_per_month") or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4f}"
 
 
 def metric_label(name: str) -> str:

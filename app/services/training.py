@@ -25,7 +25,7 @@ from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
-from core import business, prepare, train, zoo
+from core import business, metrics, prepare, train, zoo
 from core.metrics import UNPRICED_METRIC, stored_name
 from core.schema import Schema, schema_from_dict, schema_to_dict
 from storage.models import Job, Run
@@ -545,7 +545,7 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     top = best[0] if best else None
     message = f"Trained {len(done)} model(s) on {len(ctx.frame):,} rows."
     if top is not None:
-        message += f" Best: {top.model_name} ({top.metric} {top.cv_mean:,.0f})."
+        message += f" Best: {top.model_name} ({top.metric} {metrics.format_score(top.metric, top.cv_mean)})."
     return {"run_ids": [r.id for r in done], "_message": message}
 
 

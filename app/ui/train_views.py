@@ -104,12 +104,6 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
     )  # fmt: skip
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4f}"
-
-
 def leaderboard_section(
     wb: Workbench, project_id: int, goal: business.Goal | None
 ) -> list[RunInfo]:
@@ -134,8 +128,8 @@ def leaderboard_section(
             "run": run.id,
             "model": run.model_name + (" ★" if run.is_champion else ""),
             "kind": run.kind,
-            metric: _fmt(run.cv_mean),
-            "± std": _fmt(run.cv_std),
+            metric: metrics.format_score(metric, run.cv_mean),
+            "± std": metrics.format_score(metric, run.cv_std),
         }
         if compared:
             row["sensitive inputs"] = run.tags.get(training.SENSITIVE_TAG, "—")
@@ -183,7 +177,10 @@ def _fold_box(board: list[RunInfo], metric: str) -> go.Figure:
 
 def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
     labels = Labels.of(
-        {r.id: f"run {r.id} · {r.model_name} · {r.metric} {_fmt(r.cv_mean)}" for r in board}
+        {
+            r.id: f"run {r.id} · {r.model_name} · {r.metric} {metrics.format_score(r.metric, r.cv_mean)}"
+            for r in board
+        }
     )
     run_id = st.selectbox("Run", [r.id for r in board], format_func=labels, key="wb.train.selected")
     run = next(r for r in board if r.id == run_id)

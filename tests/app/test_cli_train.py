@@ -143,3 +143,24 @@ def test_predict_without_runs(cli: Invoke, demo: str, tmp_path: Path) -> None:
     src.write_text("a\n1\n")
     result = cli("predict", demo, src, "--out", tmp_path / "o.csv")
     assert result.exit_code == 2 and "no trained run" in result.output
+
+
+def test_train_message_shows_the_best_score_unrounded_to_a_whole_number(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    """A ROC AUC of 0.8 once read "roc_auc 1" in the job's closing line (money formatting)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=400)
+    frame = pd.DataFrame({"x": x, "y": (x + rng.normal(size=400) > 0).astype(int)})
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    for args in (("project", "create", "p"), ("data", "add", "p", path, "--target", "y")):
+        assert cli(*args).exit_code == 0
+    assert cli("data", "split", "p").exit_code == 0
+    result = cli("train", "p", "--models", "logreg", "--folds", "3")
+    assert result.exit_code == 0, result.output
+    best = json.loads(cli("runs", "p", "--json").output)[0]
+    assert best["metric"] == "roc_auc" and 0.5 < best["cv_mean"] < 0.99
+    assert f"(roc_auc {best['cv_mean']:.4f})" in result.output

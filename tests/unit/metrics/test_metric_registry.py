@@ -57,3 +57,13 @@ def test_status_ranks_lower_is_better_metrics_like_train() -> None:
 
     assert not hasattr(status, "LOWER_IS_BETTER")  # the copy is gone: status reads the registry
     assert np.array_equal(metrics.better_first("rmse", [2.0, 1.0]), [1, 0])
+
+
+def test_format_score_rounds_money_to_whole_units_and_scores_to_four_decimals() -> None:
+    from core.metrics import format_score
+
+    assert format_score("roc_auc", 0.80814) == "0.8081"
+    assert format_score("expected_value", 83425.4) == "83,425"
+    assert format_score("value_per_month", 950.4) == "950"
+    assert format_score("rmse", 1234.5) == "1,234"
+    assert format_score("roc_auc", None) == "—"
