@@ -7,6 +7,7 @@ where the database and artifacts live, and tests isolate themselves by setting
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,11 @@ class Settings:
     #: Garbage collection never removes a stored file younger than this: the row naming
     #: it may not be committed yet.
     gc_grace_seconds: float = 3600.0
+    #: Folders whose files may be read by path on the server (a monitor log file, a SQLite
+    #: source); ``None`` when ``WORKBENCH_DATA_DIRS`` is not set (see ``app.services.data_dirs``).
+    data_dirs: tuple[Path, ...] | None = None
+    #: The address the browser app listens on; ``workbench ui`` sets it for its processes.
+    server_address: str = "localhost"
 
     @property
     def artifacts_dir(self) -> Path:
@@ -46,6 +52,21 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def beyond_localhost(self) -> bool:
+        """True when others on the network can reach the app (there are no accounts yet)."""
+        return not is_loopback(self.server_address)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (``localhost``, 127.x, ``::1``)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost, or "" (every interface)
+        return False
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -64,4 +85,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         autostart_worker=env.get("WORKBENCH_AUTOSTART_WORKER", "1") not in ("0", "false", "no"),
         trash_days=float(env.get("WORKBENCH_TRASH_DAYS", "7")),
         gc_grace_seconds=float(env.get("WORKBENCH_GC_GRACE_SECONDS", "3600")),
+        data_dirs=_data_dirs(env.get("WORKBENCH_DATA_DIRS")),
+        server_address=env.get("WORKBENCH_SERVER_ADDRESS", "localhost"),
     )
+
+
+def _data_dirs(value: str | None) -> tuple[Path, ...] | None:
+    if value is None or not value.strip():
+        return None
+    parts = (p.strip() for p in value.split(os.pathsep))
+    return tuple(Path(p).expanduser().resolve() for p in parts if p)

@@ -31,7 +31,7 @@ from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
-from app.services import evaluation, goals, scoring, training
+from app.services import data_dirs, evaluation, goals, scoring, training
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from app.services.training import RunInfo
@@ -302,6 +302,8 @@ def update_settings(wb: Workbench, project_id: int, **changes: Any) -> MonitorSe
         if not url.startswith(("http://", "https://")):
             raise UserError("A webhook URL starts with http:// or https://.")
         changes["webhook_url"] = url
+    if changes.get("log_path"):
+        _check_readable(str(changes["log_path"]))
     with wb.db.write() as session:
         row = session.get(MonitorSettings, project_id)
         if row is None:
@@ -315,12 +317,20 @@ def update_settings(wb: Workbench, project_id: int, **changes: Any) -> MonitorSe
     return settings_for(wb, project_id)
 
 
+def _check_readable(log_path: str) -> Path:
+    """The log file's real path, when this server may read it (see app.services.data_dirs)."""
+    reason = data_dirs.refusal(log_path)
+    if reason is not None:
+        raise UserError(reason, field="log_path")
+    return Path(log_path).expanduser().resolve()
+
+
 def import_new_lines(wb: Workbench, project_id: int) -> BatchInfo | None:
     """Read the configured log from where the last import stopped; None when nothing is new."""
     settings = settings_for(wb, project_id)
     if not settings.log_path:
         raise UserError("No log file is configured.", hint="Set the service log's path first.")
-    path = Path(settings.log_path)
+    path = _check_readable(settings.log_path)
     if not path.is_file():
         raise UserError(f"{path} does not exist or is not a file.")
     size = path.stat().st_size

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 
 import pandas as pd
 
+from app.services import data_dirs
 from core.ingest import (
     HINT_SQL_CONNECT,
     HINT_SQL_DIALECT,
@@ -62,6 +63,9 @@ def _sql_url(url: str) -> Any:
         raise IngestError(
             MSG_SQL_NO_FILE.format(database=database), field="url", hint=HINT_SQL_NO_FILE
         )
+    reason = data_dirs.refusal(unquote(database.removeprefix("file:")))
+    if reason is not None:
+        raise IngestError(reason, field="url")
     path = Path(unquote(database.removeprefix("file:"))).expanduser().resolve()
     if not path.is_file():
         raise IngestError(
