@@ -1542,16 +1542,42 @@ def demo(as_json: bool) -> None:
 @click.option("--port", default=8501, show_default=True, type=int)
 @click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
 @click.option("--open/--no-open", "open_browser", default=False, help="Open a browser tab.")
+@click.option(
+    "--allow-anyone",
+    is_flag=True,
+    help="Listen beyond localhost although the app has no accounts: anyone who can reach "
+    "the address can see and change every project.",
+)
 @friendly_errors
-def ui(port: int, host: str, open_browser: bool) -> None:
+def ui(port: int, host: str, open_browser: bool, allow_anyone: bool) -> None:
     """Serve the browser app and its job worker until Ctrl+C; both stop together.
 
     The worker is supervised: if it dies (even by kill -9) it is reaped, the job it was
     running is marked interrupted, and a new worker starts within about a second.
     """
+    from app.errors import UserError
     from app.jobs.worker import WorkerSupervisor
+    from app.settings import is_loopback
 
+    beyond = not is_loopback(host)
+    if beyond and not allow_anyone:
+        raise UserError(
+            f"Refusing to listen on {host!r}: the app has no accounts, so anyone who can reach "
+            "it could see and change every project; use --host localhost, or add "
+            "--allow-anyone to accept that."
+        )
+    # The app, and the worker this process starts, judge server-side paths by it.
+    os.environ["WORKBENCH_SERVER_ADDRESS"] = host
     wb = _workbench()
+    if beyond:
+        click.secho(
+            f"WARNING: listening on {host} with no accounts: anyone who can reach "
+            f"port {port} can see, change and delete every project. Server-side files are "
+            f"read only under WORKBENCH_DATA_DIRS (now: {os.environ.get('WORKBENCH_DATA_DIRS') or 'none'}).",
+            fg="red",
+            bold=True,
+            err=True,
+        )
     env = {
         **os.environ,
         "WORKBENCH_HOME": str(wb.settings.home),

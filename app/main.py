@@ -21,6 +21,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+sidebar.open_server_banner()
 wb = state.workbench()
 project = state.current_project(wb)
 

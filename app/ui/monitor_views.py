@@ -100,7 +100,12 @@ def _follow_section(wb: Workbench, project_id: int) -> None:
     settings = monitoring.settings_for(wb, project_id)
     with st.expander("Read the service's log file on demand", icon=":material/description:"):
         path = st.text_input(
-            "Log file path on this machine", value=settings.log_path or "", key="wb.mon.path"
+            "Log file path on this machine",
+            value=settings.log_path or "",
+            key="wb.mon.path",
+            help="Read on the server, only under the folders in WORKBENCH_DATA_DIRS "
+            "(by default your home and the temporary folder while the app listens on "
+            "localhost only; nothing when it listens beyond).",
         )
         left, right = st.columns(2)
         if left.button("Save path", key="wb.mon.path.save"):

@@ -7,6 +7,7 @@ import streamlit as st
 from app.context import Workbench
 from app.services.projects import ProjectInfo, list_projects
 from app.services.stages import STAGES, StageStatus, stage_statuses
+from app.settings import load_settings
 from app.ui import state
 
 STATE_LABELS = {
@@ -15,6 +16,16 @@ STATE_LABELS = {
     "not_started": ("Not started", ":material/radio_button_unchecked:", "gray"),
     "coming": ("Coming", ":material/schedule:", "gray"),
 }
+
+
+def open_server_banner() -> None:
+    """On every page: say so when anyone on the network can use this app (no accounts yet)."""
+    if load_settings().beyond_localhost:  # WORKBENCH_SERVER_ADDRESS, set by `workbench ui`
+        st.warning(
+            "This app has no accounts and listens beyond this computer: anyone who can reach "
+            "it can see, change and delete every project (started with `--allow-anyone`).",
+            icon=":material/public:",
+        )
 
 
 def project_picker(wb: Workbench, current: ProjectInfo | None) -> None:
