@@ -37,10 +37,17 @@ def create_db_engine(url: str) -> Engine:
 def _create_private(path: Path) -> None:
     """Create the database file readable by its owner only (0600, like the stored files).
 
-    SQLite gives its -wal and -shm files the database file's permissions.
+    SQLite gives its -wal and -shm files the database file's permissions. A file made
+    by an older version readable by others is tightened (when this user owns it).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:  # missing, or not ours: leave it as it is
+            pass
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

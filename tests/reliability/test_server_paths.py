@@ -179,3 +179,12 @@ def test_monitor_log_path_outside_the_data_folders_is_refused(
 def test_workbench_db_is_created_owner_only(wb) -> None:  # type: ignore[no-untyped-def]
     mode = stat.S_IMODE((wb.settings.home / "workbench.db").stat().st_mode)
     assert mode == 0o600, oct(mode)
+
+
+def test_an_existing_readable_workbench_db_is_made_owner_only(tmp_path: Path) -> None:
+    from storage.db import create_db_engine
+
+    path = _sqlite_file(tmp_path / "workbench.db")
+    path.chmod(0o644)
+    create_db_engine(f"sqlite:///{path}").dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
