@@ -188,3 +188,28 @@ def test_an_existing_readable_workbench_db_is_made_owner_only(tmp_path: Path) ->
     path.chmod(0o644)
     create_db_engine(f"sqlite:///{path}").dispose()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_cli_refusals_are_one_line_and_exit_2(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import app.cli as cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["project", "create", "p"]).exit_code == 0
+    own_db = home / "workbench.db"
+    pulled = runner.invoke(cli.main, ["monitor", "pull", "p", "--path", str(own_db)])
+    assert pulled.exit_code == 2, pulled.output
+    assert "workbench's own data" in pulled.output
+    assert len(pulled.output.strip().splitlines()) == 1
+
+    shop = _sqlite_file(tmp_path / "shop.db")
+    monkeypatch.setenv("WORKBENCH_SERVER_ADDRESS", "0.0.0.0")
+    added = runner.invoke(
+        cli.main, ["data", "add", "p", "--sql", f"sqlite:///{shop}", "--query", "SELECT * FROM t"]
+    )
+    assert added.exit_code == 2, added.output
+    assert "WORKBENCH_DATA_DIRS" in added.output
+    assert len(added.output.strip().splitlines()) == 1
