@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.safe_yaml import MAX_YAML_ALIASES, MAX_YAML_BYTES, MAX_YAML_DEPTH, YamlLimits
+
 #: Default port of the browser app.
 DEFAULT_PORT = 8501
 
@@ -40,6 +42,18 @@ class Settings:
     data_dirs: tuple[Path, ...] | None = None
     #: The address the browser app listens on; ``workbench ui`` sets it for its processes.
     server_address: str = "localhost"
+    #: Bounds of every YAML document read (goal files): size, aliases, nesting depth.
+    max_yaml_bytes: int = MAX_YAML_BYTES
+    max_yaml_aliases: int = MAX_YAML_ALIASES
+    max_yaml_depth: int = MAX_YAML_DEPTH
+
+    @property
+    def yaml_limits(self) -> YamlLimits:
+        return YamlLimits(
+            max_bytes=self.max_yaml_bytes,
+            max_aliases=self.max_yaml_aliases,
+            max_depth=self.max_yaml_depth,
+        )
 
     @property
     def artifacts_dir(self) -> Path:
@@ -87,6 +101,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         gc_grace_seconds=float(env.get("WORKBENCH_GC_GRACE_SECONDS", "3600")),
         data_dirs=_data_dirs(env.get("WORKBENCH_DATA_DIRS")),
         server_address=env.get("WORKBENCH_SERVER_ADDRESS", "localhost"),
+        max_yaml_bytes=int(env.get("WORKBENCH_MAX_YAML_BYTES", MAX_YAML_BYTES)),
+        max_yaml_aliases=int(env.get("WORKBENCH_MAX_YAML_ALIASES", MAX_YAML_ALIASES)),
+        max_yaml_depth=int(env.get("WORKBENCH_MAX_YAML_DEPTH", MAX_YAML_DEPTH)),
     )
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.services.projects import touch_project
+from app.settings import load_settings
 from core import business
+from core.safe_yaml import TOO_BIG, YamlLimitError, YamlLimits, load_yaml
 from storage.models import GoalVersion
 
 MAX_SUMMARY_CHANGES = 4
@@ -153,24 +155,49 @@ def restore_goal_version(wb: Workbench, project_id: int, version: int) -> GoalVe
     return save_goal(wb, project_id, document, source=f"restore of v{version}")
 
 
-def read_goal_file(path: Path) -> dict[str, Any]:
+def read_goal_file(path: Path, *, limits: YamlLimits | None = None) -> dict[str, Any]:
     """Load a goal YAML file with errors that name the file and line."""
+    path = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        limits = limits or load_settings().yaml_limits
+        if size > limits.max_bytes:  # refuse before reading a huge file into memory
+            raise UserError(
+                TOO_BIG.format(source=f"Goal file {path}", size=size, limit=limits.max_bytes)
+            )
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"Goal file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise UserError(f"Goal file {path} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+        raise UserError(
+            f"Goal file {path} does not exist.", hint="Check the path (relative to where you run)."
+        ) from None
+    except IsADirectoryError:
+        raise UserError(f"Goal file {path} is a folder, not a YAML file.") from None
+    return parse_goal_yaml(raw, source=f"Goal file {path}", limits=limits)
+
+
+def parse_goal_yaml(
+    raw: bytes | str, *, source: str, limits: YamlLimits | None = None
+) -> dict[str, Any]:
+    """The one way a goal document is read from YAML (CLI `goal set`, the Goal page's import).
+
+    Uses the bounded safe loader: a billion-laughs file, a huge or 5,000-deep document is a
+    ``UserError`` naming the limit, never a hung server or a ``RecursionError``.
+    """
+    limits = limits or load_settings().yaml_limits
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(raw, source=source, limits=limits)
+    except YamlLimitError as error:
+        raise UserError(error.message, field=error.field) from None
+    except UnicodeDecodeError:
+        raise UserError(f"{source} is not UTF-8 text.", hint="Save it as UTF-8.") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise UserError(f"Goal file {path} is not valid YAML{where}: {problem}.") from None
+        raise UserError(f"{source} is not valid YAML{where}: {problem}.") from None
     if not isinstance(data, dict):
         raise UserError(
-            f"Goal file {path} must be a YAML mapping (name: …, problem: …), got {type(data).__name__}.",
+            f"{source} must be a YAML mapping (name: …, problem: …), got {type(data).__name__}.",
             hint="See assets/demo/goal.yaml for an example.",
         )
     return data

@@ -7,6 +7,7 @@ import streamlit as st
 import yaml
 
 from app.context import Workbench
+from app.errors import UserError
 from app.services import goals as goal_service
 from app.ui.feedback import attempt
 from core import business, business_figures
@@ -147,14 +148,11 @@ def import_panel(wb: Workbench, project_id: int) -> None:
     if upload is None or not st.button("Import as a new version", key="wb.goal.import_button"):
         return
     try:
-        data = yaml.safe_load(upload.getvalue().decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        st.error(f"{upload.name} is not a readable YAML file: {error}", icon=":material/error:")
-        return
-    if not isinstance(data, dict):
-        st.error(
-            f"{upload.name} must hold a mapping (name: …, problem: …).", icon=":material/error:"
+        data = goal_service.parse_goal_yaml(
+            upload.getvalue(), source=upload.name, limits=wb.settings.yaml_limits
         )
+    except UserError as error:
+        st.error(f"{upload.name} was not imported: {error}", icon=":material/error:")
         return
     try:
         saved = goal_service.save_goal(wb, project_id, data, source=f"import of {upload.name}")
