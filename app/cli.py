@@ -55,6 +55,48 @@ def _emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
+#: What to do about a missing or damaged stored file (ArtifactError).
+ARTIFACT_HINT = (
+    "Run `workbench verify` to see what it belongs to; re-import the data or retrain the run "
+    "to store it again."
+)
+
+
+def _check_out_folder(kwargs: dict[str, Any]) -> None:
+    """``--out`` into a folder that does not exist is refused before any work is done."""
+    from app.errors import UserError
+
+    for name in ("out_path", "out"):
+        out = kwargs.get(name)
+        if isinstance(out, Path) and not out.expanduser().resolve().parent.is_dir():
+            raise UserError(
+                f"Cannot write {out}: the folder {out.parent} does not exist.",
+                hint="Create it first or choose another --out.",
+            )
+
+
+def _file_error_message(error: OSError) -> str | None:
+    """One line for a file that is missing or cannot be written, or None for other OS errors."""
+    if not isinstance(error, FileNotFoundError | NotADirectoryError | PermissionError):
+        return None
+    what = "does not exist" if isinstance(error, FileNotFoundError) else error.strerror
+    where = error.filename or "a file"
+    return f"{where} {what}. Check the path (and that its folder exists and is writable)."
+
+
+def _log_unexpected(error: BaseException) -> Path:
+    """Log the traceback at ERROR in cli.log, where a person finds it; returns the log's path."""
+    from app.settings import load_settings
+
+    path = load_settings().logs_dir / "cli.log"
+    _log_to_file(path)
+    command = " ".join(sys.argv[1:]) or "workbench"
+    logging.getLogger("workbench.cli").error(
+        "unexpected error in `workbench %s`", command, exc_info=error
+    )
+    return path
+
+
 def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn user errors into one clear line and exit status 2, never a traceback."""
 
@@ -62,22 +104,37 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from app.errors import UserError
         from core.exceptions import CoreError
+        from storage.artifacts import ArtifactError
 
         try:
+            _check_out_folder(kwargs)
             return fn(*args, **kwargs)
         except (UserError, CoreError) as error:
             click.echo(f"error: {describe_error(error)}", err=True)
+            sys.exit(2)
+        except ArtifactError as error:
+            click.echo(f"error: a stored file cannot be used: {error}. {ARTIFACT_HINT}", err=True)
             sys.exit(2)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
             raise
-        except Exception as error:  # last resort: one line, details in the log
-            logging.getLogger("workbench.cli").debug("unexpected", exc_info=True)
-            click.echo(f"error: {describe_error(error)}", err=True)
-            sys.exit(1)
+        except OSError as error:
+            message = _file_error_message(error)
+            if message is None:
+                _exit_unexpected(error)
+            click.echo(f"error: {message}", err=True)
+            sys.exit(2)
+        except Exception as error:  # last resort: one line, the traceback in the log
+            _exit_unexpected(error)
 
     return wrapper
+
+
+def _exit_unexpected(error: BaseException) -> None:
+    log = _log_unexpected(error)
+    click.echo(f"error: {describe_error(error)} (traceback in {log})", err=True)
+    sys.exit(1)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
