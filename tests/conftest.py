@@ -8,6 +8,7 @@ sentinel folder instead of the real home), and no process a test started is stil
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,34 @@ def _keep_the_main_module() -> Iterator[None]:
     main_module = sys.modules["__main__"]
     yield
     sys.modules["__main__"] = main_module
+
+
+DEMO = "Customer churn (demo)"
+
+
+@pytest.fixture(scope="session")
+def trained_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the demo project and three trained runs, built once per session."""
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.context import close_all
+
+    path = tmp_path_factory.mktemp("trained") / "wbhome"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_HOME", str(path))
+        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
+        runner = CliRunner()
+        for args in (["demo"], ["train", DEMO, "--models", "logreg,xgboost", "--folds", "3"]):
+            result = runner.invoke(main, args, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+        close_all()
+    return path
+
+
+@pytest.fixture
+def trained_demo(home: Path, trained_demo_template: Path) -> str:
+    """This test's home holds a copy of the trained demo project; returns the project's name."""
+    shutil.copytree(trained_demo_template, home)
+    return DEMO

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,37 +35,6 @@ def open_page(app: Callable[[], AppTest]) -> Callable[[int, str], AppTest]:
         return at
 
     return _open
-
-
-DEMO = "Customer churn (demo)"
-
-
-@pytest.fixture(scope="session")
-def trained_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with the demo project and three trained runs, built once per session."""
-    from click.testing import CliRunner
-
-    from app.cli import main
-    from app.context import close_all
-
-    path = tmp_path_factory.mktemp("trained") / "wbhome"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(path))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        runner = CliRunner()
-        for args in (["demo"], ["train", DEMO, "--models", "logreg,xgboost", "--folds", "3"]):
-            result = runner.invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-        close_all()
-    return path
-
-
-@pytest.fixture
-def trained_demo(home: Path, trained_demo_template: Path) -> str:
-    """This test's home holds a copy of the trained demo project; returns the project's name."""
-    shutil.copytree(trained_demo_template, home)
-    return DEMO
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ their traceback in WORKBENCH_HOME/logs/cli.log (before: exit 1 "Unexpected error
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -17,24 +16,6 @@ from app.cli import main
 DEMO = "Customer churn (demo)"
 CHURN = Path(__file__).resolve().parents[2] / "assets" / "demo" / "churn.csv"
 Invoke = Callable[..., Result]
-
-
-@pytest.fixture(scope="module")
-def trained_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with the demo project and one trained logistic regression, built once."""
-    from app.context import close_all
-
-    path = tmp_path_factory.mktemp("trained") / "wbhome"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(path))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        runner = CliRunner()
-        for args in (["demo"], ["train", DEMO, "--models", "logreg", "--folds", "2"]):
-            result = runner.invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-        close_all()
-    return path
 
 
 @pytest.fixture
@@ -52,8 +33,7 @@ def cli(home: Path) -> Invoke:
 
 
 @pytest.fixture
-def trained(home: Path, trained_template: Path) -> Path:
-    shutil.copytree(trained_template, home)
+def trained(home: Path, trained_demo: str) -> Path:
     return home
 
 
