@@ -26,6 +26,7 @@ from core import business, errors, evaluate, prepare
 from core.exceptions import CoreError
 from core.metrics import flag_at_threshold
 from core.schema import Schema, class_label, model_positive_class, schema_from_dict
+from core.text_limits import check_text
 from storage.models import Run, SavedCohort
 
 Task = Literal["binary", "multiclass", "regression"]
@@ -293,6 +294,7 @@ def save_cohort(
     name = name.strip()
     if not name:
         raise UserError("Give the cohort a name.")
+    check_text("cohort name", name)
     with wb.db.write() as session:
         clash = session.scalar(
             select(SavedCohort).where(
@@ -303,7 +305,7 @@ def save_cohort(
             raise UserError(f"A cohort called {name!r} exists already; choose another name.")
         row = SavedCohort(
             project_id=project_id,
-            name=name[:200],
+            name=name,
             definition=errors.cohort_to_dict(cohort),
             run_id=run_id,
         )

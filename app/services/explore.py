@@ -18,6 +18,7 @@ from app.services import data_config, datasets
 from app.services.projects import touch_project
 from core import prepare, profile
 from core.schema import Schema
+from core.text_limits import check_text
 from storage.models import DatasetNote, DatasetVersion, ProfileReport, utcnow
 
 PROFILE_KIND = "explore.profile"
@@ -77,6 +78,7 @@ def get_note(wb: Workbench, version_id: int) -> str:
 
 
 def save_note(wb: Workbench, version_id: int, text: str) -> None:
+    check_text("dataset note", text)
     with wb.db.write() as session:
         row = session.get(DatasetNote, version_id)
         if row is None:

@@ -16,6 +16,7 @@ from app.services.projects import touch_project
 from app.settings import load_settings
 from core import business
 from core.safe_yaml import TOO_BIG, YamlLimitError, YamlLimits, load_yaml
+from core.text_limits import document_text_problems
 from storage.models import GoalVersion
 
 MAX_SUMMARY_CHANGES = 4
@@ -111,6 +112,9 @@ def save_goal(
     Raises :class:`core.business.GoalValidationError` listing every problem by field.
     ``draft=False`` also requires the fields the goal needs to be complete.
     """
+    too_long = document_text_problems(document)
+    if too_long:
+        raise business.GoalValidationError([business.FieldProblem(f, m) for f, m in too_long])
     goal = business.goal_from_dict(document, draft=draft)
     normalised = business.goal_to_dict(goal)
     with wb.db.write() as session:

@@ -17,9 +17,10 @@ from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.jobs import queue
 from app.services import artifacts as artifact_service
+from core.text_limits import TEXT_LIMITS, check_text
 from storage.models import Job, Project, utcnow
 
-MAX_NAME_LENGTH = 120
+MAX_NAME_LENGTH = TEXT_LIMITS["project name"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def create_project(
     name = clean_name(name)
     with wb.db.write() as session:
         _ensure_unique(session, name)
-        row = Project(name=name, description=(description or "").strip(), is_demo=is_demo)
+        description = check_text("project description", (description or "").strip())
+        row = Project(name=name, description=description, is_demo=is_demo)
         session.add(row)
         session.flush()
         return _info(row)

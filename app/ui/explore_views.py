@@ -10,9 +10,10 @@ from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import datasets, explore, splits
 from app.services.datasets import VersionInfo
-from app.ui.feedback import attempt
+from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from core import profile
+from core.exceptions import CoreError
 
 NUMERIC_TYPES = ("numeric", "boolean")
 
@@ -299,5 +300,9 @@ def notes_section(wb: Workbench, version: VersionInfo) -> None:
             value=saved, height=140, key=f"wb.explore.notes.text.{version.id}",
         )  # fmt: skip
         if st.form_submit_button("Save notes", icon=":material/save:"):
-            explore.save_note(wb, version.id, text)
-            st.toast("Notes saved.", icon=":material/check:")
+            try:
+                explore.save_note(wb, version.id, text)
+            except CoreError as error:  # over the note's length limit
+                show_error(error)
+            else:
+                st.toast("Notes saved.", icon=":material/check:")
