@@ -54,6 +54,14 @@ class Settings:
             max_aliases=self.max_yaml_aliases,
             max_depth=self.max_yaml_depth,
         )
+    #: A SQL source query is refused when it returns more rows than this.
+    sql_max_rows: int = 5_000_000
+    #: A SQL source query running longer than this many seconds is stopped.
+    sql_timeout_seconds: float = 120.0
+    #: A SQL source result larger than this (approximate, in megabytes) is refused.
+    sql_max_mb: float = 1024.0
+    #: A single value (text or blob) in a SQL source result larger than this is refused.
+    sql_max_value_mb: float = 16.0
 
     @property
     def artifacts_dir(self) -> Path:
@@ -88,11 +96,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("WORKBENCH_HOME") or Path.home() / ".workbench").expanduser().resolve()
     database_url = env.get("WORKBENCH_DATABASE_URL") or f"sqlite:///{home / 'workbench.db'}"
+    max_upload_mb = int(env.get("WORKBENCH_MAX_UPLOAD_MB", "1024"))
     plugins = tuple(p.strip() for p in env.get("WORKBENCH_JOB_PLUGINS", "").split(",") if p.strip())
     return Settings(
         home=home,
         database_url=database_url,
-        max_upload_mb=int(env.get("WORKBENCH_MAX_UPLOAD_MB", "1024")),
+        max_upload_mb=max_upload_mb,
         stale_job_seconds=float(env.get("WORKBENCH_STALE_JOB_SECONDS", "30")),
         heartbeat_seconds=float(env.get("WORKBENCH_HEARTBEAT_SECONDS", "2")),
         job_plugins=plugins,
@@ -104,6 +113,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_yaml_bytes=int(env.get("WORKBENCH_MAX_YAML_BYTES", MAX_YAML_BYTES)),
         max_yaml_aliases=int(env.get("WORKBENCH_MAX_YAML_ALIASES", MAX_YAML_ALIASES)),
         max_yaml_depth=int(env.get("WORKBENCH_MAX_YAML_DEPTH", MAX_YAML_DEPTH)),
+        sql_max_rows=int(env.get("WORKBENCH_SQL_MAX_ROWS", "5000000")),
+        sql_timeout_seconds=float(env.get("WORKBENCH_SQL_TIMEOUT_SECONDS", "120")),
+        sql_max_mb=float(env.get("WORKBENCH_SQL_MAX_MB") or max_upload_mb),
+        sql_max_value_mb=float(env.get("WORKBENCH_SQL_MAX_VALUE_MB", "16")),
     )
 
 

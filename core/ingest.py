@@ -271,6 +271,22 @@ MSG_SQL_FAILED = "The query failed on {source}: {reason}"
 HINT_SQL_FAILED = "Check the table and column names; try the query in your database tool first."
 MSG_SQL_NO_ROWS = "The query returned no rows"
 HINT_SQL_NO_ROWS = "Check the WHERE clause and the table name."
+MSG_SQL_MAX_ROWS = (
+    "The query returned more than {limit:,} rows (the SQL row limit) and was stopped; "
+    "add a WHERE or LIMIT clause, or raise WORKBENCH_SQL_MAX_ROWS"
+)
+MSG_SQL_TIMEOUT = (
+    "The query ran longer than {limit:g} s (the SQL time limit) and was stopped; "
+    "narrow it, or raise WORKBENCH_SQL_TIMEOUT_SECONDS"
+)
+MSG_SQL_MAX_BYTES = (
+    "The query result is larger than {limit:g} MB (the SQL result-size limit) and was stopped; "
+    "select fewer rows or columns, or raise WORKBENCH_SQL_MAX_MB"
+)
+MSG_SQL_MAX_VALUE = (
+    "A value in the query result is larger than {limit:g} MB (the SQL value-size limit) and "
+    "was refused; leave that column out, or raise WORKBENCH_SQL_MAX_VALUE_MB"
+)
 
 NOTE_FORMAT_FROM_CONTENT = (
     "{name} is {actual}, not {expected} as its extension says: read it as {actual_format}"

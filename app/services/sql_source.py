@@ -3,11 +3,20 @@
 Kept out of core/ (which never talks to databases); the pure parts — read-only query check,
 URL redaction, messages — live in core.ingest. Connection URLs are secrets: they are never
 stored or logged, and every message passes through ``scrub_secrets``.
+
+Every query is bounded (settings ``sql_max_rows``, ``sql_timeout_seconds``, ``sql_max_mb``):
+rows are fetched in chunks and counted as they arrive; the time limit uses the driver's own
+mechanism (SQLite's progress handler, PostgreSQL's ``statement_timeout``, MySQL's
+``max_execution_time``) plus a wall-clock check between chunks; SQLite refuses a single value
+over ``sql_max_value_mb`` before building it (``SQLITE_LIMIT_LENGTH``).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -15,6 +24,7 @@ from urllib.parse import quote, unquote
 import pandas as pd
 
 from app.services import data_dirs
+from app.settings import Settings, load_settings
 from core.ingest import (
     HINT_SQL_CONNECT,
     HINT_SQL_DIALECT,
@@ -30,8 +40,12 @@ from core.ingest import (
     MSG_SQL_DRIVER,
     MSG_SQL_FAILED,
     MSG_SQL_FILE_MISSING,
+    MSG_SQL_MAX_BYTES,
+    MSG_SQL_MAX_ROWS,
+    MSG_SQL_MAX_VALUE,
     MSG_SQL_NO_FILE,
     MSG_SQL_NO_ROWS,
+    MSG_SQL_TIMEOUT,
     MSG_SQL_URL,
     SQL_CONNECT_TIMEOUT_SECONDS,
     SQL_DRIVER_HINTS,
@@ -46,8 +60,40 @@ from core.ingest import (
     url_secrets,
 )
 
+#: Rows fetched from the driver at a time; caps are checked between chunks.
+FETCH_ROWS = 10_000
+#: SQLite virtual-machine steps between two looks at the clock.
+PROGRESS_STEPS = 10_000
 
-def _sql_url(url: str) -> Any:
+
+@dataclass(frozen=True)
+class SqlLimits:
+    """The caps on one query: rows, seconds, (approximate) bytes of the result and of a value."""
+
+    max_rows: int
+    timeout_seconds: float
+    max_mb: float
+    max_value_mb: float
+
+    @property
+    def max_bytes(self) -> int:
+        return max(1, int(self.max_mb * 1024 * 1024))
+
+    @property
+    def max_value_bytes(self) -> int:
+        return max(1, int(min(self.max_value_mb, self.max_mb) * 1024 * 1024))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SqlLimits:
+        return cls(
+            settings.sql_max_rows,
+            settings.sql_timeout_seconds,
+            settings.sql_max_mb,
+            settings.sql_max_value_mb,
+        )
+
+
+def _sql_url(url: str, settings: Settings) -> Any:
     """A SQLAlchemy URL; SQLite files are opened read-only and must exist."""
     from sqlalchemy.engine import URL, make_url
 
@@ -63,7 +109,7 @@ def _sql_url(url: str) -> Any:
         raise IngestError(
             MSG_SQL_NO_FILE.format(database=database), field="url", hint=HINT_SQL_NO_FILE
         )
-    reason = data_dirs.refusal(unquote(database.removeprefix("file:")))
+    reason = data_dirs.refusal(unquote(database.removeprefix("file:")), settings)
     if reason is not None:
         raise IngestError(reason, field="url")
     path = Path(unquote(database.removeprefix("file:"))).expanduser().resolve()
@@ -79,13 +125,15 @@ def _sql_url(url: str) -> Any:
 
 
 def read_sql(
-    url: str, query: str, *, max_rows: int | None = None
+    url: str, query: str, *, max_rows: int | None = None, settings: Settings | None = None
 ) -> tuple[pd.DataFrame, DatasetInfo]:
     """Run one read-only SELECT and return its rows, ready for Parquet.
 
     SQLite files are opened read-only (never created); PostgreSQL and MySQL run inside
-    ``SET TRANSACTION READ ONLY``. Messages never contain the password.
+    ``SET TRANSACTION READ ONLY``. Messages never contain the password. ``max_rows`` keeps
+    the first rows (a note says so); beyond the row, time or size limit the query is refused.
     """
+    settings = settings or load_settings()
     if max_rows is not None and (
         isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1
     ):
@@ -95,10 +143,13 @@ def read_sql(
     statement = check_read_only_query(query)
     source = redact_url(url)
     secrets = url_secrets(url)
-    parsed = _sql_url(url)
+    parsed = _sql_url(url, settings)
     engine = _sql_engine(parsed)
+    limits = SqlLimits.from_settings(settings)
     try:
-        frame = _run_query(engine, parsed.get_backend_name(), statement, max_rows, source, secrets)
+        frame = _run_query(
+            engine, parsed.get_backend_name(), statement, max_rows, limits, source, secrets
+        )
     finally:
         engine.dispose()
     if len(frame) == 0:
@@ -149,6 +200,7 @@ def _run_query(
     dialect: str,
     statement: str,
     max_rows: int | None,
+    limits: SqlLimits,
     source: str,
     secrets: Sequence[str],
 ) -> pd.DataFrame:
@@ -161,23 +213,98 @@ def _run_query(
         raise IngestError(
             MSG_SQL_CONNECT.format(source=source, reason=reason), field="url", hint=HINT_SQL_CONNECT
         ) from None
+    deadline = time.monotonic() + limits.timeout_seconds
     with connection:
-        connection = connection.execution_options(no_parameters=True)
+        connection = connection.execution_options(no_parameters=True, stream_results=True)
         try:
             if dialect in SQL_READ_ONLY_DIALECTS:
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            if max_rows is None:
-                frame = pd.read_sql_query(statement, connection)
-            else:
-                chunks = pd.read_sql_query(statement, connection, chunksize=max_rows + 1)
-                frame = next(iter(chunks), pd.DataFrame())
+            _bound_connection(connection, dialect, limits, deadline)
+            result = connection.exec_driver_sql(statement)
+            columns = list(result.keys())
+            rows = _fetch_bounded(result, max_rows, limits, deadline)
+            result.close()
         except (DBAPIError, SQLAlchemyError) as error:
-            reason = scrub_secrets(str(getattr(error, "orig", None) or error), secrets)
+            reason = str(getattr(error, "orig", None) or error)
+            if time.monotonic() >= deadline or _is_timeout(error):
+                raise _timeout(limits) from None
+            if "too big" in reason:  # SQLite's SQLITE_TOOBIG: one value over the length limit
+                raise _value_too_big(limits) from None
             raise IngestError(
-                MSG_SQL_FAILED.format(source=source, reason=reason),
+                MSG_SQL_FAILED.format(source=source, reason=scrub_secrets(reason, secrets)),
                 field="query",
                 hint=HINT_SQL_FAILED,
             ) from None
         finally:
             connection.rollback()
-    return frame
+    # what pandas.read_sql_query builds from the fetched rows, minus the unbounded fetchall
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+
+
+def _bound_connection(connection: Any, dialect: str, limits: SqlLimits, deadline: float) -> None:
+    """Hand the limits to the driver, which can stop a query that never yields a row."""
+    milliseconds = max(1, int(limits.timeout_seconds * 1000))
+    if dialect == "sqlite":
+        raw = connection.connection.driver_connection
+        length = raw.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+        raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, min(length, limits.max_value_bytes))
+        raw.set_progress_handler(lambda: int(time.monotonic() >= deadline), PROGRESS_STEPS)
+    elif dialect == "postgresql":
+        connection.exec_driver_sql(f"SET statement_timeout = {milliseconds}")
+    elif dialect == "mariadb":
+        connection.exec_driver_sql(f"SET SESSION max_statement_time = {milliseconds / 1000:g}")
+    elif dialect == "mysql":
+        connection.exec_driver_sql(f"SET SESSION max_execution_time = {milliseconds}")
+
+
+def _fetch_bounded(
+    result: Any, max_rows: int | None, limits: SqlLimits, deadline: float
+) -> list[Any]:
+    """Rows in chunks, counted and sized as they arrive; refused past a limit."""
+    truncate = max_rows is not None and max_rows < limits.max_rows
+    wanted = (max_rows if truncate else limits.max_rows) + 1  # type: ignore[operator]
+    rows: list[Any] = []
+    size = 0
+    while len(rows) < wanted:
+        chunk = result.fetchmany(min(FETCH_ROWS, wanted - len(rows)))
+        if not chunk:
+            break
+        rows.extend(chunk)
+        sizes = [_value_bytes(value) for row in chunk for value in row]
+        if sizes and max(sizes) > limits.max_value_bytes + 8:  # drivers without a length limit
+            raise _value_too_big(limits)
+        size += sum(sizes)
+        if size > limits.max_bytes:
+            raise _too_big(limits)
+        if time.monotonic() >= deadline:
+            raise _timeout(limits)
+    if not truncate and len(rows) > limits.max_rows:
+        raise IngestError(MSG_SQL_MAX_ROWS.format(limit=limits.max_rows), field="query")
+    return rows
+
+
+def _value_bytes(value: Any) -> int:
+    """Approximate bytes of one value once in a frame: its length for text, 8 otherwise."""
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return len(value) + 8
+    return 8
+
+
+def _is_timeout(error: Any) -> bool:
+    orig = getattr(error, "orig", None)
+    code = getattr(orig, "pgcode", None) or (getattr(orig, "args", None) or (None,))[0]
+    # PostgreSQL query_canceled; MySQL ER_QUERY_TIMEOUT; MariaDB ER_STATEMENT_TIMEOUT
+    return code in ("57014", 3024, 1969)
+
+
+def _timeout(limits: SqlLimits) -> IngestError:
+    return IngestError(MSG_SQL_TIMEOUT.format(limit=limits.timeout_seconds), field="query")
+
+
+def _value_too_big(limits: SqlLimits) -> IngestError:
+    limit = min(limits.max_value_mb, limits.max_mb)
+    return IngestError(MSG_SQL_MAX_VALUE.format(limit=limit), field="query")
+
+
+def _too_big(limits: SqlLimits) -> IngestError:
+    return IngestError(MSG_SQL_MAX_BYTES.format(limit=limits.max_mb), field="query")

@@ -12,8 +12,16 @@ from app.services.sql_source import read_sql
 from core.ingest import IngestError
 
 
-def test_postgresql_queries_run_in_a_read_only_transaction(
-    shop_db: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("url", "timeout"),
+    [
+        ("postgresql://ann:pw@db/shop", "SET statement_timeout = 120000"),
+        ("mysql://ann:pw@db/shop", "SET SESSION max_execution_time = 120000"),
+        ("mariadb://ann:pw@db/shop", "SET SESSION max_statement_time = 120"),
+    ],
+)
+def test_server_queries_run_read_only_with_a_time_limit(
+    shop_db: Path, monkeypatch: pytest.MonkeyPatch, url: str, timeout: str
 ) -> None:
     engine = create_engine(f"sqlite:///{shop_db}")  # stands in for the server
     statements: list[str] = []
@@ -21,7 +29,7 @@ def test_postgresql_queries_run_in_a_read_only_transaction(
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
-        if statement == "SET TRANSACTION READ ONLY":  # SQLite has no such statement
+        if statement.startswith("SET "):  # SQLite has no such statements
             statement = "SELECT 1"
         return statement, parameters
 
@@ -29,11 +37,12 @@ def test_postgresql_queries_run_in_a_read_only_transaction(
     event.listen(engine, "rollback", lambda conn: rollbacks.append(True))
     monkeypatch.setattr(sql_source, "_sql_engine", lambda parsed: engine)
 
-    frame, info = read_sql("postgresql://ann:pw@db/shop", "SELECT name FROM customers")
-    assert statements == ["SET TRANSACTION READ ONLY", "SELECT name FROM customers"]
+    monkeypatch.delenv("WORKBENCH_SQL_TIMEOUT_SECONDS", raising=False)
+    frame, info = read_sql(url, "SELECT name FROM customers")
+    assert statements == ["SET TRANSACTION READ ONLY", timeout, "SELECT name FROM customers"]
     assert rollbacks
     assert len(frame) == 3
-    assert info.source == "sql: postgresql://ann:***@db/shop"
+    assert info.source == "sql: " + url.replace(":pw@", ":***@")
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:

@@ -1,0 +1,204 @@
+"""SQL sources are bounded: rows, time and bytes are capped, and our own database is off limits.
+
+Before: an endless recursive CTE or ``SELECT zeroblob(900000000)`` ran until MemoryError
+(neither finished within 20 s; the zeroblob child reached 7.5 GB). Each test sets small caps
+through the settings so that it finishes in seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from app.services.sql_source import read_sql
+from core.ingest import IngestError
+
+ROOT = Path(__file__).resolve().parents[2]
+ENDLESS_ROWS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT * FROM r"
+ENDLESS_COUNT = (
+    "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r"
+)
+HUGE_VALUE = "SELECT zeroblob(900000000) AS b"
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> str:
+    db = tmp_path / "source.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER, name TEXT)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, f"n{i}") for i in range(50)])
+    return f"sqlite:///{db}"
+
+
+@pytest.fixture
+def cli(home: Path) -> Iterator[Callable[..., Any]]:
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.context import close_all
+
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    close_all()
+
+
+@pytest.fixture
+def caps(home: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    def set_caps(
+        rows: int = 1000, seconds: float = 30, mb: float = 1, value_mb: float = 16
+    ) -> None:
+        monkeypatch.setenv("WORKBENCH_SQL_MAX_ROWS", str(rows))
+        monkeypatch.setenv("WORKBENCH_SQL_TIMEOUT_SECONDS", str(seconds))
+        monkeypatch.setenv("WORKBENCH_SQL_MAX_MB", str(mb))
+        monkeypatch.setenv("WORKBENCH_SQL_MAX_VALUE_MB", str(value_mb))
+
+    return set_caps
+
+
+def _refused(url: str, query: str) -> tuple[str, float]:
+    start = time.monotonic()
+    with pytest.raises(IngestError) as caught:
+        read_sql(url, query)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message, time.monotonic() - start
+
+
+def test_endless_rows_stop_at_the_row_cap(source: str, caps: Callable[..., None]) -> None:
+    caps(rows=1000)
+    message, seconds = _refused(source, ENDLESS_ROWS)
+    assert "1,000 rows" in message and "WORKBENCH_SQL_MAX_ROWS" in message
+    assert seconds < 5
+
+
+def test_endless_query_stops_at_the_time_limit(source: str, caps: Callable[..., None]) -> None:
+    caps(seconds=1)  # count(*) never yields a row: only the time limit can stop it
+    message, seconds = _refused(source, ENDLESS_COUNT)
+    assert "1 s" in message and "WORKBENCH_SQL_TIMEOUT_SECONDS" in message
+    assert seconds < 5
+
+
+def test_many_small_rows_stop_at_the_size_limit(source: str, caps: Callable[..., None]) -> None:
+    caps(rows=10_000_000, mb=1)
+    query = ENDLESS_ROWS.replace("SELECT * FROM r", "SELECT n, printf('%0200d', n) AS pad FROM r")
+    message, seconds = _refused(source, query)
+    assert "1 MB" in message and "WORKBENCH_SQL_MAX_MB" in message
+    assert seconds < 5
+
+
+def test_one_huge_value_is_refused_before_it_is_built(
+    source: str, caps: Callable[..., None]
+) -> None:
+    caps(mb=1000, value_mb=2)
+    message, seconds = _refused(source, HUGE_VALUE)
+    assert "2 MB" in message and "WORKBENCH_SQL_MAX_VALUE_MB" in message
+    assert seconds < 5
+
+
+def test_a_value_under_the_value_limit_imports(source: str, caps: Callable[..., None]) -> None:
+    caps(mb=10, value_mb=2)
+    frame, _ = read_sql(source, "SELECT zeroblob(1000000) AS b")
+    assert len(frame["b"].iloc[0]) == 1_000_000
+
+
+CHILD = """
+import sys
+from app.services.sql_source import read_sql
+try:
+    read_sql(sys.argv[1], sys.argv[2])
+except Exception as error:
+    print(type(error).__name__, error)
+"""
+
+
+def test_huge_value_uses_bounded_memory(source: str, home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_SQL_")}
+    env["PYTHONPATH"] = str(ROOT)  # the default limits: 1 GB a result, 16 MB a value
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, source, HUGE_VALUE], env=env, cwd=ROOT, stdout=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)  # the child's own peak, not the suite's
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - start
+    peak_mb = usage.ru_maxrss / 1024
+    assert "IngestError" in output and "WORKBENCH_SQL_MAX_VALUE_MB" in output, output
+    assert peak_mb < 400, f"peak {peak_mb:.0f} MB"
+    assert seconds < 20
+
+
+def test_a_normal_query_still_imports(source: str, caps: Callable[..., None]) -> None:
+    caps(rows=1000, seconds=30, mb=1)
+    frame, info = read_sql(source, "SELECT id, name FROM t ORDER BY id")
+    assert len(frame) == 50 and info.rows == 50
+    assert frame["name"].iloc[-1] == "n49"
+
+
+def test_exactly_the_row_cap_is_allowed(source: str, caps: Callable[..., None]) -> None:
+    caps(rows=50)
+    frame, _ = read_sql(source, "SELECT * FROM t")
+    assert len(frame) == 50
+
+
+def test_max_rows_below_the_cap_still_truncates(source: str, caps: Callable[..., None]) -> None:
+    caps(rows=1000)
+    frame, info = read_sql(source, ENDLESS_ROWS, max_rows=10)
+    assert frame["n"].tolist() == list(range(1, 11))
+    assert any("first 10 rows" in note for note in info.notes)
+
+
+def test_cli_import_refuses_with_exit_2(
+    cli: Callable[..., Any], source: str, caps: Callable[..., None]
+) -> None:
+    caps(rows=1000)
+    cli("project", "create", "Limits")
+    refused = cli("data", "add", "Limits", "--sql", source, "--query", ENDLESS_ROWS)
+    assert refused.exit_code == 2 and "WORKBENCH_SQL_MAX_ROWS" in refused.output
+    added = cli("data", "add", "Limits", "--sql", source, "--query", "SELECT * FROM t")
+    assert added.exit_code == 0, added.output
+
+
+def test_own_database_is_never_a_source(
+    cli: Callable[..., Any], home: Path, tmp_path: Path
+) -> None:
+    cli("project", "create", "Secret")
+    own = home / "workbench.db"
+    assert own.is_file()
+    link = tmp_path / "innocent.db"
+    link.symlink_to(own)
+    for url in (f"sqlite:///{own}", f"sqlite:///{link}"):
+        with pytest.raises(IngestError, match="workbench's own"):
+            read_sql(url, "SELECT * FROM projects")
+
+
+def test_settings_defaults() -> None:
+    from app.settings import load_settings
+
+    settings = load_settings({"WORKBENCH_HOME": "/tmp/x", "WORKBENCH_MAX_UPLOAD_MB": "300"})
+    assert settings.sql_max_rows == 5_000_000
+    assert settings.sql_timeout_seconds == 120
+    assert settings.sql_max_mb == 300  # follows the upload limit unless set
+    assert settings.sql_max_value_mb == 16
+    assert load_settings({"WORKBENCH_HOME": "/tmp/x", "WORKBENCH_SQL_MAX_MB": "5"}).sql_max_mb == 5
+
+
+def test_frame_dtypes_match_pandas(source: str, caps: Callable[..., None]) -> None:
+    caps()
+    url = source
+    query = "SELECT id, name, id * 0.5 AS half, NULL AS empty FROM t"
+    frame, _ = read_sql(url, query)
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        expected = pd.read_sql_query(query, conn)
+    assert frame.dtypes.to_dict() == expected.dtypes.to_dict()
+    pd.testing.assert_frame_equal(frame, expected)
