@@ -215,15 +215,19 @@ def _run_query(
         ) from None
     deadline = time.monotonic() + limits.timeout_seconds
     with connection:
-        connection = connection.execution_options(no_parameters=True, stream_results=True)
+        connection = connection.execution_options(no_parameters=True)
         try:
             if dialect in SQL_READ_ONLY_DIALECTS:
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
             _bound_connection(connection, dialect, limits, deadline)
-            result = connection.exec_driver_sql(statement)
+            # a server-side cursor (PostgreSQL, MySQL) for the query only: rows arrive in chunks
+            result = connection.execution_options(stream_results=True).exec_driver_sql(statement)
             columns = list(result.keys())
             rows = _fetch_bounded(result, max_rows, limits, deadline)
             result.close()
+        except IngestError:
+            connection.invalidate()  # drop the connection: draining a stopped result is unbounded
+            raise
         except (DBAPIError, SQLAlchemyError) as error:
             reason = str(getattr(error, "orig", None) or error)
             if time.monotonic() >= deadline or _is_timeout(error):
@@ -236,7 +240,8 @@ def _run_query(
                 hint=HINT_SQL_FAILED,
             ) from None
         finally:
-            connection.rollback()
+            if not connection.invalidated:
+                connection.rollback()
     # what pandas.read_sql_query builds from the fetched rows, minus the unbounded fetchall
     return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
 
@@ -270,10 +275,10 @@ def _fetch_bounded(
         if not chunk:
             break
         rows.extend(chunk)
-        sizes = [_value_bytes(value) for row in chunk for value in row]
-        if sizes and max(sizes) > limits.max_value_bytes + 8:  # drivers without a length limit
+        chunk_bytes, largest = _chunk_bytes(chunk)
+        if largest > limits.max_value_bytes:  # drivers without SQLite's length limit
             raise _value_too_big(limits)
-        size += sum(sizes)
+        size += chunk_bytes
         if size > limits.max_bytes:
             raise _too_big(limits)
         if time.monotonic() >= deadline:
@@ -283,11 +288,21 @@ def _fetch_bounded(
     return rows
 
 
-def _value_bytes(value: Any) -> int:
-    """Approximate bytes of one value once in a frame: its length for text, 8 otherwise."""
-    if isinstance(value, str | bytes | bytearray | memoryview):
-        return len(value) + 8
-    return 8
+_TEXT = (str, bytes, bytearray, memoryview)
+
+
+def _chunk_bytes(chunk: Sequence[Any]) -> tuple[int, int]:
+    """Approximate bytes of a chunk once in a frame (8 a value, plus the length of text and
+    blobs) and the length of its largest text or blob; column-wise, to stay cheap."""
+    total = largest = 0
+    for column in zip(*chunk, strict=True):
+        total += 8 * len(column)
+        if set(map(type, column)).isdisjoint(_TEXT):
+            continue
+        lengths = [len(value) for value in column if isinstance(value, _TEXT)]
+        total += sum(lengths)
+        largest = max(largest, *lengths)
+    return total, largest
 
 
 def _is_timeout(error: Any) -> bool:

@@ -202,3 +202,27 @@ def test_frame_dtypes_match_pandas(source: str, caps: Callable[..., None]) -> No
         expected = pd.read_sql_query(query, conn)
     assert frame.dtypes.to_dict() == expected.dtypes.to_dict()
     pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_server_databases_are_held_to_the_same_size_limits(
+    source: str, caps: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without SQLite's length limit (PostgreSQL, MySQL) the sizes are checked as rows arrive."""
+    from sqlalchemy import create_engine, event
+
+    import app.services.sql_source as sql_source
+
+    engine = create_engine(source)  # stands in for the server
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def no_set(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        return ("SELECT 1" if statement.startswith("SET ") else statement), parameters
+
+    monkeypatch.setattr(sql_source, "_sql_engine", lambda parsed: engine)
+    caps(mb=2, value_mb=1)
+    with pytest.raises(IngestError, match=r"1 MB.*WORKBENCH_SQL_MAX_VALUE_MB"):
+        read_sql("postgresql://db/shop", "SELECT zeroblob(1100000) AS b")
+    caps(rows=10_000_000, mb=1, value_mb=1)
+    big_rows = ENDLESS_ROWS.replace("SELECT * FROM r", "SELECT printf('%0500d', n) FROM r")
+    with pytest.raises(IngestError, match=r"1 MB.*WORKBENCH_SQL_MAX_MB"):
+        read_sql("postgresql://db/shop", big_rows)

@@ -25,10 +25,12 @@ def test_server_queries_run_read_only_with_a_time_limit(
 ) -> None:
     engine = create_engine(f"sqlite:///{shop_db}")  # stands in for the server
     statements: list[str] = []
+    streams: list[bool] = []  # a server-side cursor: only the query (DECLARE … FOR SET fails)
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
+        streams.append(bool(context.execution_options.get("stream_results")))
         if statement.startswith("SET "):  # SQLite has no such statements
             statement = "SELECT 1"
         return statement, parameters
@@ -40,6 +42,7 @@ def test_server_queries_run_read_only_with_a_time_limit(
     monkeypatch.delenv("WORKBENCH_SQL_TIMEOUT_SECONDS", raising=False)
     frame, info = read_sql(url, "SELECT name FROM customers")
     assert statements == ["SET TRANSACTION READ ONLY", timeout, "SELECT name FROM customers"]
+    assert streams == [False, False, True]
     assert rollbacks
     assert len(frame) == 3
     assert info.source == "sql: " + url.replace(":pw@", ":***@")
