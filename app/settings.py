@@ -54,6 +54,7 @@ class Settings:
             max_aliases=self.max_yaml_aliases,
             max_depth=self.max_yaml_depth,
         )
+
     #: A SQL source query is refused when it returns more rows than this.
     sql_max_rows: int = 5_000_000
     #: A SQL source query running longer than this many seconds is stopped.
