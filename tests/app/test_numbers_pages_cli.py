@@ -23,7 +23,7 @@ from app.context import open_workbench
 from app.services import projects
 from core.business import format_money
 
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 
 def _cli(*args: object) -> str:
