@@ -9,6 +9,8 @@ Garbage collection and writers coordinate through locks the OS drops if a proces
 held shared while a writer settles a file under its hash and exclusively while garbage
 collection checks and removes one. So a writer that finds its content already stored
 either refreshes the file's age before collection looks at it, or writes it anew after.
+A put of content whose stored file is damaged (truncated, bytes changed) rewrites it:
+importing the same file again repairs the store.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class StoredArtifact:
     size_bytes: int
     #: False when identical content was already stored (nothing was written).
     created: bool
+    #: True when the stored file under this hash was damaged or missing and was rewritten.
+    repaired: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,21 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _intact(path: Path, sha256: str, size: int) -> bool:
+    """Whether the stored file still holds the content its name promises.
+
+    The size is compared first (a truncated file is caught without reading it); when it
+    matches, the file is re-hashed, since a flipped byte keeps the size. That read costs
+    as much as the write that led here, and only happens when the same content is put again.
+    """
+    try:
+        if path.stat().st_size != size:
+            return False
+        return sha256_file(path) == sha256
+    except FileNotFoundError:
+        return False
 
 
 def _fsync_dir(path: Path) -> None:
@@ -181,14 +200,16 @@ class ArtifactStore:
         """Rename a finished temp file into place, or drop it when the content is stored."""
         final = self.path(sha)
         with _flocked(self._gc_lock, fcntl.LOCK_SH):
-            if final.exists():
+            existed = final.exists()
+            if existed and _intact(final, sha, size):
                 tmp.unlink()
                 os.utime(final)  # fresh mtime: garbage collection's grace period protects it
                 return StoredArtifact(sha, size, created=False)
+            # New, or the stored file is damaged: the bytes just written replace it.
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
         _fsync_dir(final.parent)
-        return StoredArtifact(sha, size, created=True)
+        return StoredArtifact(sha, size, created=not existed, repaired=existed)
 
     # -- reading -----------------------------------------------------------------
     def path(self, sha256: str) -> Path:

@@ -14,13 +14,17 @@ def verify_artifacts(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         ctx.progress(done / max(total, 1), f"Checked {done:,} of {total:,} files")
 
     report = artifact_service.verify_all(ctx.workbench, on_progress)
-    problems = [{"sha256": sha, "problem": text} for sha, text in report.problems]
+    problems = [
+        {"sha256": p.sha256, "problem": p.problem, "used_by": list(p.used_by), "fix": p.fix}
+        for p in report.problems
+    ]
     verdict = "all intact" if not problems else f"{len(problems)} damaged or missing"
-    return {
-        "checked": report.checked,
-        "problems": problems,
-        "_message": f"Checked {report.checked:,} files: {verdict}.",
-    }
+    lines = [f"Checked {report.checked:,} files: {verdict}."]
+    for p in report.problems:
+        lines.append(f"- {p.problem}")
+        lines.extend(f"  used by {use}" for use in p.used_by or ("nothing",))
+        lines.append(f"  to do: {p.fix}")
+    return {"checked": report.checked, "problems": problems, "_message": "\n".join(lines)}
 
 
 @job_kind("maintenance.collect_garbage", title="Free unused storage")

@@ -24,6 +24,7 @@ from app.services import artifacts as artifact_service
 from app.services import data_config, sql_source
 from app.services.projects import touch_project
 from core import ingest
+from storage.artifacts import ArtifactError
 from storage.models import DatasetVersion
 
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
@@ -219,16 +220,38 @@ def submit_file_import(
     key_material = json.dumps(params, sort_keys=True, default=str)
     if "path" in params:  # the same path may hold new content next time
         key_material += f":{Path(params['path']).stat().st_mtime_ns}"
+    key: str | None = f"import:{project_id}:{hashlib.sha256(key_material.encode()).hexdigest()}"
+    if stored_sha and _earlier_import_damaged(wb, project_id, stored_sha):
+        key = None  # import it again rather than answer with the earlier job: that repairs it
     return submit(
         wb,
         IMPORT_KIND,
         params,
         project_id=project_id,
         title=f"Import {filename}",
-        idempotency_key=f"import:{project_id}:{hashlib.sha256(key_material.encode()).hexdigest()}",
+        idempotency_key=key,
         input_artifact=stored_sha,
         claimed=claimed,
     )
+
+
+def _earlier_import_damaged(wb: Workbench, project_id: int, raw_sha256: str) -> bool:
+    """Whether a version imported from this very upload has a damaged or missing table file."""
+    with wb.db.read() as session:
+        tables = list(
+            session.scalars(
+                select(DatasetVersion.artifact_sha256).where(
+                    DatasetVersion.project_id == project_id,
+                    DatasetVersion.raw_sha256 == raw_sha256,
+                )
+            )
+        )
+    for sha in tables:
+        try:
+            wb.artifacts.verify(sha)
+        except ArtifactError:
+            return True
+    return False
 
 
 @job_kind(IMPORT_KIND, title="Import data")
