@@ -1755,8 +1755,11 @@ def run_job_with_progress(wb, job_id: int, *, quiet: bool = False):  # type: ign
     """Run a queued job here in the foreground with a progress bar (the CLI's way)."""
     from app.jobs.runner import run_in_foreground
 
+    def on_wait(message: str) -> None:
+        click.echo(message, err=True)
+
     if quiet:
-        return run_in_foreground(wb, job_id)
+        return run_in_foreground(wb, job_id, on_wait=on_wait)
     with click.progressbar(length=1000, label="Working", show_percent=True, file=sys.stderr) as bar:
         state = {"done": 0}
 
@@ -1768,7 +1771,7 @@ def run_job_with_progress(wb, job_id: int, *, quiet: bool = False):  # type: ign
             if message:
                 bar.label = message[:60]
 
-        info = run_in_foreground(wb, job_id, on_progress=on_progress)
+        info = run_in_foreground(wb, job_id, on_progress=on_progress, on_wait=on_wait)
     return info
 
 

@@ -204,6 +204,17 @@ def claim(wb: Workbench, job_id: int | None = None, *, worker_id: str | None = N
         return row.id
 
 
+def mark_started(wb: Workbench, job_id: int) -> None:
+    """A claimed job that waited (for the heavy-job slot) starts now: its running time does too."""
+    now = utcnow()
+    with wb.db.write() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "running")
+            .values(started_at=now, heartbeat_at=now, message="Starting…")
+        )
+
+
 def report(wb: Workbench, job_id: int, fraction: float, message: str) -> bool:
     """Write progress and heartbeat; returns True when cancel has been requested."""
     values: dict[str, Any] = {"progress": fraction, "heartbeat_at": utcnow()}

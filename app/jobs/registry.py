@@ -34,16 +34,19 @@ class JobKind:
     name: str
     handler: Handler
     title: str
+    #: Uses the machine's cores for long (training, explaining, profiling): one at a time
+    #: per home, whether the worker, the CLI or a page runs it (app/jobs/heavy.py).
+    heavy: bool = False
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, title: str) -> Callable[[Handler], Handler]:
-    """Register ``handler`` for jobs of kind ``name``."""
+def job_kind(name: str, *, title: str, heavy: bool = False) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for jobs of kind ``name``; ``heavy`` ones run one at a time."""
 
     def decorate(handler: Handler) -> Handler:
-        _KINDS[name] = JobKind(name, handler, title)
+        _KINDS[name] = JobKind(name, handler, title, heavy)
         return handler
 
     return decorate

@@ -6,11 +6,13 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from app.context import Workbench
 from app.errors import UserError, describe_error
 from app.jobs import queue
+from app.jobs.heavy import heavy_slot
 from app.jobs.registry import JobCancelled, JobContext, get_kind
 from core.exceptions import CoreError
 
@@ -46,11 +48,14 @@ def execute(
     *,
     on_progress: Callable[[float, str], None] | None = None,
     handler: LocalHandler | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> queue.JobInfo:
     """Run a job already claimed (status running) and record how it ended.
 
     ``handler`` replaces the registered one for work that must not pass through the
     database, e.g. a SQL import whose connection URL (a secret) lives only in memory.
+    A heavy job first waits for the home's heavy-job slot (:mod:`app.jobs.heavy`); the
+    wait shows as its message and is passed to ``on_wait``; its start time is when it got it.
     """
     job = queue.get_job(wb, job_id)
 
@@ -62,12 +67,24 @@ def execute(
     ctx = JobContext(workbench=wb, job_id=job_id, project_id=job.project_id, _report=report)
     beat = _Heartbeat(wb, job_id)
     beat.start()
+
+    def waiting(message: str) -> None:
+        if report(0.0, message):
+            raise JobCancelled()
+        if on_wait is not None:
+            on_wait(message)
+
     try:
-        if handler is not None:
-            result = handler(ctx) or {}
-        else:
-            kind = get_kind(job.kind, wb.settings.job_plugins)
-            result = kind.handler(ctx, dict(job.params)) or {}
+        kind = None if handler is not None else get_kind(job.kind, wb.settings.job_plugins)
+        heavy = kind is not None and kind.heavy
+        with heavy_slot(wb, job_id, on_wait=waiting) if heavy else nullcontext():
+            if heavy:
+                queue.mark_started(wb, job_id)
+            if kind is None:
+                assert handler is not None
+                result = handler(ctx) or {}
+            else:
+                result = kind.handler(ctx, dict(job.params)) or {}
     except JobCancelled:
         queue.finish(
             wb,
@@ -97,13 +114,14 @@ def run_in_foreground(
     *,
     on_progress: Callable[[float, str], None] | None = None,
     handler: LocalHandler | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> queue.JobInfo:
     """Execute a job in this process (the CLI's way): a queued one is claimed first."""
     if queue.claim(wb, job_id) is None:
         job = queue.get_job(wb, job_id)
         if job.status != "running" or job.worker_id != queue.worker_identity():
             return job  # someone else runs it, or it has ended
-    return execute(wb, job_id, on_progress=on_progress, handler=handler)
+    return execute(wb, job_id, on_progress=on_progress, handler=handler, on_wait=on_wait)
 
 
 def run_in_thread(wb: Workbench, job_id: int, handler: LocalHandler) -> threading.Thread:

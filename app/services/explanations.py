@@ -112,7 +112,7 @@ def submit_explanation(
 PERMUTATION_SCORING = {"binary": "roc_auc", "multiclass": "balanced_accuracy"}
 
 
-@job_kind(EXPLAIN_KIND, title="Explain a run (SHAP)")
+@job_kind(EXPLAIN_KIND, title="Explain a run (SHAP)", heavy=True)
 def explanation_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     run = get_run(wb, int(params["run_id"]))

@@ -169,7 +169,7 @@ def report_html(wb: Workbench, report: ReportInfo) -> bytes:
     return wb.artifacts.read_bytes(report.html_sha256)
 
 
-@job_kind(PROFILE_KIND, title="Profile the data")
+@job_kind(PROFILE_KIND, title="Profile the data", heavy=True)
 def profile_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = ctx.workbench
     version = datasets.get_version(wb, int(params["version_id"]))

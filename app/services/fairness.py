@@ -270,7 +270,7 @@ def _check_request(run: RunInfo, sensitive: list[str], method: str, constraint: 
         )
 
 
-@job_kind(MITIGATE_KIND, title="Mitigate unfairness")
+@job_kind(MITIGATE_KIND, title="Mitigate unfairness", heavy=True)
 def mitigation_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     original = training.get_run(wb, int(params["run_id"]))

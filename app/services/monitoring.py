@@ -866,7 +866,7 @@ def _labelled(
     return rows.reset_index(drop=True)
 
 
-@job_kind(RETRAIN_KIND, title="Retrain with production data")
+@job_kind(RETRAIN_KIND, title="Retrain with production data", heavy=True)
 def retrain_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     """New dataset version = training data + older labelled production rows; same recipe,
     model, parameters and seed; judged with the champion on the newest labelled rows."""

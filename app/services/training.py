@@ -500,7 +500,7 @@ def _baselines(ctx: TrainingContext, models: tuple[str, ...]) -> list[str]:
     return ordered + rest
 
 
-@job_kind(TRAIN_KIND, title="Train models")
+@job_kind(TRAIN_KIND, title="Train models", heavy=True)
 def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     assert jctx.project_id is not None
@@ -844,7 +844,7 @@ def submit_rerun(wb: Workbench, run_id: int, *, claimed: bool = False) -> int:
     )  # fmt: skip
 
 
-@job_kind(RERUN_KIND, title="Re-run a training run")
+@job_kind(RERUN_KIND, title="Re-run a training run", heavy=True)
 def rerun_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     """Same data version, recipe, schema, model, parameters and seed: the scores must match."""
     wb = jctx.workbench

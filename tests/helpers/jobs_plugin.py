@@ -45,3 +45,9 @@ def vanish(ctx: JobContext, params: dict[str, Any]) -> None:
     with ctx.workbench.db.write() as session:
         session.execute(delete(Job).where(Job.id == ctx.job_id))
     ctx.progress(0.5, "still here")
+
+
+@job_kind("test.heavy", title="Count slowly (heavy)", heavy=True)
+def count_heavy(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Like ``test.count``, but one at a time per home like training."""
+    return count(ctx, params)
