@@ -17,10 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from app.cli import main
 from app.jobs import get_job, list_jobs, submit
+from app.jobs.registry import load_job_kinds
 from app.jobs.runner import run_in_foreground
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +33,7 @@ def _intervals_overlap(jobs) -> bool:  # type: ignore[no-untyped-def]
     return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))
 
 
+@pytest.mark.e2e  # two CLI processes training: ~20 s
 def test_two_cli_trainings_run_one_after_the_other(wb, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(3000, 6)), columns=[f"x{i}" for i in range(6)])
@@ -104,3 +107,41 @@ def test_a_light_job_does_not_wait(wb) -> None:  # type: ignore[no-untyped-def]
     assert get_job(wb, first).status == "running", "the light job ran alongside"
     worker.join()
     assert waits == []
+
+
+@pytest.mark.e2e  # a real worker process
+def test_the_worker_process_and_the_cli_share_the_slot(wb, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """A real worker process: the CLI's heavy job waits for the worker's, and the worker's
+    next heavy job waits for the CLI's (its message says so)."""
+    env = {**os.environ, "WORKBENCH_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    load_job_kinds(wb.settings.job_plugins)  # imported now, not while the worker's job runs
+    by_worker = submit(wb, "test.heavy", {"steps": 100, "pause": 0.03})
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.jobs.worker"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        while get_job(wb, by_worker).progress == 0:
+            time.sleep(0.05)
+        by_cli = submit(wb, "test.heavy", {"steps": 40, "pause": 0.02}, claimed=True)
+        waits: list[str] = []
+        cli = threading.Thread(
+            target=run_in_foreground, args=(wb, by_cli), kwargs={"on_wait": waits.append}
+        )
+        cli.start()
+        while get_job(wb, by_cli).progress == 0:  # the worker's job ended; the CLI's runs
+            time.sleep(0.02)
+        next_for_worker = submit(wb, "test.heavy", {"steps": 2, "pause": 0.01})
+        seen = set()
+        while get_job(wb, next_for_worker).status != "succeeded":
+            seen.add(get_job(wb, next_for_worker).message)
+            time.sleep(0.02)
+        cli.join()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    jobs = [get_job(wb, j) for j in (by_worker, by_cli, next_for_worker)]
+    assert [j.status for j in jobs] == ["succeeded"] * 3
+    assert not _intervals_overlap(jobs)
+    assert waits and waits[0].startswith(f"Waiting for job {by_worker} (")
+    assert f"Waiting for job {by_cli} (test.heavy) to finish…" in seen
