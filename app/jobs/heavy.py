@@ -32,7 +32,8 @@ def heavy_slot(
 ) -> Iterator[None]:
     """Hold the home's heavy-job slot for the block; wait for it first if another job has it.
 
-    ``on_wait(message)`` is called each time the job being waited for changes.
+    While it waits, ``on_wait(message)`` is called at every poll (a few times a second);
+    it may raise to give up waiting (a cancel).
     """
     if getattr(_held, "job_id", None) is not None:
         yield
@@ -40,16 +41,13 @@ def heavy_slot(
     path = lock_path(wb)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        said = None
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                message = waiting_message(wb, path)
-                if message != said and on_wait is not None:
-                    on_wait(message)
-                said = message
+                if on_wait is not None:
+                    on_wait(waiting_message(wb, path))
                 time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(job_id).encode(), 0)

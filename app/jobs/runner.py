@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -17,6 +18,8 @@ from app.jobs.registry import JobCancelled, JobContext, get_kind
 from core.exceptions import CoreError
 
 log = logging.getLogger("workbench.jobs")
+#: How often a job waiting for the heavy-job slot looks at its cancel flag.
+WAIT_CHECK_SECONDS = 1.0
 
 
 class _Heartbeat(threading.Thread):
@@ -68,11 +71,19 @@ def execute(
     beat = _Heartbeat(wb, job_id)
     beat.start()
 
+    said: list[str] = []  # the last waiting message shown
+    checked = [0.0]  # when the job row was last written and its cancel flag read
+
     def waiting(message: str) -> None:
-        if report(0.0, message):
-            raise JobCancelled()
-        if on_wait is not None:
-            on_wait(message)
+        changed = not said or said[-1] != message
+        if changed or time.monotonic() - checked[0] >= WAIT_CHECK_SECONDS:
+            checked[0] = time.monotonic()
+            if report(0.0, message):
+                raise JobCancelled()
+        if changed:
+            said.append(message)
+            if on_wait is not None:
+                on_wait(message)
 
     try:
         kind = None if handler is not None else get_kind(job.kind, wb.settings.job_plugins)

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.jobs import get_job, list_jobs, submit
+from app.jobs import get_job, list_jobs, request_cancel, submit
 from app.jobs.registry import load_job_kinds
 from app.jobs.runner import run_in_foreground
 
@@ -76,9 +76,9 @@ def test_two_cli_trainings_run_one_after_the_other(wb, home: Path, tmp_path: Pat
     assert f"waiting for job {first.id} (" in waited[0].lower()
 
 
-def _heavy_job_running_in_a_thread(wb):  # type: ignore[no-untyped-def]
+def _heavy_job_running_in_a_thread(wb, steps: int = 20):  # type: ignore[no-untyped-def]
     """A heavy job run as the worker runs it, on a thread; returns once it holds the slot."""
-    job_id = submit(wb, "test.heavy", {"steps": 20, "pause": 0.02})
+    job_id = submit(wb, "test.heavy", {"steps": steps, "pause": 0.02})
     thread = threading.Thread(target=run_in_foreground, args=(wb, job_id))
     thread.start()
     while get_job(wb, job_id).progress == 0:
@@ -145,3 +145,13 @@ def test_the_worker_process_and_the_cli_share_the_slot(wb, home: Path) -> None: 
     assert not _intervals_overlap(jobs)
     assert waits and waits[0].startswith(f"Waiting for job {by_worker} (")
     assert f"Waiting for job {by_cli} (test.heavy) to finish…" in seen
+
+
+def test_cancel_stops_a_job_that_is_waiting_for_the_slot(wb) -> None:  # type: ignore[no-untyped-def]
+    first, worker = _heavy_job_running_in_a_thread(wb, steps=150)  # 3 s
+    waiting = submit(wb, "test.heavy", {"steps": 2, "pause": 0.01}, claimed=True)
+    # Cancel as soon as it says it waits (the Cancel button of the page, `workbench jobs cancel`).
+    info = run_in_foreground(wb, waiting, on_wait=lambda _m: request_cancel(wb, waiting))
+    assert info.status == "cancelled"
+    assert get_job(wb, first).status == "running", "cancelled while the other job still ran"
+    worker.join()
