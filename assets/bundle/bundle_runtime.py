@@ -36,6 +36,10 @@ EXPECTED_PREFIX = "expected_"
 PROBABILITY_PREFIX = "probability_"  # scored outputs: probability_<class>
 TOLERANCE = 1e-9  # golden probabilities and regression outputs, relative above 1
 MAX_PROBLEMS = 50  # listed per answer; the count says how many there were
+# The largest magnitude a number may have: models that read float32 (trees, boosting)
+# cannot hold more, so larger numbers are refused rather than crash the model.
+MAX_NUMBER = float(np.finfo(np.float32).max)
+MAX_JSON_DEPTH = 20  # a body is {"rows": [{column: value}]}: 3 levels; deeper is refused
 MAX_WARNINGS = 20
 MAX_SHOWN_VALUES = 12
 MAX_SHOWN_CHARS = 60
@@ -79,6 +83,14 @@ MSG_EXTRA_FIELD = "{where}: field {field!r} is not an input of this model{sugges
 MSG_NULL = "{where}: a value is required (this column had no missing values in training)"
 MSG_NOT_NUMBER = "{where}: expected a number, got {value}"
 MSG_NOT_FINITE = "{where}: expected a finite number, got {value}"
+MSG_TOO_LARGE = (
+    "{where}: {value} is beyond ±3.4e38, the largest number the model can hold; "
+    "send a smaller number"
+)
+MSG_TOO_DEEP = "the body is nested deeper than {limit} levels; rows hold only plain values"
+MSG_BAD_TEXT = (
+    "{where}: the text holds a lone surrogate ({char}), which is not valid Unicode; send UTF-8 text"
+)
 MSG_NOT_SCALAR = "{where}: expected a single value, got {value}"
 MSG_UNKNOWN_VALUE = "{where}: {value} is not a known value; allowed: {allowed}"
 MSG_NOT_DATE = (
@@ -387,6 +399,8 @@ def _check_json_value(
             number = math.inf
         if not math.isfinite(number):
             return None, "wrong_type", MSG_NOT_FINITE
+        if abs(number) > MAX_NUMBER:
+            return None, "out_of_range", MSG_TOO_LARGE
         return number, None, ""
     if column.type in ("categorical", "boolean"):
         if column.allowed is None:
@@ -402,6 +416,45 @@ def _check_json_value(
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None, "wrong_type", MSG_NOT_TEXT
     return value, None, ""
+
+
+def check_json_body(body: Any) -> None:
+    """Refuse a parsed body nested deeper than ``MAX_JSON_DEPTH`` (400) or holding text that
+    is not valid Unicode, a lone surrogate such as ``"\\ud800"`` (422, naming row and field):
+    neither can be scored, shown in an answer or written to the log."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(body, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_JSON_DEPTH:
+            message = MSG_TOO_DEEP.format(limit=MAX_JSON_DEPTH)
+            raise InputError([Problem(None, None, "too_deep", message)], status=400)
+        if isinstance(value, str):
+            _check_text(value, path, path)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                _check_text(str(key), path, (*path, key))
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+
+
+def _check_text(text: str, path: tuple[Any, ...], where_path: tuple[Any, ...]) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = text[error.start].encode("utf-8", "backslashreplace").decode("ascii")
+        at_row = len(where_path) >= 2 and where_path[0] == "rows" and isinstance(where_path[1], int)
+        row = where_path[1] if at_row else None
+        field = where_path[2] if at_row and len(where_path) >= 3 else None
+        field = None if field is None else _safe_text(str(field))
+        where = _json_where(row, field) if at_row else "body"
+        message = MSG_BAD_TEXT.format(where=where, char=char)
+        raise InputError([Problem(row, field, "bad_text", message)]) from None
+
+
+def _safe_text(text: str) -> str:
+    """Text that can be written as UTF-8: lone surrogates shown as ``\\udXXX``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def rows_to_frame(
@@ -596,11 +649,29 @@ def table_to_frame(
         for position in np.flatnonzero(bad):
             problems.append(_table_problem(column, series.iloc[position], int(position), kind))
         converted[column.name] = values
+    too_large = _too_large(converted, contract)
+    if too_large:  # never scored: the model cannot hold them (strict or not)
+        raise InputError(too_large, total=len(too_large))
     if strict and problems:
         raise InputError(problems, total=len(problems))
     frame = _typed_frame(converted, contract)
     frame.index = table.index
     return frame, problems
+
+
+def _too_large(converted: Mapping[str, pd.Series], contract: Contract) -> list[Problem]:
+    """Numbers beyond ``MAX_NUMBER`` in the numeric columns of a table, by row."""
+    problems = []
+    for column in contract.columns:
+        if column.type != "numeric":
+            continue
+        numbers = converted[column.name].to_numpy(dtype="float64", na_value=np.nan)
+        for position in np.flatnonzero(np.abs(np.nan_to_num(numbers)) > MAX_NUMBER):
+            where = _table_where(int(position), column.name)
+            value = _show(float(numbers[position]))
+            message = MSG_TOO_LARGE.format(where=where, value=value)
+            problems.append(Problem(int(position), column.name, "out_of_range", message))
+    return sorted(problems, key=lambda p: p.row)
 
 
 def _table_problem(column: Column, value: Any, row: int, kind: str) -> Problem:

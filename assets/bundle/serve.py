@@ -208,7 +208,8 @@ class PredictionLog:
 
     def write(self, record: Mapping[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":"))
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
+        # backslashreplace: a line is written whatever text it holds (lone surrogates too)
+        with self._lock, self.path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(line + "\n")
 
 
@@ -477,14 +478,22 @@ def _reject_constant(value: str) -> Any:
 
 
 def _parse(body: bytes) -> Any:
+    """The parsed body, checked for depth and valid text (runtime.check_json_body)."""
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        payload = json.loads(body, parse_constant=_reject_constant)
+    except RecursionError:
+        message = runtime.MSG_TOO_DEEP.format(limit=runtime.MAX_JSON_DEPTH)
+        raise runtime.InputError(
+            [runtime.Problem(None, None, "too_deep", message)], status=400
+        ) from None
     except ValueError as error:
         message = str(error) if "JSON allows" in str(error) else MSG_NOT_JSON.format(problem=error)
         status = 422 if "JSON allows" in str(error) else 400
         raise runtime.InputError(
             [runtime.Problem(None, None, "bad_body", message)], status=status
         ) from None
+    runtime.check_json_body(payload)
+    return payload
 
 
 @app.post(

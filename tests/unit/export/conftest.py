@@ -8,10 +8,8 @@ a yes/no flag, a bool column, plus an ID and a sensitive column the model leaves
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import itertools
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +24,7 @@ from core.export import Bundle, build_bundle
 from core.prepare import feature_columns
 from core.schema import Schema, infer_schema
 from core.zoo import make_pipeline
+from tests.helpers.bundle_service import load_module
 
 CREATED = "2025-01-31"
 VERSION = "churn-7"
@@ -121,15 +120,6 @@ def unpack(bundle: Bundle | bytes, folder: Path) -> Path:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         archive.extractall(folder)
     return folder
-
-
-def load_module(path: Path, name: str) -> ModuleType:
-    """A bundle's Python file as a module of its own (unique name; dataclasses need it listed)."""
-    spec = importlib.util.spec_from_file_location(f"{name}_{next(_counter)}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
