@@ -207,9 +207,10 @@ class PredictionLog:
             raise ConfigError(MSG_LOG.format(path=path, problem=error)) from None
 
     def write(self, record: Mapping[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":"))
-        # backslashreplace: a line is written whatever text it holds (lone surrogates too)
-        with self._lock, self.path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+        # ASCII: no value can break a line for a reader that splits on U+2028, \x1c, … and
+        # lone surrogates are written as escapes
+        line = json.dumps(record, ensure_ascii=True, default=str, separators=(",", ":"))
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
 
