@@ -1298,9 +1298,16 @@ def _print_analysis(report: dict) -> None:  # type: ignore[type-arg]
 @click.option(
     "--out", "out_path", type=click.Path(path_type=Path), required=True, help="The zip to write."
 )
+@click.option(
+    "--golden-real-rows",
+    is_flag=True,
+    help="Ship ~20 real training rows as golden.csv (default: synthetic rows from the schema).",
+)
 @json_option
 @friendly_errors
-def export_command(project_ref: str, run_id: int | None, out_path: Path, as_json: bool) -> None:
+def export_command(
+    project_ref: str, run_id: int | None, out_path: Path, golden_real_rows: bool, as_json: bool
+) -> None:
     """Export a run as a self-contained, verified bundle zip (and a registry version)."""
     from app.services import export
     from app.services.projects import resolve_project
@@ -1308,7 +1315,10 @@ def export_command(project_ref: str, run_id: int | None, out_path: Path, as_json
     wb = _workbench()
     project = resolve_project(wb, project_ref)
     run = _run_for(wb, project.id, run_id)
-    info = _finish_job(wb, export.submit_export(wb, run.id, claimed=True), quiet=as_json)
+    if golden_real_rows:
+        click.echo(f"Warning: {export.GOLDEN_REAL_ROWS_WARNING}", err=True)
+    job_id = export.submit_export(wb, run.id, claimed=True, golden_real_rows=golden_real_rows)
+    info = _finish_job(wb, job_id, quiet=as_json)
     entry = export.get_version(wb, project.id, int(info.result["registry_version"]))
     out_path.write_bytes(export.bundle_bytes(wb, entry))
     if as_json:

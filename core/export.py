@@ -4,7 +4,8 @@ The bundle holds the fitted pipeline (``model/pipeline.joblib``), its input cont
 (``schema.json``), a REST service (``serve.py``), a batch scorer (``predict.py``) sharing one
 scoring module (``bundle_runtime.py``), pinned ``requirements.txt``, a ``Dockerfile``, a
 ``README.md``, the caller's ``model_card.md``, ``golden.csv`` (sample rows with the outputs
-the workbench computed for them) and ``manifest.json`` (sha256 and size of every file). It
+the workbench computed for them: synthetic rows drawn from the schema, or training rows only
+when the caller passes ``golden_real_rows=True``) and ``manifest.json`` (sha256 and size of every file). It
 needs Python and its requirements, never the workbench.
 
 The workbench's own pipeline steps (``core.prepare.DateParts``, ``core.train.RuleClassifier``,
@@ -85,7 +86,8 @@ InputType = Literal["numeric", "categorical", "boolean", "datetime", "text"]
 
 BUNDLE_FORMAT = "lifecycle-workbench-bundle/1"
 SCHEMA_FORMAT = 1
-GOLDEN_ROWS = 20  # evenly spaced training rows, plus one with a gap per column that has gaps
+GOLDEN_ROWS = 20  # rows in golden.csv, plus one with a gap per column that has gaps
+GOLDEN_SEED = 0  # synthetic golden rows: the same schema gives the same rows
 MAX_ALLOWED_VALUES = 5000  # above this many categories the contract lists none (any value)
 MAX_VERSION_LENGTH = 200
 EXPECTED_PREFIX = "expected_"
@@ -132,7 +134,8 @@ FILE_NOTES = {
     "Dockerfile": "container image: install, self-test, serve",
     "README.md": "this file",
     "bundle_runtime.py": "checks inputs and scores; shared by serve.py and predict.py",
-    "golden.csv": "sample rows with the outputs the workbench computed for them",
+    "golden.csv": "synthetic rows drawn from schema.json (no training row) with the outputs "
+    "the workbench computed for them",
     "manifest.json": "sha256 and size of every other file",
     "model/pipeline.joblib": "the fitted scikit-learn pipeline (preprocessing + model)",
     "model_card.md": "what the model is for, how well it did, its limits",
@@ -732,9 +735,81 @@ def _expected_outputs(model: Any, inputs: pd.DataFrame, schema: BundleSchema) ->
     return out
 
 
-def _golden(model: Any, frame: pd.DataFrame, schema: BundleSchema) -> tuple[bytes, pd.DataFrame]:
-    """(golden.csv bytes, the rows' inputs and expected outputs)."""
-    inputs = frame.iloc[_golden_positions(frame)][list(schema.feature_order)]
+GOLDEN_REAL_NOTE = (
+    "real training rows (exported with golden_real_rows: they leave with every copy of the "
+    "bundle) with the outputs the workbench computed for them"
+)
+
+
+def _synthetic_inputs(schema: BundleSchema, count: int = GOLDEN_ROWS) -> pd.DataFrame:
+    """Rows drawn from the schema alone, as text and typed values: numbers within the training
+    range, allowed categories, dates between the first and last; one gap per nullable column.
+    Deterministic (``GOLDEN_SEED``); no training row is read."""
+    rng = np.random.default_rng(GOLDEN_SEED)
+    nullable = [c.name for c in schema.columns if c.nullable]
+    rows = max(count, len(nullable))
+    data: dict[str, list[Any]] = {}
+    for column in schema.columns:
+        data[column.name] = _synthetic_values(column, rng, rows)
+    for i, name in enumerate(nullable):
+        data[name][i] = None
+    return pd.DataFrame(data, columns=list(schema.feature_order), dtype=object)
+
+
+def _synthetic_values(column: InputColumn, rng: np.random.Generator, rows: int) -> list[Any]:
+    if column.allowed:
+        picks = rng.integers(0, len(column.allowed), rows)
+        return [column.allowed[int(i)] for i in picks]
+    if column.type == "numeric":
+        low = 0.0 if column.minimum is None else float(column.minimum)
+        high = low if column.maximum is None else float(column.maximum)
+        if _is_whole_dtype(column.dtype):
+            return [int(v) for v in rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1, rows)]
+        return [float(np.clip(round(float(v), 4), low, high)) for v in rng.uniform(low, high, rows)]
+    if column.type == "datetime":
+        first = pd.Timestamp(column.minimum or "2020-01-01").normalize()
+        last = pd.Timestamp(column.maximum or first).normalize()
+        days = max(0, (last - first).days)
+        return [
+            (first + pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
+            for d in rng.integers(0, days + 1, rows)
+        ]
+    if column.type == "boolean":
+        return [bool(v) for v in rng.integers(0, 2, rows)]
+    return [f"synthetic {column.name} {i + 1}" for i in range(rows)]
+
+
+def _is_whole_dtype(text: str) -> bool:
+    try:
+        return np.dtype(text).kind in "iu"
+    except TypeError:
+        return False
+
+
+def _golden(
+    model: Any, frame: pd.DataFrame, schema: BundleSchema, *, real_rows: bool
+) -> tuple[bytes, pd.DataFrame]:
+    """(golden.csv bytes, the rows' inputs and expected outputs): training rows when
+    ``real_rows``, else synthetic rows read by the bundle's own code, as a caller's CSV is."""
+    if real_rows:
+        inputs = frame.iloc[_golden_positions(frame)][list(schema.feature_order)]
+    else:
+        runtime = bundle_runtime()
+        text = _synthetic_inputs(schema).to_csv(index=False, lineterminator="\n", na_rep="")
+        table = runtime.read_table(io.BytesIO(text.encode("utf-8")), "golden.csv")
+        try:
+            inputs, _ = runtime.table_to_frame(
+                table, runtime.Contract(schema.to_dict()), strict=True
+            )
+        except runtime.InputError as error:
+            raise ExportError(
+                MSG_GOLDEN_MISMATCH.format(problems=error), field="pipeline"
+            ) from None
+        expected = _expected_outputs(model, inputs, schema)
+        for column in expected.columns:
+            table[EXPECTED_PREFIX + column] = expected[column].to_numpy()
+        text = table.to_csv(index=False, lineterminator="\n", na_rep="")
+        return text.encode("utf-8"), table
     expected = _expected_outputs(model, inputs, schema)
     table = inputs.copy()
     for column in expected.columns:
@@ -823,6 +898,8 @@ def _readme(
     files: Sequence[str],
     copied: Sequence[str],
     created: str,
+    *,
+    real_golden: bool = False,
 ) -> bytes:
     target = _md_code(schema.target or "the target")
     threshold = 0.5 if schema.threshold is None else schema.threshold
@@ -846,8 +923,9 @@ def _readme(
         f"| {_md_code(c.name)} | {c.type} | {'yes' if c.nullable else 'no'} | {_allowed_cell(c)} |"
         for c in schema.columns
     )
+    notes = {**FILE_NOTES, **({"golden.csv": GOLDEN_REAL_NOTE} if real_golden else {})}
     files_table = "\n".join(
-        f"| {_md_code(name)} | {FILE_NOTES.get(name, _file_note(name))} |" for name in files
+        f"| {_md_code(name)} | {notes.get(name, _file_note(name))} |" for name in files
     )
     first = golden.iloc[0]
     body = {"rows": [_json_row(first[list(schema.feature_order)])]}
@@ -1012,6 +1090,7 @@ def build_bundle(
     created: str,
     threshold: float | None,
     extra_files: Mapping[str, bytes] | None = None,
+    golden_real_rows: bool = False,
 ) -> Bundle:
     """The self-contained zip for a fitted pipeline (see the module docstring for its files).
 
@@ -1022,6 +1101,9 @@ def build_bundle(
     rows) or a ready ``BundleSchema``. ``created`` is an ISO date fixed by the caller. The
     golden rows are scored with the bundle's own code before the zip is returned: an
     ``ExportError`` says so if it would answer differently from the workbench.
+    ``golden.csv`` holds synthetic rows drawn from the schema; ``golden_real_rows=True`` ships
+    training rows instead (personal data then leaves with the bundle). Either way the
+    bundle's code is first checked on training rows, which stay in memory.
     """
     version = _check_version(model_version)
     stamp = _zip_time(created)
@@ -1039,8 +1121,13 @@ def build_bundle(
     contract = _contract(schema, model, training_frame, threshold, version)
     core_modules, packages = _pickle_modules(model)
     copied, imported = _copied_modules(core_modules)
-    golden_bytes, golden_table = _golden(model, training_frame, contract)
-    _check_golden(model, contract, golden_bytes)
+    real_bytes, real_table = _golden(model, training_frame, contract, real_rows=True)
+    _check_golden(model, contract, real_bytes)  # on training rows; they ship only if asked
+    if golden_real_rows:
+        golden_bytes, golden_table = real_bytes, real_table
+    else:
+        golden_bytes, golden_table = _golden(model, training_frame, contract, real_rows=False)
+        _check_golden(model, contract, golden_bytes)
     files: dict[str, bytes] = {
         MODEL_FILE: model_data,
         "schema.json": _json_bytes(contract.to_dict()),
@@ -1053,7 +1140,9 @@ def build_bundle(
     files.update(extras)
     listed = sorted({*files, "README.md", MANIFEST_FILE})
     copied_names = sorted(_module_name(path) for path in copied)
-    files["README.md"] = _readme(contract, golden_table, listed, copied_names, created)
+    files["README.md"] = _readme(
+        contract, golden_table, listed, copied_names, created, real_golden=golden_real_rows
+    )
     manifest = _manifest(files, contract, created)
     files[MANIFEST_FILE] = _json_bytes(manifest)
     zip_bytes = _zip(files, stamp)

@@ -248,12 +248,25 @@ def _cohort_section(rows: Any) -> list[str]:
 # -- building a bundle (a job) -------------------------------------------------------------------
 
 
-def submit_export(wb: Workbench, run_id: int, *, claimed: bool = False) -> int:
+GOLDEN_REAL_ROWS_WARNING = (
+    "golden.csv will hold about 20 real training rows: they leave with every copy of the "
+    "bundle; do not send it where that data may not go."
+)
+
+
+def submit_export(
+    wb: Workbench, run_id: int, *, claimed: bool = False, golden_real_rows: bool = False
+) -> int:
+    """Queue an export. ``golden_real_rows``: ship real training rows as golden.csv
+    (default: synthetic rows drawn from the schema; see GOLDEN_REAL_ROWS_WARNING)."""
     run = training.get_run(wb, run_id)
     if run.pipeline_sha256 is None:
         raise UserError(f"Run {run_id} has no saved model to export.")
+    params: dict[str, Any] = {"run_id": run_id}
+    if golden_real_rows:
+        params["golden_real_rows"] = True
     return submit(
-        wb, EXPORT_KIND, {"run_id": run_id}, project_id=run.project_id,
+        wb, EXPORT_KIND, params, project_id=run.project_id,
         title=f"Export run {run_id} ({run.model_name})", claimed=claimed,
     )  # fmt: skip
 
@@ -275,7 +288,7 @@ def export_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             schema=ctx.schema, training_frame=frame, model_card=card,
             model_version=model_version_name(project.name, run),
             created=run.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            threshold=run.threshold,
+            threshold=run.threshold, golden_real_rows=bool(params.get("golden_real_rows")),
         )  # fmt: skip
     except CoreError as error:
         raise UserError(f"Cannot export run {run.id}: {error}") from error

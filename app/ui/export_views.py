@@ -34,10 +34,17 @@ def build_section(wb: Workbench, run: RunInfo, entries: list[export.RegistryEntr
         "`requirements.txt`, a Dockerfile, the model card and a manifest of sha256 hashes. "
         "It needs Python and its requirements — never the workbench."
     )
+    real_rows = st.checkbox(
+        "Ship real training rows as golden.csv",
+        key="wb.export.golden_real_rows",
+        help="Off: golden.csv holds synthetic rows drawn from the schema (no personal data).",
+    )
+    if real_rows:
+        st.warning(export.GOLDEN_REAL_ROWS_WARNING, icon=":material/warning:")
     if st.button(
         "Build the bundle", type="primary", key="wb.export.build", icon=":material/deployed_code:"
     ):
-        job_id = attempt(lambda: export.submit_export(wb, run.id))
+        job_id = attempt(lambda: export.submit_export(wb, run.id, golden_real_rows=real_rows))
         if job_id is not None:
             if wb.settings.autostart_worker:
                 ensure_worker(wb)
@@ -73,8 +80,8 @@ def _download(wb: Workbench, entry: export.RegistryEntry) -> None:
         "or serve with `uvicorn serve:app --port 8000` (docs at `/docs`). The README inside says more."
     )
     st.caption(
-        "golden.csv in the bundle holds about 20 real training rows (for the self-test); "
-        "do not copy the bundle where that data may not go."
+        "golden.csv in the bundle holds synthetic rows drawn from the schema (for the "
+        "self-test) unless **Ship real training rows as golden.csv** was ticked for this build."
     )
     with st.expander("Files in the bundle"):
         st.code("\n".join(entry.files), language=None)

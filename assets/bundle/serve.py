@@ -11,6 +11,9 @@ one JSON line. Settings are environment variables, all optional:
     BUNDLE_LOG_INPUTS      0 to leave the input rows out of the log (default 1)
     BUNDLE_API_KEYS_FILE   JSON {"name": "<sha256 hex of the key>", ...}
     BUNDLE_API_KEYS        name:<sha256 hex>,name2:<sha256 hex>
+
+With API keys configured, every path but /health needs the X-API-Key header, /docs,
+/redoc and /openapi.json included (a browser needs a header-adding proxy to read /docs).
 """
 
 from __future__ import annotations
@@ -44,8 +47,11 @@ DEFAULT_MAX_ROWS = 1000
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 DEFAULT_LOG = HERE / "logs" / "predictions.jsonl"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-ROUTES = frozenset({"/predict", "/schema", "/metrics", *OPEN_PATHS})
+# With API keys on, only /health answers without one: the docs list every category value,
+# like /schema, so they sit behind the key too.
+OPEN_PATHS = frozenset({"/health"})
+DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+ROUTES = frozenset({"/predict", "/schema", "/metrics", *OPEN_PATHS, *DOC_PATHS})
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 KEY_HASH = re.compile(r"^[0-9a-f]{64}$")
 

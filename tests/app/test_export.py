@@ -217,3 +217,31 @@ def test_export_refuses_a_bundle_that_would_answer_differently(
     assert result.exit_code == 2 and "answer differently from `workbench predict`" in result.output
     assert not (tmp_path / "b.zip").exists()
     assert export.registry(wb, project.id) == []
+
+
+def _golden_and_raw(wb, run, zip_bytes: bytes) -> tuple[pd.DataFrame, set[str]]:  # type: ignore[no-untyped-def]
+    from app.services import datasets
+
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        golden = pd.read_csv(archive.open("golden.csv"), dtype=str, keep_default_na=False)
+    raw = datasets.load_frame(wb, datasets.get_version(wb, run.dataset_version_id))
+    names = [c for c in golden.columns if not c.startswith("expected_") and c in raw.columns]
+    text = raw[names].astype(str).where(raw[names].notna(), "")
+    return golden[names], set(text.agg("|".join, axis=1))
+
+
+def test_export_ships_no_demo_row_unless_asked(champion, wb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """golden.csv: synthetic by default; `--golden-real-rows` ships real rows, with a warning."""
+    entry = _export(wb, champion.id)
+    golden, raw = _golden_and_raw(wb, champion, export.bundle_bytes(wb, entry))
+    assert len(golden) >= 20
+    assert not set(golden.agg("|".join, axis=1)) & raw  # not one real row leaves
+    project = projects.get_project(wb, champion.project_id).name
+    out = tmp_path / "real.zip"
+    result = CliRunner().invoke(
+        main, ["export", project, "--out", str(out), "--golden-real-rows"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "Warning: golden.csv will hold about 20 real training rows" in result.output
+    golden, raw = _golden_and_raw(wb, champion, out.read_bytes())
+    assert set(golden.agg("|".join, axis=1)) <= raw

@@ -1,4 +1,8 @@
-"""golden.csv: deterministic sample rows whose expected outputs are the pipeline's own."""
+"""golden.csv: deterministic sample rows whose expected outputs are the pipeline's own.
+
+The rows matched to training rows here are the opt-in ones (``golden_real_rows=True``);
+test_export_golden_synthetic.py covers the synthetic rows shipped by default.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,8 @@ def _source_rows(model, golden: pd.DataFrame) -> pd.DataFrame:
     return model.X.iloc[positions]
 
 
-def test_golden_rows_are_evenly_spaced_plus_rows_with_gaps(trained, binary_bundle) -> None:
-    golden = _golden(binary_bundle)
+def test_golden_rows_are_evenly_spaced_plus_rows_with_gaps(trained, builder) -> None:
+    golden = _golden(builder(trained("binary"), golden_real_rows=True))
     assert GOLDEN_ROWS <= len(golden) <= GOLDEN_ROWS + len(trained("binary").features)
     assert golden["spend"].isna().any()  # a row with a gap in spend is among them
     assert golden["plan"].isna().any()
@@ -47,9 +51,9 @@ def test_golden_columns_are_inputs_then_expected_outputs(binary_bundle, bundles)
     assert [c for c in regression if c.startswith("expected_")] == ["expected_prediction"]
 
 
-def test_golden_probabilities_are_the_pipelines(trained, binary_bundle) -> None:
+def test_golden_probabilities_are_the_pipelines(trained, builder) -> None:
     model = trained("binary")
-    golden = _golden(binary_bundle)
+    golden = _golden(builder(model, golden_real_rows=True))
     rows = _source_rows(model, golden)
     proba = model.pipeline.predict_proba(rows)[:, list(model.pipeline.classes_).index("Yes")]
     np.testing.assert_array_equal(golden["expected_probability_Yes"].astype(float), proba)
@@ -57,9 +61,9 @@ def test_golden_probabilities_are_the_pipelines(trained, binary_bundle) -> None:
     assert list(golden["expected_prediction"]) == list(expected)
 
 
-def test_golden_regression_predictions_are_the_pipelines(trained, bundles) -> None:
+def test_golden_regression_predictions_are_the_pipelines(trained, builder) -> None:
     model = trained("regression")
-    golden = _golden(bundles("regression"))
+    golden = _golden(builder(model, golden_real_rows=True))
     predicted = model.pipeline.predict(_source_rows(model, golden))
     np.testing.assert_array_equal(golden["expected_prediction"].astype(float), predicted)
 

@@ -169,6 +169,15 @@ def test_api_keys_guard_everything_but_health(start, good_row) -> None:
     assert KEY not in log.read_text() and "nope" not in log.read_text()
 
 
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs", "/redoc", "/schema", "/metrics"])
+def test_api_keys_guard_the_docs_and_schema_too(start, path: str) -> None:
+    """The docs list every category value, like /schema: both sit behind the key."""
+    digest = hashlib.sha256(KEY.encode()).hexdigest()
+    client, _ = start(BUNDLE_API_KEYS=f"billing:{digest}")
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers={"X-API-Key": KEY}).status_code == 200
+
+
 def test_api_keys_from_a_file(start, good_row, tmp_path) -> None:
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps({"crm": hashlib.sha256(KEY.encode()).hexdigest()}))
