@@ -1,4 +1,4 @@
-"""A small exported bundle (gradient boosting: float32 input) served in-process."""
+"""A small exported bundle (gradient boosting, a float32 column) served in-process."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ SETTINGS = ("BUNDLE_API_KEYS", "BUNDLE_API_KEYS_FILE", "BUNDLE_MAX_ROWS", "BUNDL
 
 def frame(rows: int = 120, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    spend = np.round(rng.normal(50, 20, rows), 2)
+    spend = np.round(rng.normal(50, 20, rows), 2).astype("float32")  # as the demo reads it
     return pd.DataFrame(
         {
             "spend": spend,

@@ -1,8 +1,8 @@
 """The exported bundle's service and batch scorer on hostile input: always 4xx (or exit 1
 with a message) naming the row and field, always logged — never a 500 or a traceback.
 
-Built from a gradient-boosting model: it reads its input as float32, so a number above
-3.4e38 is one the model cannot hold.
+``spend`` is a float32 column, as in the demo: a number above 3.4e38 became inf on the
+way to the model, which raised (500).
 """
 
 from __future__ import annotations
