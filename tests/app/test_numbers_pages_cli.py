@@ -22,7 +22,6 @@ from app.cli import main
 from app.context import open_workbench
 from app.services import projects
 from core.business import format_money
-
 from tests.conftest import DEMO
 
 
