@@ -11,7 +11,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,44 +63,42 @@ def caps(home: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     return set_caps
 
 
-def _refused(url: str, query: str) -> tuple[str, float]:
-    start = time.monotonic()
+def _refused(url: str, query: str) -> str:
+    """The one-line refusal of ``query``. How fast it comes is not asserted (a loaded machine
+    would make that flaky): an endless query that is not stopped hangs, and the suite's timeout
+    fails it."""
     with pytest.raises(IngestError) as caught:
         read_sql(url, query)
     message = str(caught.value)
     assert "\n" not in message
-    return message, time.monotonic() - start
+    return message
 
 
 def test_endless_rows_stop_at_the_row_cap(source: str, caps: Callable[..., None]) -> None:
     caps(rows=1000)
-    message, seconds = _refused(source, ENDLESS_ROWS)
+    message = _refused(source, ENDLESS_ROWS)
     assert "1,000 rows" in message and "WORKBENCH_SQL_MAX_ROWS" in message
-    assert seconds < 5
 
 
 def test_endless_query_stops_at_the_time_limit(source: str, caps: Callable[..., None]) -> None:
     caps(seconds=1)  # count(*) never yields a row: only the time limit can stop it
-    message, seconds = _refused(source, ENDLESS_COUNT)
+    message = _refused(source, ENDLESS_COUNT)
     assert "1 s" in message and "WORKBENCH_SQL_TIMEOUT_SECONDS" in message
-    assert seconds < 5
 
 
 def test_many_small_rows_stop_at_the_size_limit(source: str, caps: Callable[..., None]) -> None:
     caps(rows=10_000_000, mb=1)
     query = ENDLESS_ROWS.replace("SELECT * FROM r", "SELECT n, printf('%0200d', n) AS pad FROM r")
-    message, seconds = _refused(source, query)
+    message = _refused(source, query)
     assert "1 MB" in message and "WORKBENCH_SQL_MAX_MB" in message
-    assert seconds < 5
 
 
 def test_one_huge_value_is_refused_before_it_is_built(
     source: str, caps: Callable[..., None]
 ) -> None:
     caps(mb=1000, value_mb=2)
-    message, seconds = _refused(source, HUGE_VALUE)
+    message = _refused(source, HUGE_VALUE)
     assert "2 MB" in message and "WORKBENCH_SQL_MAX_VALUE_MB" in message
-    assert seconds < 5
 
 
 def test_a_value_under_the_value_limit_imports(source: str, caps: Callable[..., None]) -> None:
@@ -111,31 +108,29 @@ def test_a_value_under_the_value_limit_imports(source: str, caps: Callable[..., 
 
 
 CHILD = """
-import sys
+import re, sys
+from pathlib import Path
 from app.services.sql_source import read_sql
 try:
     read_sql(sys.argv[1], sys.argv[2])
 except Exception as error:
     print(type(error).__name__, error)
+# this process's own peak (VmHWM belongs to the memory map made at exec, unlike ru_maxrss,
+# which also counts the forked copy of a large parent)
+print("peak_kb", re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))
 """
 
 
 def test_huge_value_uses_bounded_memory(source: str, home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_SQL_")}
     env["PYTHONPATH"] = str(ROOT)  # the default limits: 1 GB a result, 16 MB a value
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, source, HUGE_VALUE], env=env, cwd=ROOT, stdout=subprocess.PIPE
-    )
-    assert process.stdout is not None
-    output = process.stdout.read().decode()
-    _, status, usage = os.wait4(process.pid, 0)  # the child's own peak, not the suite's
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.monotonic() - start
-    peak_mb = usage.ru_maxrss / 1024
+    output = subprocess.run(
+        [sys.executable, "-c", CHILD, source, HUGE_VALUE],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
     assert "IngestError" in output and "WORKBENCH_SQL_MAX_VALUE_MB" in output, output
-    assert peak_mb < 400, f"peak {peak_mb:.0f} MB"
-    assert seconds < 20
+    peak_mb = int(output.rsplit("peak_kb", 1)[1]) / 1024
+    assert peak_mb < 400, f"peak {peak_mb:.0f} MB"  # building the 900 MB value would exceed it
 
 
 def test_a_normal_query_still_imports(source: str, caps: Callable[..., None]) -> None:
