@@ -1711,12 +1711,24 @@ _MD_ESCAPES = str.maketrans(
         "[": "\\[",
         "]": "\\]",
         "`": "\\`",
+        "!": "\\!",
+        "(": "\\(",
+        ")": "\\)",
+        "*": "\\*",
+        "_": "\\_",
+        "#": "\\#",
+        "~": "\\~",
     }
 )
 
 
 def escape_markdown(text: Any, *, inline: bool = True) -> str:
-    """User text safe for Markdown: no HTML (< > &), no table breaks (|), no links ([ ]).
+    """User text safe for Markdown: no HTML (< > &), no table breaks (|), no links or images
+    (``[ ] ( ) !``), no emphasis or code (``* _ ~`` and backticks), no headings (``#``).
+
+    The one escaper for user text (names, risks, column names, values, notes) shown through
+    anything Streamlit renders as Markdown; text shown with ``st.text``/``st.code``/dataframes
+    is not escaped.
 
     ``inline`` also folds line breaks into spaces, for table cells and one-line fields.
     """

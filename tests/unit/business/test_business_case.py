@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from core.business import (
@@ -54,7 +55,9 @@ def hostile_goal() -> Goal:
 def test_escape_markdown_characters() -> None:
     assert escape_markdown("a < b & c > d") == "a &lt; b &amp; c &gt; d"
     assert escape_markdown("x | y") == "x \\| y"
-    assert escape_markdown("[a](b)") == "\\[a\\](b)"
+    assert escape_markdown("[a](b)") == "\\[a\\]\\(b\\)"
+    assert escape_markdown("![x](y)") == "\\!\\[x\\]\\(y\\)"
+    assert escape_markdown("# *a* _b_ ~c~") == "\\# \\*a\\* \\_b\\_ \\~c\\~"
     assert escape_markdown("one\ntwo") == "one two"
     assert escape_markdown("one\ntwo", inline=False) == "one\ntwo"
     assert escape_markdown("back\\|slash") == "back\\\\\\|slash"
@@ -66,10 +69,10 @@ def test_business_case_escapes_html_and_links() -> None:
     assert "<img" not in md
     assert "<b>" not in md
     assert "</td>" not in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
-    assert "\\](javascript" in md
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md
+    assert "\\]\\(javascript" in md
     assert not re.search(r"(?<!\\)\]\(", md)  # no unescaped link syntax
-    assert "tenure_months &lt; 6 &amp; plan" in md
+    assert "tenure\\_months &lt; 6 &amp; plan" in md
     # the only raw HTML-like characters left are none at all
     assert not re.search(r"<[a-zA-Z/]", md)
 
@@ -135,3 +138,20 @@ def test_business_case_shows_a_different_suggestion_when_metric_differs() -> Non
     goal = dataclasses.replace(demo_goal(), metric="accuracy")
     md = business_case_markdown(goal)
     assert "Suggested instead: **expected_value**" in md
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Reset password](http://evil.example)",
+        "![](http://evil.example/x.png)",
+        "**bold** _it_ `code` ~~gone~~",
+        "# Heading",
+        "<img src=x>",
+    ],
+)
+def test_escape_markdown_leaves_no_markdown_syntax_live(text: str) -> None:
+    escaped = escape_markdown(text)
+    # Every Markdown/HTML character is escaped: none is left without a backslash before it.
+    bare = re.sub(r"\\.", "", escaped)
+    assert not set(bare) & set("[]()!*_`~#<>|"), (text, escaped)
