@@ -8,7 +8,7 @@ from app.ui.data_common import version_picker
 wb, project = state.require_project()
 
 st.title(":material/database: Data")
-st.caption(f"**{project.name}** — which data, which target, and is it fit for use?")
+state.page_caption(project, "which data, which target, and is it fit for use?")
 
 version = version_picker(wb, project.id)
 tabs = st.tabs(

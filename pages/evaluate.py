@@ -9,7 +9,7 @@ from app.ui.feedback import attempt
 wb, project = state.require_project()
 
 st.title(":material/rule: Evaluate")
-st.caption(f"**{project.name}** — how good is it on unseen rows, and at which threshold?")
+state.page_caption(project, "how good is it on unseen rows, and at which threshold?")
 run = evaluate_views.pick_run(wb, project.id)
 if run is None:
     st.info(

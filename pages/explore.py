@@ -8,7 +8,7 @@ from app.ui.data_common import version_picker
 wb, project = state.require_project()
 
 st.title(":material/query_stats: Explore")
-st.caption(f"**{project.name}** — what does the data say before any model?")
+state.page_caption(project, "what does the data say before any model?")
 left, right = st.columns([3, 1])
 with left:
     version = version_picker(wb, project.id)

@@ -8,7 +8,7 @@ from app.ui import evaluate_views, export_views, state
 wb, project = state.require_project()
 
 st.title(":material/deployed_code: Export")
-st.caption(f"**{project.name}** — ship a verified, self-contained bundle.")
+state.page_caption(project, "ship a verified, self-contained bundle.")
 run = evaluate_views.pick_run(wb, project.id, key="wb.export.run")
 if run is None:
     st.info(

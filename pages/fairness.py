@@ -9,7 +9,7 @@ from app.ui.feedback import attempt
 wb, project = state.require_project()
 
 st.title(":material/balance: Fairness")
-st.caption(f"**{project.name}** — does it treat groups of people fairly?")
+state.page_caption(project, "does it treat groups of people fairly?")
 run = evaluate_views.pick_run(wb, project.id, key="wb.fair.run")
 if run is None:
     st.info(

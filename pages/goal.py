@@ -8,9 +8,10 @@ from app.ui.goal_form import get_path
 wb, project = state.require_project()
 
 st.title(":material/flag: Goal")
-st.caption(
-    f"**{project.name}** — what decision does the model change, and what is it worth? "
-    "Every change is saved as a new version."
+state.page_caption(
+    project,
+    "what decision does the model change, and what is it worth? "
+    "Every change is saved as a new version.",
 )
 status_slot = st.empty()
 form, latest = goal_page.open_form(wb, project.id, project.name)

@@ -9,7 +9,7 @@ from app.ui.feedback import attempt
 wb, project = state.require_project()
 
 st.title(":material/monitor_heart: Monitor")
-st.caption(f"**{project.name}** — is it still right, and still worth it, in production?")
+state.page_caption(project, "is it still right, and still worth it, in production?")
 tabs = st.tabs(["Import", "Drift", "Performance & KPI", "Service health", "Alerts", "Retrain"])
 with tabs[0]:
     monitor_views.import_section(wb, project.id)

@@ -8,7 +8,7 @@ from app.ui.feedback import attempt
 wb, project = state.require_project()
 
 st.title(":material/model_training: Train")
-st.caption(f"**{project.name}** — which model earns the most, beyond the baselines?")
+state.page_caption(project, "which model earns the most, beyond the baselines?")
 ctx = attempt(lambda: train_views.training_context(wb, project.id))
 if ctx is None:
     st.info(

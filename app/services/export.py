@@ -25,7 +25,7 @@ from app.services import evaluation, fairness, goals, training
 from app.services.projects import get_project, touch_project
 from app.services.training import RunInfo
 from core import export
-from core.business import format_money
+from core.business import escape_markdown, format_money
 from core.exceptions import CoreError
 from core.schema import probability_column
 from storage.models import ModelVersion
@@ -80,10 +80,17 @@ def model_version_name(project_name: str, run: RunInfo) -> str:
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return escape_markdown(value)  # group names and metric labels: text, not Markdown
 
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+
+
+def _code(text: Any) -> str:
+    """User text (a column name, a class) as a code span, which renders no links; escaped
+    text instead when a backtick or line break would end the span early."""
+    text = str(text)
+    return f"`{text}`" if text and not set(text) & {"`", "\n", "\r"} else escape_markdown(text)
 
 
 def _number(value: Any, digits: int = 4) -> str:
@@ -100,7 +107,8 @@ def model_card(wb: Workbench, run: RunInfo) -> str:
     worth = evaluation.money(wb, run.project_id)
     rows = evaluation.evaluation_rows(wb, run)
     result = evaluation.evaluate_rows(rows, worth, bootstrap=200)
-    lines = [f"# Model card — {project.name}, run {run.id} ({run.model_name})", ""]
+    e = escape_markdown
+    lines = [f"# Model card — {e(project.name)}, run {run.id} ({run.model_name})", ""]
     lines += _goal_section(goal, worth)
     lines += _data_section(run)
     lines += _model_section(run)
@@ -110,7 +118,7 @@ def model_card(wb: Workbench, run: RunInfo) -> str:
     versions = run.snapshot.get("library_versions", {})
     lines += ["## Software", ""] + [f"- {k} {v}" for k, v in sorted(versions.items())] + [""]
     lines += [
-        f"Model version `{model_version_name(project.name, run)}`, trained {run.created_at:%Y-%m-%d}.",
+        f"Model version {_code(model_version_name(project.name, run))}, trained {run.created_at:%Y-%m-%d}.",
         "",
     ]
     return "\n".join(lines)
@@ -119,15 +127,18 @@ def model_card(wb: Workbench, run: RunInfo) -> str:
 def _goal_section(goal: Any, worth: evaluation.Money) -> list[str]:
     if goal is None:
         return ["## Goal", "", "No goal was written for this project.", ""]
-    lines = ["## Goal and intended use", "", goal.problem or "", ""]
+    e = escape_markdown
+    lines = ["## Goal and intended use", "", e(goal.problem or ""), ""]
     if goal.decision:
         lines.append(
-            f"- **Decision it supports:** {goal.decision}"
-            + (f" (by {goal.actor})" if goal.actor else "")
+            f"- **Decision it supports:** {e(goal.decision)}"
+            + (f" (by {e(goal.actor)})" if goal.actor else "")
         )
     if goal.kpi is not None:
         k = goal.kpi
-        lines.append(f"- **KPI:** {k.name}: {k.baseline:g} → {k.target:g} {k.unit} ({k.direction})")
+        lines.append(
+            f"- **KPI:** {e(k.name)}: {k.baseline:g} → {k.target:g} {e(k.unit)} ({k.direction})"
+        )
     if goal.payoff is not None:
         p = goal.payoff
         lines.append(
@@ -152,7 +163,7 @@ def _data_section(run: RunInfo) -> list[str]:
         f"- Dataset version {snap.get('dataset_version')} (sha256 `{str(snap.get('dataset_hash', ''))[:16]}…`), "
         f"{snap.get('training_rows', 0):,} training rows; {snap.get('split', '')}",
         f"- Recipe: {len(snap.get('recipe', []))} cleaning step(s)",
-        f"- {len(features)} input columns: " + ", ".join(f"`{c}`" for c in features), "",
+        f"- {len(features)} input columns: " + ", ".join(_code(c) for c in features), "",
     ]  # fmt: skip
 
 
@@ -167,7 +178,7 @@ def _model_section(run: RunInfo) -> list[str]:
     if run.settings.get("mitigation"):
         m = run.settings["mitigation"]
         lines.append(
-            f"- Fairness mitigation: {m.get('method')} for {m.get('constraint')} on {', '.join(m.get('sensitive', []))} (of run {m.get('of_run')})"
+            f"- Fairness mitigation: {m.get('method')} for {m.get('constraint')} on {', '.join(map(escape_markdown, m.get('sensitive', [])))} (of run {m.get('of_run')})"
         )
     return [*lines, ""]
 
@@ -190,8 +201,9 @@ def _metrics_section(run: RunInfo, result: Any, rows: Any, worth: evaluation.Mon
     if rows.positive is not None:
         why = evaluation.run_schema(run).positive_class_reason
         decision.append(
-            f"- **Positive class:** `{rows.positive}`" + (f" ({why})" if why else "")
-            + f"; the output column `{probability_column(rows.positive)}` is its probability"
+            f"- **Positive class:** {_code(rows.positive)}"
+            + (f" ({escape_markdown(why)})" if why else "")
+            + f"; the output column {_code(probability_column(rows.positive))} is its probability"
         )  # fmt: skip
     if rows.threshold is not None:
         decision.append(
@@ -216,7 +228,7 @@ def _fairness_section(wb: Workbench, run: RunInfo) -> list[str]:
             "",
         ]
     report = stored.report
-    lines = ["## Fairness", "", f"By {report['attribute']}:", ""]
+    lines = ["## Fairness", "", f"By {escape_markdown(report['attribute'])}:", ""]
     rows = [
         [
             g,
@@ -230,8 +242,8 @@ def _fairness_section(wb: Workbench, run: RunInfo) -> list[str]:
     ]
     lines += _table(["group", "rows", "selection rate", "TPR", "FPR", "small"], rows)
     lines.append("")
-    lines += [f"- {d['sentence']}" for d in report.get("disparities", [])]
-    lines += [f"- Warning: {w}" for w in report.get("warnings", [])]
+    lines += [f"- {escape_markdown(d['sentence'])}" for d in report.get("disparities", [])]
+    lines += [f"- Warning: {escape_markdown(w)}" for w in report.get("warnings", [])]
     return [*lines, ""]
 
 
@@ -242,7 +254,12 @@ def _cohort_section(rows: Any) -> list[str]:
         cohorts = []
     if not cohorts:
         return []
-    return ["## Known error cohorts", "", *[f"- {c.describe()}" for c in cohorts], ""]
+    return [
+        "## Known error cohorts",
+        "",
+        *[f"- {escape_markdown(c.describe())}" for c in cohorts],
+        "",
+    ]
 
 
 # -- building a bundle (a job) -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from core import explain_figures
+from core.business import escape_markdown
 from core.report import csv_bytes
 
 
@@ -199,6 +200,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _value_input(name: str, column: pd.Series, value: Any, key: str) -> Any:
     """A widget matching the column's kind, starting at the row's value."""
+    name = escape_markdown(name)  # a column name as the label: text, not Markdown
     if pd.api.types.is_bool_dtype(column):
         return st.checkbox(name, value=bool(value) if not pd.isna(value) else False, key=key)
     if pd.api.types.is_numeric_dtype(column):

@@ -17,7 +17,7 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from core import fairness_figures
-from core.business import format_money
+from core.business import escape_markdown, format_money
 from core.fairness import METRIC_LABELS, FairnessReport
 from core.report import csv_bytes
 
@@ -54,7 +54,7 @@ def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[s
 
 def report_section(report: FairnessReport, currency: str | None) -> None:
     for warning in report.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     _disparity_cards(report)
     metric = st.selectbox(
         "Per-group metric", list(report.metrics),
@@ -77,7 +77,7 @@ def report_section(report: FairnessReport, currency: str | None) -> None:
         )
     with st.expander("What these measures mean, and which one fits", icon=":material/help:"):
         for disparity in report.disparities:
-            st.markdown(f"**{disparity.label}** — {disparity.explanation}")
+            st.markdown(f"**{disparity.label}** — {escape_markdown(disparity.explanation)}")
         st.markdown(f"[Fairlearn's guide to these metrics]({fairness.LEARN_MORE})")
 
 
@@ -85,7 +85,7 @@ def _disparity_cards(report: FairnessReport) -> None:
     for disparity in report.disparities:
         value = f"{disparity.value:.3f}" if pd.notna(disparity.value) else "n/a"
         limit = f" (limit {disparity.limit:g})" if disparity.limit is not None else ""
-        text = f"**{disparity.label}: {value}**{limit} — {disparity.sentence}"
+        text = f"**{disparity.label}: {value}**{limit} — {escape_markdown(disparity.sentence)}"
         if disparity.passes is True:
             st.success(text, icon=":material/check_circle:")
         elif disparity.passes is False:

@@ -78,7 +78,9 @@ def risk_panel(goal: business.Goal) -> None:
         return
     st.plotly_chart(business_figures.risk_matrix_figure(goal.risks), key="wb.goal.risk_matrix")
     worst = sorted(goal.risks, key=lambda r: r.score, reverse=True)[0]
-    st.caption(f"Highest risk: **{worst.name}** (score {worst.score}, {worst.level}).")
+    st.caption(
+        f"Highest risk: **{business.escape_markdown(worst.name)}** (score {worst.score}, {worst.level})."
+    )
 
 
 def verdict_panel(goal: business.Goal) -> None:
@@ -152,7 +154,10 @@ def import_panel(wb: Workbench, project_id: int) -> None:
             upload.getvalue(), source=upload.name, limits=wb.settings.yaml_limits
         )
     except UserError as error:
-        st.error(f"{upload.name} was not imported: {error}", icon=":material/error:")
+        st.error(
+            business.escape_markdown(f"{upload.name} was not imported: {error}"),
+            icon=":material/error:",
+        )
         return
     try:
         saved = goal_service.save_goal(wb, project_id, data, source=f"import of {upload.name}")

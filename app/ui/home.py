@@ -14,6 +14,7 @@ from app.ui import state
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.sidebar import STATE_LABELS
+from core.business import escape_markdown
 
 CARDS_PER_ROW = 2
 
@@ -29,7 +30,9 @@ def create_project_form(wb: Workbench) -> None:
             info = attempt(lambda: project_service.create_project(wb, name, description))
             if info is not None:
                 state.select_project(info.id)
-                st.toast(f"Created project '{info.name}'.", icon=":material/check:")
+                st.toast(
+                    f"Created project '{escape_markdown(info.name)}'.", icon=":material/check:"
+                )
                 st.rerun()
 
 
@@ -51,7 +54,7 @@ def _stage_strip(wb: Workbench, project_id: int) -> str:
 
 def _card(wb: Workbench, project: ProjectInfo, *, selected: bool) -> None:
     with st.container(border=True):
-        title = f"#### {project.name}"
+        title = f"#### {escape_markdown(project.name)}"
         st.markdown(title + ("  :blue-badge[selected]" if selected else ""))
         if project.is_demo:
             st.caption(":violet-badge[demo]")
@@ -82,13 +85,13 @@ def _rename_form(wb: Workbench, project: ProjectInfo) -> None:
         if st.form_submit_button("Rename"):
             info = attempt(lambda: project_service.rename_project(wb, project.id, new_name))
             if info is not None:
-                st.toast(f"Renamed to '{info.name}'.", icon=":material/check:")
+                st.toast(f"Renamed to '{escape_markdown(info.name)}'.", icon=":material/check:")
                 st.rerun()
 
 
 def _delete_form(wb: Workbench, project: ProjectInfo) -> None:
     st.warning(
-        f"This moves **{project.name}** with all its data versions, runs and exports to the "
+        f"This moves **{escape_markdown(project.name)}** with all its data versions, runs and exports to the "
         f"trash. You can restore it from the trash for {wb.settings.trash_days:g} days.",
         icon=":material/warning:",
     )

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.context import Workbench, open_workbench
 from app.services.projects import ProjectInfo, list_projects
+from core.business import escape_markdown
 
 PROJECT_KEY = "wb.project_id"  # the one source of truth for the selected project
 PICKER_KEY = "wb.sidebar.project"  # the sidebar's selectbox: a view of PROJECT_KEY, synced below
@@ -93,3 +94,8 @@ def require_project() -> tuple[Workbench, ProjectInfo]:
         st.info("Create or pick a project first (Projects page).", icon=":material/info:")
         st.stop()
     return wb, project
+
+
+def page_caption(project: ProjectInfo, question: str) -> None:
+    """The stage page's subtitle: the project's name (escaped: it is user text) and the question."""
+    st.caption(f"**{escape_markdown(project.name)}** — {question}")
