@@ -1736,6 +1736,15 @@ def escape_markdown(text: Any, *, inline: bool = True) -> str:
     return " ".join(escaped.split()) if inline else escaped
 
 
+def code_span(text: Any) -> str:
+    """User text (a column name, a rule) as a Markdown code span, which renders no links or
+    emphasis; escaped text instead when a backtick or line break would end the span early."""
+    text = str(text)
+    if text and not set(text) & {"`", "\n", "\r"}:
+        return f"`{text}`"
+    return escape_markdown(text)
+
+
 def format_money(value: float | None, currency: str | None) -> str:
     """``12,345 EUR`` for codes, ``€12,345`` for symbols; cents only for small odd amounts."""
     if value is None:

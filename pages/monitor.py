@@ -5,6 +5,7 @@ import streamlit as st
 from app.services import monitoring
 from app.ui import monitor_views, state
 from app.ui.feedback import attempt
+from core.business import escape_markdown
 
 wb, project = state.require_project()
 
@@ -22,7 +23,7 @@ for tab in tabs[1:]:
             st.info("Import production data first (Import tab).", icon=":material/upload:")
 if report is not None:
     for note in report.notes:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {escape_markdown(note)}")
     with tabs[1]:
         monitor_views.drift_section(report)
     with tabs[2]:

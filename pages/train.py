@@ -4,6 +4,7 @@ import streamlit as st
 
 from app.ui import state, train_views
 from app.ui.feedback import attempt
+from core.business import code_span, escape_markdown
 
 wb, project = state.require_project()
 
@@ -17,8 +18,8 @@ if ctx is None:
     )
     st.stop()
 st.caption(
-    f"Dataset v{ctx.version.version}: {len(ctx.frame):,} training rows · target `{ctx.schema.target}` "
-    f"({ctx.schema.task}) · {ctx.split_description} · test rows are held out for the Evaluate stage."
+    f"Dataset v{ctx.version.version}: {len(ctx.frame):,} training rows · target "
+    f"{code_span(ctx.schema.target)} ({ctx.schema.task}) · {escape_markdown(ctx.split_description)} · test rows are held out for the Evaluate stage."
 )
 
 tabs = st.tabs(["Train", "Leaderboard", "Runs", "Score a file"])

@@ -25,7 +25,7 @@ from app.services import evaluation, fairness, goals, training
 from app.services.projects import get_project, touch_project
 from app.services.training import RunInfo
 from core import export
-from core.business import escape_markdown, format_money
+from core.business import code_span, escape_markdown, format_money
 from core.exceptions import CoreError
 from core.schema import probability_column
 from storage.models import ModelVersion
@@ -86,13 +86,6 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
 
 
-def _code(text: Any) -> str:
-    """User text (a column name, a class) as a code span, which renders no links; escaped
-    text instead when a backtick or line break would end the span early."""
-    text = str(text)
-    return f"`{text}`" if text and not set(text) & {"`", "\n", "\r"} else escape_markdown(text)
-
-
 def _number(value: Any, digits: int = 4) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
@@ -118,7 +111,7 @@ def model_card(wb: Workbench, run: RunInfo) -> str:
     versions = run.snapshot.get("library_versions", {})
     lines += ["## Software", ""] + [f"- {k} {v}" for k, v in sorted(versions.items())] + [""]
     lines += [
-        f"Model version {_code(model_version_name(project.name, run))}, trained {run.created_at:%Y-%m-%d}.",
+        f"Model version {code_span(model_version_name(project.name, run))}, trained {run.created_at:%Y-%m-%d}.",
         "",
     ]
     return "\n".join(lines)
@@ -163,7 +156,7 @@ def _data_section(run: RunInfo) -> list[str]:
         f"- Dataset version {snap.get('dataset_version')} (sha256 `{str(snap.get('dataset_hash', ''))[:16]}…`), "
         f"{snap.get('training_rows', 0):,} training rows; {snap.get('split', '')}",
         f"- Recipe: {len(snap.get('recipe', []))} cleaning step(s)",
-        f"- {len(features)} input columns: " + ", ".join(_code(c) for c in features), "",
+        f"- {len(features)} input columns: " + ", ".join(code_span(c) for c in features), "",
     ]  # fmt: skip
 
 
@@ -201,9 +194,9 @@ def _metrics_section(run: RunInfo, result: Any, rows: Any, worth: evaluation.Mon
     if rows.positive is not None:
         why = evaluation.run_schema(run).positive_class_reason
         decision.append(
-            f"- **Positive class:** {_code(rows.positive)}"
+            f"- **Positive class:** {code_span(rows.positive)}"
             + (f" ({escape_markdown(why)})" if why else "")
-            + f"; the output column {_code(probability_column(rows.positive))} is its probability"
+            + f"; the output column {code_span(probability_column(rows.positive))} is its probability"
         )  # fmt: skip
     if rows.threshold is not None:
         decision.append(

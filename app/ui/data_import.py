@@ -17,6 +17,7 @@ from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from core import ingest
+from core.business import escape_markdown
 from core.exceptions import CoreError
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
@@ -58,9 +59,9 @@ def upload_section(wb: Workbench, project_id: int) -> None:
         return
     st.dataframe(preview, hide_index=True, height=240)
     for note in info.notes:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {escape_markdown(note)}")
     for warning in info.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     confirmed = not info.warnings or st.checkbox(
         "Import it as one column anyway", key=option_key(upload.file_id, "confirm")
     )
@@ -194,7 +195,7 @@ def import_progress(wb: Workbench, project_id: int) -> None:
         job_id = recent[0].id
     info = job_panel(wb, job_id)
     for warning in (info.result or {}).get("warnings", []):
-        st.warning(warning, icon=":material/warning:")
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     seen_key = state.project_key(_SEEN_KEY, project_id)
     if info.status == "succeeded" and info.result and st.session_state.get(seen_key) != job_id:
         # switch to the new version once, then let the user choose

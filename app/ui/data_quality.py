@@ -12,6 +12,7 @@ from app.ui.data_common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import validate
+from core.business import escape_markdown
 
 SEVERITY_STYLE = {
     "error": (":material/error:", "red"),
@@ -74,13 +75,13 @@ def _finding_card(
     with st.container(border=True):
         head = f":{colour}[{icon} **{finding.severity}**] `{finding.code}`"
         if finding.column:
-            head += f" · column **{finding.column}**"
+            head += f" · column **{escape_markdown(finding.column)}**"
         st.markdown(head)
         st.text(
             finding.message
         )  # plain text: user data (column names, values) is never rendered as markup
         if finding.fix:
-            st.caption(f"Suggested fix: {finding.fix}")
+            st.caption(f"Suggested fix: {escape_markdown(finding.fix)}")
         if option.step is None:
             return
         if option.in_recipe is not None:
@@ -98,15 +99,18 @@ def _fix_button(wb: Workbench, version: VersionInfo, option: recipes.FixOption, 
     impact = option.impact
     confirmed = True
     if impact is not None:
-        st.caption(f"This fix {impact.describe()}.")
+        st.caption(f"This fix {escape_markdown(impact.describe())}.")
         if impact.needs_confirmation:
-            st.warning(f"Not a one-click fix: it {impact.warning}.", icon=":material/warning:")
+            st.warning(
+                f"Not a one-click fix: it {escape_markdown(impact.warning)}.",
+                icon=":material/warning:",
+            )
             confirmed = st.checkbox(
                 "I checked: these are errors, add the fix anyway",
                 key=f"wb.data.fix.confirm.{version.id}.{index}",
             )
     if st.button(
-        f"Add to recipe: {option.step.describe()}",
+        f"Add to recipe: {escape_markdown(option.step.describe())}",
         key=f"wb.data.fix.{version.id}.{index}",
         icon=":material/add:",
         disabled=not confirmed,
@@ -179,5 +183,5 @@ def _add_expectation_form(
             new = attempt(lambda: validate.expectation_from_dict(spec))
             if new is not None:
                 data_config.save_expectations(wb, project_id, [*items, new])
-                st.toast(f"Added: {new.describe()}", icon=":material/check:")
+                st.toast(f"Added: {escape_markdown(new.describe())}", icon=":material/check:")
                 st.rerun()

@@ -15,6 +15,7 @@ from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import prepare
 from core import split as core_split
+from core.business import escape_markdown
 
 STEP_LABELS = {
     "drop_column": "Drop a column",
@@ -50,7 +51,7 @@ def _step_row(
     wb: Workbench, version: VersionInfo, recipe: prepare.Recipe, index: int, step: prepare.Step
 ) -> None:
     cols = st.columns([8, 1, 1, 1])
-    cols[0].markdown(f"**{index + 1}.** {step.describe()}")
+    cols[0].markdown(f"**{index + 1}.** {escape_markdown(step.describe())}")
     number = index + 1
     actions = {
         1: ("up", ":material/arrow_upward:", lambda: recipes.move_step(wb, version, number, -1), index > 0),
@@ -174,10 +175,12 @@ def split_section(wb: Workbench, version: VersionInfo) -> None:
     stored = splits.get_split(wb, version)
     frame = frame_of(wb, version)
     if stored is not None:
-        st.success(f"Frozen: {stored.summary.get('description')}", icon=":material/lock:")
+        st.success(
+            f"Frozen: {escape_markdown(stored.summary.get('description'))}", icon=":material/lock:"
+        )
         st.dataframe(split_table(stored.summary), hide_index=True)
         for note in stored.summary.get("notes", []):
-            st.caption(f":material/info: {note}")
+            st.caption(f":material/info: {escape_markdown(note)}")
         with st.expander("Replace the split"):
             st.warning(
                 "Runs trained on the current split are compared on its test rows; a new split "

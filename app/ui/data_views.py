@@ -13,6 +13,7 @@ from app.ui.data_common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import schema as core_schema
+from core.business import code_span, escape_markdown
 from core.compare import compare_versions
 
 TYPES = list(core_schema.ColumnType.__args__)  # type: ignore[attr-defined]
@@ -122,7 +123,7 @@ def _save_schema(wb, project_id, frame, resolved, edited) -> None:  # type: igno
     targets = edited.loc[edited["role"] == "target", "column"].tolist()
     if len(targets) > 1:
         st.error(
-            f"Only one column can be the target; you chose {', '.join(targets)}.",
+            f"Only one column can be the target; you chose {escape_markdown(', '.join(targets))}.",
             icon=":material/error:",
         )
         return
@@ -153,7 +154,10 @@ def _task_line(
         return
     settings = data_config.get_settings(wb, project_id)
     left, right = st.columns([3, 2])
-    left.markdown(f"**Target:** `{resolved.target}` → **{resolved.task}**. {resolved.task_reason}")
+    left.markdown(
+        f"**Target:** {code_span(resolved.target)} → **{resolved.task}**. "
+        f"{escape_markdown(resolved.task_reason)}"
+    )
     choice = right.selectbox(
         "Task type", list(TASK_LABELS), index=list(TASK_LABELS).index(settings.task),
         format_func=Labels.of(TASK_LABELS), key="wb.data.task",

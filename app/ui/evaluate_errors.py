@@ -14,6 +14,7 @@ from app.ui.evaluate_views import rows_for, run_label
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import errors, evaluate_figures
+from core.business import escape_markdown
 from core.report import csv_bytes
 
 
@@ -133,7 +134,9 @@ def _discovered_section(wb: Workbench, project_id: int, run: RunInfo, cohorts: l
                 )
             )
             if saved is not None:
-                st.toast(f"Saved cohort {saved.name!r}.", icon=":material/bookmark:")
+                st.toast(
+                    f"Saved cohort {escape_markdown(repr(saved.name))}.", icon=":material/bookmark:"
+                )
 
 
 def _saved_section(wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows) -> None:

@@ -230,7 +230,7 @@ def _what_if_result(result: Any) -> None:
     delta = f"{result.proba_change:+.1%}" if result.proba_change is not None else None
     right.metric("After your changes", after, delta=delta, border=True)
     for note in result.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
     if result.original_explanation is None:
         return
     show_chart(explain_figures.what_if_figure(result), key="wb.eval.whatif.chart", name="what-if")

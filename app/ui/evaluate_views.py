@@ -16,7 +16,7 @@ from app.ui.charts import show_chart
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import evaluate, evaluate_figures
-from core.business import format_money
+from core.business import escape_markdown, format_money
 from core.metrics import HEADLINE_METRICS
 from core.report import csv_bytes
 
@@ -149,7 +149,7 @@ def performance_section(rows: EvaluationRows, result: Any, worth: Money) -> None
             key="wb.eval.metrics.csv", icon=":material/download:",
         )  # fmt: skip
     for note in [*rows.notes, *result.notes]:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {escape_markdown(note)}")
     if rows.task == "regression":
         show_chart(
             evaluate_figures.residuals_figure(result), key="wb.eval.residuals", name="residuals"

@@ -13,6 +13,7 @@ from app.services.datasets import VersionInfo
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from core import profile
+from core.business import code_span
 from core.exceptions import CoreError
 
 NUMERIC_TYPES = ("numeric", "boolean")
@@ -153,7 +154,7 @@ def target_tab(data: explore.ExploreFrame) -> None:
         return
     ranked = attempt(lambda: profile.target_associations(data.frame, data.schema))
     if ranked is not None:
-        st.markdown(f"**Columns ranked by association with `{data.schema.target}`**")
+        st.markdown(f"**Columns ranked by association with {code_span(data.schema.target)}**")
         st.dataframe(ranked, hide_index=True, width="stretch")
     options = _columns(data)
     default = (

@@ -42,7 +42,7 @@ def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[s
         if fairness.needs_bins(rows.frame[name]):
             bins[name] = int(
                 st.number_input(
-                    f"Groups of {name} (quantile bins)",
+                    f"Groups of {escape_markdown(name)} (quantile bins)",
                     2,
                     10,
                     fairness.DEFAULT_BINS,
@@ -131,7 +131,7 @@ def mitigation_section(
             key="wb.fair.constraint",
         )  # fmt: skip
         st.caption(
-            f"Groups: {' × '.join(attributes)}. The result is a new tracked run; the original "
+            f"Groups: {escape_markdown(' × '.join(attributes))}. The result is a new tracked run; the original "
             "stays as it is. Per-group thresholds are chosen on the training rows and measured on the test rows."
         )
         if st.form_submit_button("Mitigate", type="primary", icon=":material/balance:"):

@@ -9,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from app.errors import UserError, describe_error
+from core.business import escape_markdown
 from core.exceptions import CoreError
 from storage.artifacts import ArtifactError
 
@@ -17,10 +18,10 @@ T = TypeVar("T")
 
 def show_error(error: BaseException) -> None:
     if isinstance(error, UserError | CoreError | ArtifactError):
-        st.error(describe_error(error), icon=":material/error:")
+        st.error(escape_markdown(describe_error(error)), icon=":material/error:")
     else:
         st.error(
-            f"Something went wrong: {describe_error(error)}. Your saved work is unaffected; "
+            f"Something went wrong: {escape_markdown(describe_error(error))}. Your saved work is unaffected; "
             "details are in the log under WORKBENCH_HOME/logs.",
             icon=":material/error:",
         )

@@ -178,10 +178,14 @@ class GoalForm:
                 grouped.setdefault(slot, []).append(problem.message)
         for slot, messages in grouped.items():
             self._slots[slot].error(
-                "\n\n".join(_sentence(m) for m in messages), icon=":material/error:"
+                "\n\n".join(business.escape_markdown(_sentence(m)) for m in messages),
+                icon=":material/error:",
             )
         if unplaced:
-            st.error("\n\n".join(_sentence(m) for m in unplaced), icon=":material/error:")
+            st.error(
+                "\n\n".join(business.escape_markdown(_sentence(m)) for m in unplaced),
+                icon=":material/error:",
+            )
 
     def _slot_for(self, field: str) -> str | None:
         candidates = [field, field.split("[")[0], field.split(".")[0]]

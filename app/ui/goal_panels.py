@@ -68,7 +68,7 @@ def _safe_roi(goal: business.Goal) -> business.RoiEstimate | None:
     try:
         return business.assumed_roi(goal)
     except business.BusinessError as error:
-        st.warning(str(error), icon=":material/warning:")
+        st.warning(business.escape_markdown(str(error)), icon=":material/warning:")
         return None
 
 
@@ -163,8 +163,11 @@ def import_panel(wb: Workbench, project_id: int) -> None:
         saved = goal_service.save_goal(wb, project_id, data, source=f"import of {upload.name}")
     except business.GoalValidationError as error:
         st.error(
-            f"{upload.name} was not imported:\n\n"
-            + "\n".join(f"- `{p.field}`: {p.message}" for p in error.problems),
+            f"{business.escape_markdown(upload.name)} was not imported:\n\n"
+            + "\n".join(
+                f"- {business.code_span(p.field)}: {business.escape_markdown(p.message)}"
+                for p in error.problems
+            ),
             icon=":material/error:",
         )
         return

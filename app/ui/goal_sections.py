@@ -194,7 +194,7 @@ def assumptions_section(form: GoalForm, task: str, rule: str | None) -> None:
         )
     with right:
         st.caption(
-            f"Current way: the rule `{rule}` — give its precision and recall."
+            f"Current way: the rule {business.code_span(rule)} — give its precision and recall."
             if rule
             else "Current way: nothing is done. Describe a rule in the 'Is ML needed?' tab to compare with it."
         )

@@ -7,6 +7,7 @@ import streamlit as st
 from app.context import Workbench
 from app.jobs import JobInfo, get_job, request_cancel
 from app.jobs.worker import worker_running
+from core.business import escape_markdown
 
 POLL_SECONDS = 1.0
 
@@ -53,7 +54,7 @@ def _live_panel(wb: Workbench, job_id: int) -> None:
 
 
 def finished_message(info: JobInfo) -> None:
-    text = f"**{info.title}** — {info.message} ({_elapsed(info)})"
+    text = f"**{escape_markdown(info.title)}** — {escape_markdown(info.message)} ({_elapsed(info)})"
     if info.status == "succeeded":
         st.success(text, icon=":material/check_circle:")
     elif info.status == "cancelled":

@@ -93,7 +93,7 @@ def _import(wb: Workbench, project_id: int, upload, outcomes, id_column: str) ->
             icon=":material/check:",
         )
         for line in batch.bad_lines[:5]:
-            st.caption(f"Skipped {line}")
+            st.caption(f"Skipped {escape_markdown(line)}")
 
 
 def _follow_section(wb: Workbench, project_id: int) -> None:

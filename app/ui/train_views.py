@@ -285,9 +285,9 @@ def score_section(wb: Workbench, project_id: int, board: list[RunInfo]) -> None:
     )
     if result is None:
         return
-    st.success(result.summary, icon=":material/check_circle:")
+    st.success(business.escape_markdown(result.summary), icon=":material/check_circle:")
     for problem in result.problems[:20]:
-        st.caption(f":material/warning: {problem}")
+        st.caption(f":material/warning: {business.escape_markdown(problem)}")
     st.dataframe(result.frame.head(200), hide_index=True)
     st.download_button(
         "Download scored rows (CSV)", csv_bytes(result.frame), f"scored-{upload.name.rsplit('.', 1)[0]}.csv",

@@ -12,6 +12,7 @@ from app.jobs.runner import run_in_foreground
 from app.services import datasets
 from app.services.projects import create_project
 from core import ingest
+from tests.helpers.markdown import as_shown
 
 DATA_PAGE = "../pages/data.py"
 GERMAN = ("Größe;Preis;Stadt\n" + "".join(f"{i},5;{i}0,25;Köln\n" for i in range(40))).encode(
@@ -58,7 +59,7 @@ def test_one_column_misread_is_warned_and_import_asks_first(open_page) -> None: 
     expected = ingest.WARN_SINGLE_COLUMN.format(
         name="penguins.csv", used="Semicolon ;", detected="Comma ,", columns=3
     )
-    assert [w.value for w in at.warning] == [expected]
+    assert [as_shown(w.value) for w in at.warning] == [expected]
     button = at.button(key="wb.data.import")
     assert button.disabled
     next(c for c in at.checkbox if c.label.startswith("Import it as one column")).check().run()
@@ -95,7 +96,8 @@ def test_text_named_xlsx_is_refused_on_the_page(open_page) -> None:  # type: ign
     project = create_project(open_workbench(), "Fake Excel")
     at = _upload(open_page(project.id, DATA_PAGE), "report.xlsx", PENGUINS)
     assert any(
-        "report.xlsx is not an Excel workbook (its content looks like CSV text)" in e.value
+        "report.xlsx is not an Excel workbook (its content looks like CSV text)"
+        in as_shown(e.value)
         for e in at.error
     )
     assert not at.dataframe  # no preview, nothing to import

@@ -12,6 +12,7 @@ from app.services import data_config, datasets, splits
 from app.services.data_config import RoleRequest
 from app.services.demo import ensure_demo_project
 from app.services.projects import create_project
+from tests.helpers.markdown import as_shown
 
 DATA_PAGE = "../pages/data.py"
 DEMO_CSV = Path(__file__).resolve().parents[2] / "assets" / "demo" / "churn.csv"
@@ -51,7 +52,11 @@ def test_fix_a_finding_with_one_click_and_see_the_recipe_preview(app) -> None:  
     assert any("signup_date holds dates stored as text" in t for t in texts)
     # the demo already parses signup_date (seeded), so that finding says so
     assert any("Already in the cleaning recipe" in c.value for c in at.caption)
-    fix = next(b for b in at.button if b.label.startswith("Add to recipe: Cap support_tickets_90d"))
+    fix = next(
+        b
+        for b in at.button
+        if as_shown(b.label).startswith("Add to recipe: Cap support_tickets_90d")
+    )
     fix.click().run()
     assert not at.exception
     recipe = data_config.recipe(open_workbench(), project.id)

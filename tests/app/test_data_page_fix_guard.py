@@ -12,6 +12,7 @@ from app.jobs.runner import run_in_foreground
 from app.services import data_config, datasets
 from app.services.data_config import RoleRequest
 from app.services.projects import create_project
+from tests.helpers.markdown import as_shown
 
 DATA_PAGE = "../pages/data.py"
 CAP_WARNING = "caps 6.1 % of rows: at that share these are probably real values, not errors"
@@ -43,7 +44,7 @@ def _project_with_skewed_income() -> int:
 
 
 def _button(at, start: str):  # type: ignore[no-untyped-def]
-    return next(b for b in at.button if b.label.startswith(start))
+    return next(b for b in at.button if as_shown(b.label).startswith(start))
 
 
 def test_a_fix_above_five_percent_asks_for_confirmation(app) -> None:  # type: ignore[no-untyped-def]
@@ -53,10 +54,10 @@ def test_a_fix_above_five_percent_asks_for_confirmation(app) -> None:  # type: i
     at.run()
     at.switch_page(DATA_PAGE).run()
     assert not at.exception, at.exception
-    captions = [c.value for c in at.caption]
+    captions = [as_shown(c.value) for c in at.caption]
     assert "This fix changes 6.1 % of rows (612 of 10,000)." in captions
     assert "This fix changes 0.2 % of rows (20 of 10,000)." in captions
-    warnings = [w.value for w in at.warning]
+    warnings = [as_shown(w.value) for w in at.warning]
     assert f"Not a one-click fix: it {CAP_WARNING}." in warnings
     assert _button(at, "Add to recipe: Cap income").disabled
     assert not _button(at, "Add to recipe: Cap hours").disabled  # 0.2 %: one click

@@ -11,6 +11,7 @@ from app.services.demo import ensure_demo_project
 from app.services.goals import goal_history, latest_goal
 from app.services.projects import create_project
 from app.services.stages import stage_statuses
+from tests.helpers.markdown import as_shown
 
 GOAL_PAGE = "../pages/goal.py"
 
@@ -82,11 +83,11 @@ def test_invalid_values_are_shown_next_to_the_field_and_not_saved(app) -> None: 
     versions_before = len(goal_history(open_workbench(), project.id))
     at.number_input(key=_key(at, "volume_per_month")).set_value(-5).run()
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [as_shown(e.value) for e in at.error]
     assert any("volume_per_month must be 0 or more" in e for e in errors), errors
     assert any("not saved" in w.value for w in at.warning)
     at.text_input(key=_key(at, "currency")).input("").run()
-    assert any("currency is required" in e.value for e in at.error)
+    assert any("currency is required" in as_shown(e.value) for e in at.error)
     assert len(goal_history(open_workbench(), project.id)) == versions_before
     assert latest_goal(open_workbench(), project.id).document["volume_per_month"] == 7000
 

@@ -89,6 +89,7 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = frame.rename(columns={"region": COLUMN})
     frame["contract"] = frame["contract"].replace({"Two year": IMAGE})
     frame["gender"] = frame["gender"].replace({"Female": f"Female {LINK}"})
+    frame[f"notes {IMAGE}"] = "same"  # a constant column: a quality finding names it
     data = root / "data.csv"
     frame.to_csv(data, index=False)
     goal = yaml.safe_load((DEMO / "goal.yaml").read_text())
@@ -148,3 +149,22 @@ def test_no_page_renders_user_text_as_a_link_or_image(open_page, hostile: int, p
     assert any("evil.example" in text for _, text in shown), "the payloads are not on the page"
     live = [(kind, text[:160]) for kind, text in shown if live_links(text)]
     assert not live, f"{len(live)} element(s) on {page} render user text as Markdown: {live}"
+
+
+def test_code_span_cannot_be_broken_out_of() -> None:
+    from core.business import code_span
+
+    assert code_span("age") == "`age`"
+    assert not live_links(code_span(LINK))
+    assert not live_links(code_span(f"a`{LINK}`"))  # a backtick would end the span: escaped
+
+
+def test_errors_and_toasts_show_user_text_as_text(open_page, hostile: int) -> None:  # type: ignore[no-untyped-def]
+    """Creating a second project with the same name: the refusal names it, as text."""
+    at = open_page(hostile, "../pages/home.py")
+    at.text_input(key="wb.home.create.name").input(NAME)
+    at.text_area(key="wb.home.create.description").input(IMAGE)
+    next(b for b in at.button if b.label == "Create project").click().run()
+    errors = [e.value for e in at.error]
+    assert any("evil.example" in text for text in errors), errors
+    assert not [text for text in errors if live_links(text)], errors

@@ -17,6 +17,7 @@ from app.errors import UserError
 from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import datasets, monitoring, projects, training
+from tests.helpers.markdown import as_shown
 
 
 def _invoke(*args: object) -> Result:
@@ -238,7 +239,7 @@ def test_monitor_page_imports_simulation_and_shows_every_tab(
     labels = {m.label for m in at.metric}
     assert {"Requests", "Latency p50"} <= labels
     assert "Realised value per month (latest period) — includes simulated data" in labels
-    assert any("monthly_charges" in w.value for w in at.warning)  # the drift alert
+    assert any("monthly_charges" in as_shown(w.value) for w in at.warning)  # the drift alert
     assert any("simulated" in w.value for w in at.warning)  # the batch and the KPI say so
     assert monitoring.list_batches(wb, project_id)[0].simulated
     at.checkbox(key="wb.mon.retrain.simulated").check().run()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from app.context import open_workbench
 from app.services.demo import ensure_demo_project
 from app.services.projects import create_project, list_projects
+from tests.helpers.markdown import as_shown
 
 
 def _texts(at) -> str:  # type: ignore[no-untyped-def]
     parts = (
         [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.text]
     )
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(as_shown(str(p)) for p in parts)  # as a reader sees them
 
 
 def test_empty_home_invites_to_create(app) -> None:  # type: ignore[no-untyped-def]
