@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -159,3 +160,16 @@ def trained_demo(home: Path, trained_demo_template: Path) -> str:
     """This test's home holds a copy of the trained demo project; returns the project's name."""
     shutil.copytree(trained_demo_template, home)
     return DEMO
+
+
+@pytest.fixture
+def cli(home: Path) -> Iterator[Callable[..., Any]]:
+    """``cli("data", "add", ...)``: the workbench CLI in-process; exceptions are not swallowed."""
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.context import close_all
+
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    close_all()

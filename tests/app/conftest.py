@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -35,16 +34,3 @@ def open_page(app: Callable[[], AppTest]) -> Callable[[int, str], AppTest]:
         return at
 
     return _open
-
-
-@pytest.fixture
-def cli(home: Path) -> Iterator[Callable[..., Any]]:
-    """``cli("data", "add", ...)``: the workbench CLI in-process; exceptions are not swallowed."""
-    from click.testing import CliRunner
-
-    from app.cli import main
-    from app.context import close_all
-
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    close_all()

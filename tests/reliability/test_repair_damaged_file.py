@@ -7,25 +7,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner, Result
-
-from app.cli import main
+from click.testing import Result
 
 Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(home: Path) -> Iterator[Invoke]:
-    from app.context import close_all
-
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    close_all()
 
 
 def _dataset_file(home: Path) -> tuple[str, Path]:
