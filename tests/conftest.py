@@ -137,21 +137,12 @@ DEMO = "Customer churn (demo)"
 @pytest.fixture(scope="session")
 def trained_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the demo project and three trained runs, built once per session."""
-    from click.testing import CliRunner
-
-    from app.cli import main
-    from app.context import close_all
+    from tests.helpers.homes import building_home
 
     path = tmp_path_factory.mktemp("trained") / "wbhome"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(path))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        runner = CliRunner()
-        for args in (["demo"], ["train", DEMO, "--models", "logreg,xgboost", "--folds", "3"]):
-            result = runner.invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-        close_all()
+    with building_home(path) as run:
+        run("demo")
+        run("train", DEMO, "--models", "logreg,xgboost", "--folds", "3")
     return path
 
 

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from app.services.stages import built_stages
+from tests.helpers.homes import building_home
 
 LINK = "[Reset password](http://evil.example)"
 IMAGE = "![](http://evil.example/x.png)"
@@ -79,10 +80,6 @@ def rendered_markdown(at: Any) -> Iterator[tuple[str, str]]:
 def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with one trained project whose every user-provided text carries the payloads."""
     import pandas as pd
-    from click.testing import CliRunner
-
-    from app.cli import main
-    from app.context import close_all
 
     root = tmp_path_factory.mktemp("hostile")
     frame = pd.read_csv(DEMO / "churn.csv").head(1500)
@@ -106,11 +103,7 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     goal_file.write_text(yaml.safe_dump(goal, allow_unicode=True))
 
     path = root / "wbhome"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(path))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        runner = CliRunner()
+    with building_home(path) as run:
         for args in (
             ["project", "create", NAME, "--description", f"About {IMAGE} {LINK}"],
             ["goal", "set", NAME, str(goal_file)],
@@ -119,9 +112,7 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ["data", "split", NAME],
             ["train", NAME, "--models", "logreg", "--folds", "3"],
         ):  # fmt: skip
-            result = runner.invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-        close_all()
+            run(*args)
     return path
 
 

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.context import close_all
 from app.services import data_config, monitoring, projects, training
 from core import prepare
+from tests.helpers.homes import building_home
 
 RECIPES: dict[str, list[prepare.Step]] = {
     "no recipe": [],
@@ -67,11 +67,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     csv = folder / "census.csv"
     _census().to_csv(csv, index=False)
     home = folder / "wbhome"
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(home))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
+    with building_home(home) as run:
         from app.context import open_workbench
 
         for name, steps in RECIPES.items():
@@ -81,15 +77,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "--id", "person_id", "--ignore", "region"],
                 ["data", "split", name],
             ):  # fmt: skip
-                result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-                assert result.exit_code == 0, result.output
+                run(*args)
             wb = open_workbench()
             project = projects.resolve_project(wb, name)
             data_config.save_recipe(wb, project.id, prepare.Recipe(tuple(steps)))
-            args = ["train", name, "--models", "logreg", "--folds", "3"]
-            result = runner.invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-        close_all()
+            run("train", name, "--models", "logreg", "--folds", "3")
     return home
 
 

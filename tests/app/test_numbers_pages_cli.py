@@ -23,6 +23,7 @@ from app.context import open_workbench
 from app.services import projects
 from core.business import format_money
 from tests.conftest import DEMO
+from tests.helpers.homes import building_home
 
 
 def _cli(*args: object) -> str:
@@ -56,21 +57,16 @@ def _caption(at: AppTest, start: str) -> str:
 
 @pytest.fixture(scope="module")
 def shipped_template(trained_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.context import close_all
 
     folder = tmp_path_factory.mktemp("shipped")
     path = folder / "wbhome"
     shutil.copytree(trained_demo_template, path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_HOME", str(path))
-        patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
-        patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        exported = _cli("export", DEMO, "--out", folder / "bundle.zip", "--json")
+    with building_home(path) as run:
+        exported = run("export", DEMO, "--out", folder / "bundle.zip", "--json")
         (folder / "export.json").write_text(exported)
         log, outcomes = folder / "log.jsonl", folder / "outcomes.csv"
-        _cli("monitor", "simulate", DEMO, "--out", log, "--outcomes-out", outcomes)
-        _cli("monitor", "import", DEMO, log, "--outcomes", outcomes, "--id", "customer_id")
-        close_all()
+        run("monitor", "simulate", DEMO, "--out", log, "--outcomes-out", outcomes)
+        run("monitor", "import", DEMO, log, "--outcomes", outcomes, "--id", "customer_id")
     return path
 
 
