@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, get_args
@@ -1722,6 +1723,10 @@ _MD_ESCAPES = str.maketrans(
 )
 
 
+WORD_JOINER = "\u2060"  # zero width, no break
+_BARE_ADDRESS = re.compile(r"(?i)\b((?:https?|ftp|file|mailto)(?=:)|www(?=\.))([:.])")
+
+
 def escape_markdown(text: Any, *, inline: bool = True) -> str:
     """User text safe for Markdown: no HTML (< > &), no table breaks (|), no links or images
     (``[ ] ( ) !``), no emphasis or code (``* _ ~`` and backticks), no headings (``#``).
@@ -1733,6 +1738,9 @@ def escape_markdown(text: Any, *, inline: bool = True) -> str:
     ``inline`` also folds line breaks into spaces, for table cells and one-line fields.
     """
     escaped = str(text).translate(_MD_ESCAPES)
+    # Streamlit's Markdown links bare addresses (http://…, www.…) even when escaped; an
+    # invisible word joiner after the scheme reads the same but is no longer an address
+    escaped = _BARE_ADDRESS.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), escaped)
     return " ".join(escaped.split()) if inline else escaped
 
 

@@ -155,3 +155,15 @@ def test_escape_markdown_leaves_no_markdown_syntax_live(text: str) -> None:
     # Every Markdown/HTML character is escaped: none is left without a backslash before it.
     bare = re.sub(r"\\.", "", escaped)
     assert not set(bare) & set("[]()!*_`~#<>|"), (text, escaped)
+
+
+def test_escape_markdown_breaks_bare_addresses_that_markdown_would_link() -> None:
+    """A bare http://… or www.… in user text was still a live link (GitHub-style autolinks)."""
+    from core.business import escape_markdown
+
+    shown = escape_markdown("Reset at http://evil.example or WWW.evil.example, mailto:x@y.z")
+    assert "http:" not in shown and "www." not in shown.lower() and "mailto:" not in shown
+    assert (
+        shown.replace("\u2060", "")
+        == "Reset at http://evil.example or WWW.evil.example, mailto:x@y.z"
+    )
