@@ -33,6 +33,7 @@ chromium: ## Debian's chromium for the real-browser tests (installed when missin
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -984,7 +984,7 @@ def _excluded_json(item) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _echo_excluded(items) -> None:  # type: ignore[no-untyped-def]
     if items:
-        from core.prepare import group_excluded
+        from core.features import group_excluded
 
         listed = "; ".join(
             f"{', '.join(columns)} — {_excluded_why(first, many=len(columns) > 1)}"

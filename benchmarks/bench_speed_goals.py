@@ -20,7 +20,7 @@ import pandas as pd
 from benchmarks.harness import Comparison, median_seconds
 from core.explain import explain_row
 from core.fairness import fairness_report
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.validate import quality_findings
 from core.zoo import make_pipeline

@@ -52,6 +52,7 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import label_binarize
 
+from core import stats
 from core.business import (
     ConfusionCounts,
     ErrorCost,
@@ -87,14 +88,11 @@ __all__ = [
 BOOTSTRAP_MAX_ROWS = 50_000  # larger data is bootstrapped on a seeded sample of this size
 MAX_CURVE_POINTS = 500  # per ROC / PR curve
 MAX_PLOT_ROWS = 5_000  # sampled residual rows for scatter plots
-CI_LEVEL = 0.95
-MIN_USABLE_SHARE = 0.5  # fewer usable resamples than this share: no interval
 CALIBRATION_BINS = 10
 SCORE_BINS = 20
 RESIDUAL_BINS = 40
 PREDICTION_BINS = 10
 DEFAULT_THRESHOLD = 0.5
-_CHUNK_CELLS = 2_000_000  # resample weights held at once (repetitions x rows)
 _PROBA_TOLERANCE = 1e-6
 
 CLASSIFICATION_METRICS = (
@@ -473,13 +471,6 @@ def _predicted(proba: np.ndarray, pos: int | None, threshold: float | None) -> n
 # --- bootstrap: weighted metrics over resample counts --------------------------------------
 
 
-def _resample_counts(rng: np.random.Generator, size: int, reps: int) -> np.ndarray:
-    """(reps, size) counts: how often each row was drawn in each repetition."""
-    draws = rng.integers(0, size, size=(reps, size))
-    draws += (np.arange(reps) * size)[:, None]
-    return np.bincount(draws.ravel(), minlength=reps * size).reshape(reps, size).astype(float)
-
-
 def _ratio(numerator: np.ndarray, denominator: np.ndarray, empty: float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(
@@ -587,19 +578,6 @@ def _classification_statistic(
     return statistic
 
 
-def _bootstrap(
-    statistic: Callable[[np.ndarray], dict[str, np.ndarray]],
-    size: int,
-    reps: int,
-    rng: np.random.Generator,
-) -> dict[str, np.ndarray]:
-    chunk = max(1, _CHUNK_CELLS // max(size, 1))
-    parts = []
-    for start in range(0, reps, chunk):
-        parts.append(statistic(_resample_counts(rng, size, min(chunk, reps - start))))
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-
-
 def _interval(
     name: str,
     value: float,
@@ -614,13 +592,12 @@ def _interval(
         return MetricWithCI(name, value, math.nan, math.nan, 0)
     usable = draws[np.isfinite(draws)]
     why = _WHY.get(name, "undefined on some resamples")
-    if usable.size < max(1, MIN_USABLE_SHARE * reps):
+    if usable.size < max(1, stats.MIN_USABLE_SHARE * reps):
         notes.append(NOTE_NO_INTERVAL.format(metric=name, usable=usable.size, reps=reps, why=why))
         return MetricWithCI(name, value, math.nan, math.nan, int(usable.size))
     if usable.size < reps:
         notes.append(NOTE_USABLE.format(metric=name, usable=usable.size, reps=reps, why=why))
-    tail = (1 - CI_LEVEL) / 2 * 100
-    q_low, q_high = np.percentile(usable, [tail, 100 - tail])
+    q_low, q_high = stats.percentile_interval(usable)
     if scale != 1.0:
         q_low, q_high = value + (q_low - centre) * scale, value + (q_high - centre) * scale
     lower, upper = _BOUNDS.get(name, (-math.inf, math.inf))
@@ -651,7 +628,7 @@ def _with_intervals(
     if scale != 1.0:
         whole = statistic(np.ones((1, positions.size)))
         centres = {name: float(values[0]) for name, values in whole.items()}
-    draws = _bootstrap(statistic, positions.size, reps, rng)
+    draws = stats.bootstrap(statistic, positions.size, reps, rng)
     return tuple(
         _interval(n, v, draws.get(n), centres.get(n, v), scale, reps, notes)
         for n, v in points.items()

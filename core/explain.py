@@ -486,7 +486,7 @@ def _walk(step: Any, items: list[Item]) -> list[Item]:
     from sklearn.impute import SimpleImputer
     from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 
-    from core.prepare import DateParts
+    from core.features import DateParts
 
     if isinstance(step, Pipeline):
         for _, inner in step.steps:

@@ -8,7 +8,7 @@ the workbench computed for them: synthetic rows drawn from the schema, or traini
 when the caller passes ``golden_real_rows=True``) and ``manifest.json`` (sha256 and size of every file). It
 needs Python and its requirements, never the workbench.
 
-The workbench's own pipeline steps (``core.prepare.DateParts``, ``core.train.RuleClassifier``,
+The workbench's own pipeline steps (``core.features.DateParts``, ``core.train.RuleClassifier``,
 ``core.zoo.XGBoostClassifier``, …) are kept by name: the modules the pickle refers to, and the
 ``core`` modules they import, are copied verbatim into the bundle's ``core/`` folder, so the
 model unpickles to the very same code and gives the same numbers. Third-party packages that
@@ -53,6 +53,7 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from core import persist
 from core.business import Task
 from core.exceptions import CoreError
 from core.metrics import label_at_threshold
@@ -462,7 +463,7 @@ def _model_bytes(pipeline: Any) -> tuple[bytes, Any]:
     if isinstance(pipeline, bytes | bytearray | memoryview):
         data = bytes(pipeline)
         try:
-            return data, joblib.load(io.BytesIO(data))
+            return data, persist.load_joblib(data)
         except Exception as error:  # any unpickling failure means unusable bytes
             message = MSG_PIPELINE_BYTES.format(problem=f"{type(error).__name__}: {error}")
             raise ExportError(message, field="pipeline") from None

@@ -62,6 +62,7 @@ from sklearn.metrics import (
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
+from core import stats
 from core.business import ConfusionCounts, PayoffMatrix, Task, expected_value
 from core.exceptions import CoreError
 from core.metrics import get_metric
@@ -102,9 +103,6 @@ EQUALIZED_ODDS_OBJECTIVES = ("accuracy_score", "balanced_accuracy_score")  # fai
 MISSING_GROUP = "(missing)"
 INTERSECTION_SEPARATOR = " · "
 ATTRIBUTE_SEPARATOR = " × "
-CI_LEVEL = 0.95
-MIN_USABLE_SHARE = 0.5  # fewer usable resamples than this share: no interval
-_CHUNK_CELLS = 2_000_000  # resample weights held at once (repetitions x rows)
 _PROBA_TOLERANCE = 1e-6
 
 METRICS: dict[str, tuple[str, ...]] = {
@@ -709,13 +707,6 @@ def _metric_frame(
 # --- bootstrap: weighted metrics over resample counts, per group ---------------------------
 
 
-def _resample_counts(rng: np.random.Generator, size: int, reps: int) -> np.ndarray:
-    """(reps, size) counts: how often each row was drawn in each repetition."""
-    draws = rng.integers(0, size, size=(reps, size))
-    draws += (np.arange(reps) * size)[:, None]
-    return np.bincount(draws.ravel(), minlength=reps * size).reshape(reps, size).astype(float)
-
-
 def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN where a resample has nothing to divide by."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -798,12 +789,7 @@ def _group_draws(
         score = None if inputs.score is None else inputs.score[rows]
         statistic = _binary_statistic(y, p, score, None if money is None else money[rows])
     rng = np.random.default_rng(seed)
-    chunk = max(1, _CHUNK_CELLS // rows.size)
-    parts = [
-        statistic(_resample_counts(rng, rows.size, min(chunk, reps - start)))
-        for start in range(0, reps, chunk)
-    ]
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    return stats.bootstrap(statistic, rows.size, reps, rng)
 
 
 def _interval(value: float, draws: np.ndarray | None) -> tuple[float, float]:
@@ -811,11 +797,10 @@ def _interval(value: float, draws: np.ndarray | None) -> tuple[float, float]:
     if draws is None or not math.isfinite(value):
         return math.nan, math.nan
     usable = draws[np.isfinite(draws)]
-    if usable.size == 0 or usable.size < MIN_USABLE_SHARE * draws.size:
+    if usable.size == 0 or usable.size < stats.MIN_USABLE_SHARE * draws.size:
         return math.nan, math.nan
-    tail = (1 - CI_LEVEL) / 2 * 100
-    low, high = np.percentile(usable, [tail, 100 - tail])
-    return float(min(low, value)), float(max(high, value))
+    low, high = stats.percentile_interval(usable)
+    return min(low, value), max(high, value)
 
 
 # --- the report ----------------------------------------------------------------------------

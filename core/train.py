@@ -57,8 +57,8 @@ from core.business import (
     value_optimal_threshold,
 )
 from core.exceptions import CoreError
+from core.features import feature_columns
 from core.metrics import LEADERBOARD_METRICS, UNPRICED_METRIC, Metric, get_metric, stored_name
-from core.prepare import feature_columns
 from core.schema import Schema, class_label, default_positive_class
 from core.zoo import ZOO, ModelSpec, make_pipeline
 

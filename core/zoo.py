@@ -2,7 +2,7 @@
 
 Every model is one ``ModelSpec``: an estimator factory with fixed seeds and explicit thread
 counts, default parameters and an Optuna search space. ``make_pipeline`` joins a model with
-the schema's preprocessor (``core.prepare.build_preprocessor``) into the one
+the schema's preprocessor (``core.features.build_preprocessor``) into the one
 ``Pipeline([("prepare", ...), ("model", ...)])`` that is cross-validated, fitted and exported.
 Classifiers keep the original class labels: ``pipeline.classes_`` is ``np.unique(y)``, so
 XGBoost is wrapped in ``XGBoostClassifier`` which encodes labels itself. Pure Python: no
@@ -43,7 +43,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from core.exceptions import CoreError
-from core.prepare import build_preprocessor
+from core.features import build_preprocessor
 from core.schema import Schema
 
 if TYPE_CHECKING:
@@ -562,7 +562,7 @@ def make_pipeline(
 ) -> Pipeline:
     """``Pipeline([("prepare", preprocessor), ("model", estimator)])``, unfitted.
 
-    Fit it on the schema's feature columns (``core.prepare.feature_columns``) and the target.
+    Fit it on the schema's feature columns (``core.features.feature_columns``) and the target.
     """
     if schema.task is None:
         raise ZooError(MSG_NO_TASK, field="task")

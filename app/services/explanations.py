@@ -23,7 +23,7 @@ from app.services import artifacts as artifact_service
 from app.services.evaluation import EvaluationRows, evaluation_rows
 from app.services.projects import touch_project
 from app.services.training import RunInfo, get_run, load_pipeline
-from core import explain
+from core import explain, persist
 from core.metrics import label_at_threshold
 from storage.models import RunExplanation
 
@@ -70,7 +70,7 @@ def latest_explanation(wb: Workbench, run_id: int) -> ExplanationInfo | None:
 
 def load_explanation(wb: Workbench, info: ExplanationInfo) -> StoredExplanation:
     """Our own pickle, read only after its hash is verified by the artifact store."""
-    payload = joblib.load(io.BytesIO(wb.artifacts.read_bytes(info.artifact_sha256)))
+    payload = persist.load_joblib(wb.artifacts.read_bytes(info.artifact_sha256))
     return StoredExplanation(info, payload["explanation"], payload.get("permutation"))
 
 

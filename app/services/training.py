@@ -25,7 +25,7 @@ from app.services import artifacts as artifact_service
 from app.services import data_config, datasets, goals, splits
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
-from core import business, metrics, prepare, train, zoo
+from core import business, features, metrics, persist, prepare, train, zoo
 from core.metrics import UNPRICED_METRIC, stored_name
 from core.schema import Schema, schema_from_dict, schema_to_dict
 from storage.models import Job, Run
@@ -107,20 +107,20 @@ class RunInfo:
     def input_columns(self) -> list[str]:
         """The columns the fitted model reads: the schema's features (+ sensitive ones it needs)."""
         schema = schema_from_dict(self.snapshot["schema"])
-        features = prepare.feature_columns(
+        columns = features.feature_columns(
             schema, include_sensitive=bool(self.settings.get("include_sensitive"))
         )
-        extra = [c for c in self.settings.get("sensitive_inputs", []) if c not in features]
-        return [*features, *extra]
+        extra = [c for c in self.settings.get("sensitive_inputs", []) if c not in columns]
+        return [*columns, *extra]
 
     @property
-    def excluded_inputs(self) -> list[prepare.ExcludedInput]:
+    def excluded_inputs(self) -> list[features.ExcludedInput]:
         """The columns (other than the target) this run's model does not see, and why."""
         schema = schema_from_dict(self.snapshot["schema"])
         used = set(self.input_columns)
         include = bool(self.settings.get("include_sensitive"))
         return [
-            e for e in prepare.excluded_inputs(schema, include_sensitive=include)
+            e for e in features.excluded_inputs(schema, include_sensitive=include)
             if e.column not in used
         ]  # fmt: skip
 
@@ -323,9 +323,9 @@ def include_sensitive(ctx: TrainingContext, plan: TrainPlan) -> bool:
     return ctx.sensitive_as_input if plan.include_sensitive is None else plan.include_sensitive
 
 
-def excluded_inputs(ctx: TrainingContext, plan: TrainPlan) -> list[prepare.ExcludedInput]:
+def excluded_inputs(ctx: TrainingContext, plan: TrainPlan) -> list[features.ExcludedInput]:
     """What the models of this plan will not see, and why (stated before training starts)."""
-    return prepare.excluded_inputs(ctx.schema, include_sensitive=include_sensitive(ctx, plan))
+    return features.excluded_inputs(ctx.schema, include_sensitive=include_sensitive(ctx, plan))
 
 
 def _value_inputs(ctx: TrainingContext) -> dict[str, Any]:
@@ -812,7 +812,7 @@ def load_pipeline(wb: Workbench, run: RunInfo) -> Any:
     """The fitted pipeline, loaded only from our own store after its hash is verified."""
     if run.pipeline_sha256 is None:
         raise UserError(f"Run {run.id} has no saved model.")
-    return joblib.load(io.BytesIO(wb.artifacts.read_bytes(run.pipeline_sha256)))
+    return persist.load_joblib(wb.artifacts.read_bytes(run.pipeline_sha256))
 
 
 def compare_runs(a: RunInfo, b: RunInfo) -> pd.DataFrame:

@@ -9,19 +9,19 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, training
 from app.services.training import RunInfo, SensitiveCost, TrainingContext
-from core import business, prepare
+from core import business, features
 
 TOGGLE = "Use sensitive attributes as inputs"
 #: How to use an excluded column after all, named after this page's own controls.
 HINTS = {"sensitive": f"turn on “{TOGGLE}” to use them"}
 
 
-def excluded_line(items: list[prepare.ExcludedInput], *, subject: str = "The model") -> str:
+def excluded_line(items: list[features.ExcludedInput], *, subject: str = "The model") -> str:
     """One plain-text line naming the columns a model does not see and why."""
     if not items:
         return f"{subject} sees every column but the target."
     parts = []
-    for first, columns in prepare.group_excluded(items):
+    for first, columns in features.group_excluded(items):
         hint = HINTS.get(first.reason)
         parts.append(f"{', '.join(columns)} — {first.why}" + (f" ({hint})" if hint else ""))
     return f"{subject} does not see: " + "; ".join(parts)
@@ -44,7 +44,7 @@ def inputs_section(wb: Workbench, project_id: int, ctx: TrainingContext) -> bool
                 "check the Fairness stage before shipping.",
                 icon=":material/warning:",
             )
-    items = prepare.excluded_inputs(ctx.schema, include_sensitive=include)
+    items = features.excluded_inputs(ctx.schema, include_sensitive=include)
     st.text(excluded_line(items))  # column names are user text: never Markdown
     return include
 

@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 
 from core.export import build_bundle
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.train import TrainSettings, fit_final
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.export import build_bundle
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.zoo import make_pipeline
 

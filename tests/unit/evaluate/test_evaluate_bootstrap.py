@@ -13,13 +13,13 @@ from core.evaluate import (
     BOOTSTRAP_MAX_ROWS,
     NOTE_SUBSAMPLE,
     _regression_statistic,
-    _resample_counts,
     _score_groups,
     _weighted_label_metrics,
     _weighted_ranking,
     evaluate_classification,
     evaluate_regression,
 )
+from core.stats import resample_counts
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -135,7 +135,7 @@ def test_weighted_ranking_equals_sklearn_with_counts_as_weights(binary_scores) -
     score = np.round(score, 2)  # ties
     is_pos = y == "Yes"
     order, starts = _score_groups(score)
-    counts = _resample_counts(np.random.default_rng(0), score.size, 5)
+    counts = resample_counts(np.random.default_rng(0), score.size, 5)
     auc, ap = _weighted_ranking(counts[:, order], is_pos[order], starts)
     for i, weights in enumerate(counts):
         assert auc[i] == pytest.approx(skm.roc_auc_score(is_pos, score, sample_weight=weights))
@@ -148,7 +148,7 @@ def test_weighted_label_metrics_equal_sklearn_on_the_resample(multiclass_scores)
     y, proba = multiclass_scores(200, ("a", "b", "c"), seed=6)
     codes = np.searchsorted(["a", "b", "c"], y)
     pred = proba.argmax(axis=1)
-    counts = _resample_counts(np.random.default_rng(1), y.size, 3)
+    counts = resample_counts(np.random.default_rng(1), y.size, 3)
     out = _weighted_label_metrics(counts, codes, pred, 3, None)
     for i, weights in enumerate(counts):
         rows = np.repeat(np.arange(y.size), weights.astype(int))
@@ -166,7 +166,7 @@ def test_weighted_regression_metrics_equal_sklearn_on_the_resample(
     actual, predicted = regression_predictions(101, seed=7)
     statistic = _regression_statistic(actual, predicted, with_mape=True)
     order = np.argsort(np.abs(predicted - actual), kind="mergesort")
-    counts = _resample_counts(np.random.default_rng(2), actual.size, 4)
+    counts = resample_counts(np.random.default_rng(2), actual.size, 4)
     out = statistic(counts)
     for i, weights in enumerate(counts):
         rows = order[np.repeat(np.arange(actual.size), weights.astype(int))]

@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from core.explain import Explanation
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import Schema, infer_schema
 from core.zoo import make_pipeline
 

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from core.explain import explain, explain_row, what_if
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.train import RuleClassifier
 from core.zoo import make_ensemble
 

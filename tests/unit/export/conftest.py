@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from core.export import Bundle, build_bundle
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import Schema, infer_schema
 from core.zoo import make_pipeline
 from tests.helpers.bundle_service import load_module

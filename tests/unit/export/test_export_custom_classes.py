@@ -60,10 +60,10 @@ def test_preprocessing_steps_and_xgboost_load_without_the_workbench(
     trained, builder, unpacker, tmp_path
 ) -> None:
     bundle = builder(trained("binary", "xgboost"))
-    assert {"core.prepare", "core.zoo"} <= set(bundle.workbench_modules)
+    assert {"core.features", "core.zoo"} <= set(bundle.workbench_modules)
     assert "core.train" not in bundle.workbench_modules  # only what the pickle needs
     root = unpacker(bundle, tmp_path / "bundle")
-    _assert_self_contained(_run_isolated(root), root, {"core.prepare", "core.zoo"})
+    _assert_self_contained(_run_isolated(root), root, {"core.features", "core.zoo"})
 
 
 def test_rule_classifier_loads_without_the_workbench(trained, builder, unpacker, tmp_path):
@@ -83,11 +83,11 @@ def test_copied_modules_are_verbatim(binary_bundle) -> None:
     import io
     import zipfile
 
-    import core.prepare
+    import core.features
 
     with zipfile.ZipFile(io.BytesIO(binary_bundle.zip_bytes)) as archive:
-        copied = archive.read("core/prepare.py")
-    assert copied == Path(core.prepare.__file__).read_bytes()
+        copied = archive.read("core/features.py")
+    assert copied == Path(core.features.__file__).read_bytes()
 
 
 class ScriptClassifier(ClassifierMixin, BaseEstimator):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.export import read_bundle_file
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.zoo import make_pipeline
 

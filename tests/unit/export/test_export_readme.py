@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from core.export import read_bundle_file
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.zoo import make_pipeline
 
@@ -54,7 +54,7 @@ def test_readme_explains_running_keys_logs_metrics_and_docker(binary_bundle) -> 
 def test_readme_lists_the_copied_workbench_modules(binary_bundle) -> None:
     text = _readme(binary_bundle)
     assert "## Workbench code inside" in text
-    assert "`core.prepare`" in text
+    assert "`core.features`" in text
 
 
 def test_readme_escapes_awkward_column_names(builder, trained) -> None:

@@ -10,7 +10,7 @@ from core.fairness import (
     expgrad_mitigation,
     threshold_mitigation,
 )
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.zoo import make_pipeline, models_for
 
 OPTIONS = {"sensitive_columns": ["gender"], "constraint": "demographic_parity", "positive": "Yes"}

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.prepare import excluded_inputs, feature_columns
+from core.features import excluded_inputs, feature_columns
 from core.schema import infer_schema
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.train import TrainError, TrainSettings, cross_validate_model, fit_final
 from core.zoo import make_pipeline
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import log_loss, roc_auc_score
 
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.schema import infer_schema
 from core.train import TrainSettings, cross_validate_model, cv_folds
 from core.zoo import make_pipeline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.zoo import ZooError, make_ensemble, make_pipeline
 
 

@@ -8,7 +8,7 @@ import joblib
 import numpy as np
 import pytest
 
-from core.prepare import feature_columns
+from core.features import feature_columns
 from core.zoo import ZOO, make_pipeline
 
 CASES = [(key, task) for key, spec in ZOO.items() for task in sorted(spec.tasks)]

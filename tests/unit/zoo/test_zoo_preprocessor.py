@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.prepare import (
+from core.features import (
     MSG_NO_FEATURES,
     NOTE_DATES_AS_TEXT_DROPPED,
     NOTE_TEXT_DROPPED,
