@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app.ui import explore_views, state
-from app.ui.data_common import version_picker
+from app.ui import state
+from app.ui.data.common import version_picker
+from app.ui.explore import views as explore_views
 
 wb, project = state.require_project()
 

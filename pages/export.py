@@ -3,7 +3,9 @@
 import streamlit as st
 
 from app.services import export
-from app.ui import evaluate_views, export_views, state
+from app.ui import state
+from app.ui.evaluate import views as evaluate_views
+from app.ui.export import views as export_views
 
 wb, project = state.require_project()
 

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from app.services import evaluation, fairness
-from app.ui import evaluate_views, fairness_views, state
+from app.ui import state
+from app.ui.evaluate import views as evaluate_views
+from app.ui.fairness import views as fairness_views
 from app.ui.feedback import attempt
 
 wb, project = state.require_project()

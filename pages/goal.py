@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app.ui import goal_page, goal_panels, goal_sections, state
-from app.ui.goal_form import get_path
+from app.ui import state
+from app.ui.goal import page, panels, sections
+from app.ui.goal.form import get_path
 
 wb, project = state.require_project()
 
@@ -14,7 +15,7 @@ state.page_caption(
     "Every change is saved as a new version.",
 )
 status_slot = st.empty()
-form, latest = goal_page.open_form(wb, project.id, project.name)
+form, latest = page.open_form(wb, project.id, project.name)
 saved_goal = latest.goal if latest else None
 
 tabs = st.tabs(
@@ -29,38 +30,38 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    task = goal_sections.problem_section(form)
+    task = sections.problem_section(form)
 with tabs[1]:
-    goal_sections.kpi_section(form, task, goal_page.metric_suggestion(saved_goal, task))
+    sections.kpi_section(form, task, page.metric_suggestion(saved_goal, task))
 with tabs[2]:
-    goal_sections.payoff_section(form, task)
-    goal_sections.assumptions_section(form, task, get_path(form.saved, "rule"))
+    sections.payoff_section(form, task)
+    sections.assumptions_section(form, task, get_path(form.saved, "rule"))
     roi_area = st.container()
 with tabs[3]:
-    goal_sections.risks_section(form)
+    sections.risks_section(form)
     risk_area = st.container()
 with tabs[4]:
-    goal_sections.requirements_section(form)
+    sections.requirements_section(form)
 with tabs[5]:
-    goal_sections.ml_check_section(form)
+    sections.ml_check_section(form)
     verdict_area = st.container()
 
-outcome = goal_page.autosave(wb, project.id, form, latest)
-goal_page.status_line(status_slot, outcome)
+outcome = page.autosave(wb, project.id, form, latest)
+page.status_line(status_slot, outcome)
 goal = outcome.goal
 
 with roi_area:
     st.markdown("##### Return on investment")
-    roi = goal_panels.roi_panel(goal) if goal else None
+    roi = panels.roi_panel(goal) if goal else None
 if goal is not None:  # statements, not `x if goal else None`: Streamlit's magic prints a bare None
     with risk_area:
-        goal_panels.risk_panel(goal)
+        panels.risk_panel(goal)
     with verdict_area:
-        goal_panels.verdict_panel(goal)
+        panels.verdict_panel(goal)
 with tabs[6]:
-    goal_page.missing_banner(goal)
+    page.missing_banner(goal)
     if goal is not None:
-        goal_panels.downloads(goal, roi)
+        panels.downloads(goal, roi)
     st.markdown("##### Version history")
-    goal_panels.history_panel(wb, project.id)
-    goal_panels.import_panel(wb, project.id)
+    panels.history_panel(wb, project.id)
+    panels.import_panel(wb, project.id)

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from app.services import monitoring
-from app.ui import monitor_views, state
+from app.ui import state
 from app.ui.feedback import attempt
+from app.ui.monitor import views as monitor_views
 from core.business import escape_markdown
 
 wb, project = state.require_project()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app.ui import state, train_views
+from app.ui import state
 from app.ui.feedback import attempt
+from app.ui.train import views as train_views
 from core.business import code_span, escape_markdown
 
 wb, project = state.require_project()

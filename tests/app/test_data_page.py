@@ -120,7 +120,7 @@ def test_compare_two_versions(app) -> None:  # type: ignore[no-untyped-def]
 
 def test_split_table_shows_one_row_per_side_in_percent() -> None:
     """The frozen split reads as a table a person reads, not as Python dicts."""
-    from app.ui.data_recipe import split_table
+    from app.ui.data.recipe import split_table
 
     summary = {
         "rows": {"train": 80, "test": 20, "excluded": 3},

@@ -12,7 +12,7 @@ from sklearn.datasets import load_wine
 from streamlit.testing.v1 import AppTest
 
 from app.cli import main
-from app.ui.evaluate_views import HEADLINE
+from app.ui.evaluate.views import HEADLINE
 
 NAME = "Wine"
 

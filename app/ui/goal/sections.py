@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui.goal_form import GoalForm, milestone_column_config, risk_column_config
+from app.ui.goal.form import GoalForm, milestone_column_config, risk_column_config
 from core import business
 from core.metrics import metric_label
 

@@ -12,7 +12,7 @@ from app.jobs.runner import run_in_thread
 from app.jobs.worker import ensure_worker
 from app.services import datasets
 from app.ui import state
-from app.ui.data_common import select_version_next
+from app.ui.data.common import select_version_next
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels

@@ -16,7 +16,7 @@ from app.services.evaluation import EvaluationRows
 from app.services.explanations import ExplanationInfo, StoredExplanation
 from app.services.training import RunInfo
 from app.ui.charts import show_chart
-from app.ui.evaluate_views import cached_pipeline
+from app.ui.evaluate.views import cached_pipeline
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels

@@ -12,7 +12,7 @@ from app.services import fairness, training
 from app.services.evaluation import EvaluationRows
 from app.services.training import RunInfo
 from app.ui.charts import show_chart
-from app.ui.evaluate_views import rows_for, run_label
+from app.ui.evaluate.views import rows_for, run_label
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels

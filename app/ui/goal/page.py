@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.context import Workbench
 from app.services import goals as goal_service
-from app.ui.goal_form import GoalForm, mark_synced, sync_generation
+from app.ui.goal.form import GoalForm, mark_synced, sync_generation
 from core import business
 
 

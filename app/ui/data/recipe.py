@@ -10,7 +10,7 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, recipes, splits
 from app.services.datasets import VersionInfo
-from app.ui.data_common import frame_of
+from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import prepare

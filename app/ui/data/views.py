@@ -8,8 +8,8 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, datasets
 from app.services.datasets import VersionInfo
-from app.ui import data_sensitive
-from app.ui.data_common import frame_of
+from app.ui.data import sensitive as data_sensitive
+from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import schema as core_schema

@@ -13,10 +13,10 @@ from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import scoring, training
 from app.services.training import RunInfo, TrainPlan
-from app.ui import train_sensitive
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
+from app.ui.train import sensitive as train_sensitive
 from core import business, metrics, train, zoo
 from core.figure_style import style_figure
 from core.report import csv_bytes
