@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app.services import data_config
 from app.ui import state
 from app.ui.goal import page, panels, sections
 from app.ui.goal.form import get_path
@@ -30,7 +31,7 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    task = sections.problem_section(form)
+    task = sections.problem_section(form, data_config.get_settings(wb, project.id).target)
 with tabs[1]:
     sections.kpi_section(form, task, page.metric_suggestion(saved_goal, task))
 with tabs[2]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from app.context import Workbench
 from app.errors import UserError
+from app.services.goals import latest_goal
 from core import prepare, schema, validate
 from storage.models import DataConfig, DatasetVersion, utcnow
 
@@ -110,31 +111,16 @@ def update_settings(wb: Workbench, project_id: int, **changes: Any) -> DataSetti
             changes.setdefault("positive_class", None)  # a class of the old target means nothing
         updated = DataSettings(**{**current.__dict__, **changes})
         _store(session, project_id, updated)
-    _sync_goal_target(wb, project_id, updated)
     return updated
 
 
 def _goal_hints(wb: Workbench, project_id: int) -> tuple[str | None, str | None]:
-    from app.services.goals import latest_goal
-
     latest = latest_goal(wb, project_id)
     if latest is None:
         return None, None
     doc = latest.document
     positive = doc.get("positive_class")
     return doc.get("target_column"), None if positive is None else str(positive)
-
-
-def _sync_goal_target(wb: Workbench, project_id: int, settings: DataSettings) -> None:
-    """Keep the Goal's target column equal to the one chosen here (the golden thread)."""
-    from app.services.goals import latest_goal, save_goal
-
-    latest = latest_goal(wb, project_id)
-    if latest is None or settings.target is None:
-        return
-    if latest.document.get("target_column") != settings.target:
-        document = {**latest.document, "target_column": settings.target}
-        save_goal(wb, project_id, document, source="data page: target column")
 
 
 def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSettings:

@@ -26,8 +26,11 @@ EXPLAIN_LABELS = {
 COST_LEVEL_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
 
 
-def problem_section(form: GoalForm) -> str:
-    """The problem in words; returns the task type chosen."""
+def problem_section(form: GoalForm, data_target: str | None = None) -> str:
+    """The problem in words; returns the task type chosen.
+
+    ``data_target`` is the target the Data page uses: it owns that choice, the goal's column
+    is only the note the first import reads (so the two are shown side by side, never synced)."""
     form.text("Project goal name", "name", placeholder="e.g. Retention offers for churners")
     form.text(
         "The business problem",
@@ -55,8 +58,11 @@ def problem_section(form: GoalForm) -> str:
             "Target column",
             "target_column",
             placeholder="chosen on the Data page",
-            help="The column in the data that holds the answer. You can set it later on the Data page.",
+            help="The column in the data that holds the answer. The first import uses it; "
+            "after that the Data page decides.",
         )
+        if data_target is not None:
+            st.caption(f"The Data page uses {business.code_span(data_target)} as the target.")
         if task != "regression":
             form.text(
                 "Positive class (the value that means 'yes')", "positive_class", placeholder="Yes"
