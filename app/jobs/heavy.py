@@ -17,6 +17,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from app.context import Workbench
+from app.errors import NotFound
+from app.jobs.queue import get_job
+from app.services.projects import get_project
 
 POLL_SECONDS = 0.25
 _held = threading.local()  # a heavy job inside a heavy job (same thread) does not wait for itself
@@ -63,9 +66,6 @@ def heavy_slot(
 
 def waiting_message(wb: Workbench, path: Path | None = None) -> str:
     """ "Waiting for job 3 (Train (quick), project Churn) to finish…", from the holder's id."""
-    from app.errors import NotFound
-    from app.jobs.queue import get_job
-    from app.services.projects import get_project
 
     try:
         holder = int((path or lock_path(wb)).read_text().strip())

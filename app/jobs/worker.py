@@ -21,6 +21,7 @@ from app.errors import describe_error
 from app.jobs import queue
 from app.jobs.registry import load_job_kinds
 from app.jobs.runner import execute
+from app.services.projects import purge_expired_trash
 
 log = logging.getLogger("workbench.worker")
 POLL_SECONDS = 0.5
@@ -148,7 +149,6 @@ class _Chores:
             log.info("marked interrupted: %s", reaped)
 
     def _purge(self) -> None:
-        from app.services.projects import purge_expired_trash
 
         report = purge_expired_trash(self._wb)
         if report.purged:

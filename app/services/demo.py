@@ -8,7 +8,12 @@ from sqlalchemy import select
 
 from app.context import Workbench
 from app.errors import UserError
+from app.jobs.runner import run_in_foreground
+from app.services import data_config, datasets, goals, splits
+from app.services.data_config import RoleRequest
 from app.services.projects import ProjectInfo, create_project, get_project, touch_project
+from core import prepare
+from core.split import SplitSpec
 from storage.models import Project
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
@@ -51,8 +56,6 @@ def ensure_demo_project(wb: Workbench) -> tuple[ProjectInfo, bool]:
 
 def _seed_stages(wb: Workbench, project_id: int) -> None:
     """Fill each built stage the demo has content for, once (re-running adds nothing)."""
-    from app.services import goals
-
     if goals.latest_goal(wb, project_id) is None:
         document = goals.read_goal_file(DEMO_DIR / "goal.yaml")
         goals.save_goal(wb, project_id, document, source="demo", draft=False)
@@ -60,12 +63,6 @@ def _seed_stages(wb: Workbench, project_id: int) -> None:
 
 
 def _seed_data(wb: Workbench, project_id: int) -> None:
-    from app.jobs.runner import run_in_foreground
-    from app.services import data_config, datasets, splits
-    from app.services.data_config import RoleRequest
-    from core import prepare
-    from core.split import SplitSpec
-
     if not datasets.list_versions(wb, project_id):
         # Marked explicitly (a sensitive-looking name is only a suggestion): the demo's
         # fairness check compares gender and age groups; none of the three is a model input.

@@ -21,7 +21,7 @@ from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
-from app.services import evaluation, fairness, goals, training
+from app.services import datasets, evaluation, fairness, goals, scoring, training
 from app.services.projects import get_project, touch_project
 from app.services.training import RunInfo
 from core import export
@@ -332,8 +332,6 @@ def check_agreement(wb: Workbench, run: RunInfo, zip_bytes: bytes) -> int:
     import sys
     import tempfile
     import zipfile
-
-    from app.services import datasets, scoring
 
     raw = datasets.load_frame(wb, datasets.get_version(wb, run.dataset_version_id))
     raw = raw.iloc[:: max(1, len(raw) // AGREEMENT_ROWS)].head(AGREEMENT_ROWS)

@@ -31,11 +31,11 @@ from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
-from app.services import data_dirs, evaluation, goals, scoring, training
+from app.services import data_dirs, datasets, evaluation, goals, scoring, splits, training
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
 from app.services.training import RunInfo
-from core import ingest, monitor, prepare, simulate
+from core import ingest, monitor, prepare, simulate, train
 from core.exceptions import CoreError
 from core.schema import probability_column
 from storage.models import MonitorAlert, MonitoringBatch, MonitorSettings
@@ -766,7 +766,6 @@ def simulate_production(
         raise UserError(
             "The simulation covers yes/no classifiers; import a real log for this project."
         )
-    from app.services import datasets
 
     version = datasets.get_version(wb, run.dataset_version_id)
     frame = datasets.load_frame(wb, version)
@@ -899,7 +898,6 @@ def retrain_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 def _merged_version(
     wb: Workbench, project_id: int, champion: RunInfo, older: pd.DataFrame, *, simulated: bool
 ) -> Any:
-    from app.services import datasets, splits
 
     base_version = datasets.get_version(wb, champion.dataset_version_id)
     base = datasets.load_frame(wb, base_version)
@@ -950,7 +948,6 @@ def _holds_dates(column: pd.Series) -> bool:
 
 
 def _train_challenger(wb: Workbench, jctx: JobContext, champion: RunInfo, version: Any) -> RunInfo:
-    from core import train
 
     ctx = training.training_context(wb, champion.project_id, version.id)
     known = {f.name for f in dataclasses.fields(train.TrainSettings)}

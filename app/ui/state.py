@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import Workbench, open_workbench
+from app.jobs.worker import ensure_worker
 from app.services.projects import ProjectInfo, list_projects
 from core.business import escape_markdown
 
@@ -25,7 +26,6 @@ def workbench() -> Workbench:
 @st.cache_resource(show_spinner=False)
 def _ensure_worker_once(home: str, database_url: str) -> bool:
     """Start the job worker with the first page view of this server process (keyed by home)."""
-    from app.jobs.worker import ensure_worker
 
     return ensure_worker(open_workbench())
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.services import data_config, quality, recipes
-from app.services.datasets import VersionInfo
+from app.services.datasets import VersionInfo, get_version, load_frame
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
@@ -32,8 +32,6 @@ EXPECTATION_LABELS = {
 @st.cache_data(max_entries=8, show_spinner="Checking the data…")
 def _cached_report(version_id: int, sha256: str, settings_key: str, home: str) -> dict:
     """Findings depend on the data and the settings (roles, expectations): both are in the key."""
-    from app.context import open_workbench
-    from app.services.datasets import get_version, load_frame
 
     wb = open_workbench()
     version = get_version(wb, version_id)

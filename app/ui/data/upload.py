@@ -11,6 +11,7 @@ from app.jobs import list_jobs
 from app.jobs.runner import run_in_thread
 from app.jobs.worker import ensure_worker
 from app.services import datasets
+from app.services.data_config import RoleRequest
 from app.ui import state
 from app.ui.data.common import select_version_next
 from app.ui.feedback import attempt, show_error
@@ -78,8 +79,6 @@ def upload_section(wb: Workbench, project_id: int) -> None:
         icon=":material/upload:",
         disabled=not confirmed,
     ):
-        from app.services.data_config import RoleRequest
-
         roles = RoleRequest(target=target) if target else None
         job_id = datasets.submit_file_import(
             wb, project_id, content, filename=upload.name, options=options, roles=roles

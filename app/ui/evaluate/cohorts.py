@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import Workbench
-from app.services import evaluation
+from app.services import evaluation, training
 from app.services.evaluation import EvaluationRows
 from app.services.training import RunInfo
 from app.ui.charts import show_chart
@@ -145,7 +145,6 @@ def _saved_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
     if not saved:
         st.caption("No saved cohorts yet.")
         return
-    from app.services import training
 
     others = [
         r for r in training.leaderboard(wb, project_id) if r.pipeline_sha256 and r.id != run.id
@@ -183,8 +182,6 @@ def _saved_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
 
 
 def compare_section(wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows) -> None:
-    from app.services import training
-
     others = [
         r for r in training.list_runs(wb, project_id)
         if r.pipeline_sha256 and r.id != run.id and r.dataset_version_id == run.dataset_version_id

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import explanations
@@ -29,7 +29,6 @@ from core.report import csv_bytes
 def _cached_explanation(
     explanation_id: int, sha: str, home: str, _info: ExplanationInfo
 ) -> StoredExplanation:
-    from app.context import open_workbench
 
     return explanations.load_explanation(open_workbench(), _info)
 

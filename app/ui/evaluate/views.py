@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.services import evaluation, training
 from app.services.evaluation import EvaluationRows, Money
 from app.services.training import RunInfo
@@ -57,7 +57,6 @@ def run_label(run: RunInfo) -> str:
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def cached_pipeline(run_id: int, sha: str, home: str) -> Any:
     """One shared fitted pipeline per artifact (never mutated)."""
-    from app.context import open_workbench
 
     wb = open_workbench()
     return training.load_pipeline(wb, training.get_run(wb, run_id))
@@ -65,7 +64,6 @@ def cached_pipeline(run_id: int, sha: str, home: str) -> Any:
 
 @st.cache_data(max_entries=6, show_spinner="Predicting the test rows…")
 def _cached_rows(run_id: int, sha: str, home: str) -> EvaluationRows:
-    from app.context import open_workbench
 
     wb = open_workbench()
     run = training.get_run(wb, run_id)
@@ -82,7 +80,6 @@ def rows_for(wb: Workbench, run: RunInfo) -> EvaluationRows:
 def _cached_evaluation(
     run_id: int, sha: str, threshold: float | None, goal_version: int | None, home: str
 ) -> evaluation.Evaluation:
-    from app.context import open_workbench
 
     wb = open_workbench()
     rows = evaluation.with_threshold(_cached_rows(run_id, sha, home), threshold)

@@ -9,6 +9,7 @@ from app.context import Workbench, open_workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import datasets, explore, splits
+from app.services.data_config import get_settings
 from app.services.datasets import VersionInfo
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
@@ -31,7 +32,6 @@ def _cached_explore(
 
 
 def load(wb: Workbench, version: VersionInfo, *, apply_recipe: bool) -> explore.ExploreFrame:
-    from app.services.data_config import get_settings
 
     key = repr(sorted(get_settings(wb, version.project_id).to_json().items()))
     return _cached_explore(version.id, version.sha256, apply_recipe, key, str(wb.settings.home))
@@ -46,7 +46,6 @@ def _cached_overview(
 
 
 def overview_section(wb: Workbench, version: VersionInfo, *, apply_recipe: bool) -> None:
-    from app.services.data_config import get_settings
 
     key = repr(sorted(get_settings(wb, version.project_id).to_json().items()))
     facts = _cached_overview(version.id, version.sha256, apply_recipe, key, str(wb.settings.home))

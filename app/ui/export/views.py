@@ -7,10 +7,10 @@ import getpass
 import pandas as pd
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
-from app.services import export
+from app.services import export, training
 from app.services.training import RunInfo
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
@@ -19,8 +19,6 @@ from app.ui.labels import Labels
 
 @st.cache_data(max_entries=8, show_spinner="Writing the model card…")
 def _cached_card(run_id: int, sha: str, threshold: float | None, home: str, _stamp: str) -> str:
-    from app.context import open_workbench
-    from app.services import training
 
     wb = open_workbench()
     return export.model_card(wb, training.get_run(wb, run_id))

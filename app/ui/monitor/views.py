@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import monitoring
@@ -21,7 +21,6 @@ from core.report import csv_bytes
 
 @st.cache_data(max_entries=4, show_spinner="Measuring drift and live metrics…")
 def _report(project_id: int, key: str, home: str) -> MonitorReport:
-    from app.context import open_workbench
 
     return monitoring.monitor_report(open_workbench(), project_id)
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app.context import Workbench
+from app.context import Workbench, open_workbench
 from app.jobs import list_jobs
 from app.jobs.worker import ensure_worker
 from app.services import scoring, training
@@ -30,7 +30,6 @@ PRESETS = {
 
 @st.cache_data(max_entries=4, show_spinner="Preparing the training rows…")
 def _cached_context(project_id: int, key: str, home: str) -> training.TrainingContext:
-    from app.context import open_workbench
 
     return training.training_context(open_workbench(), project_id)
 
