@@ -17,6 +17,7 @@ from app.errors import UserError
 from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import datasets, monitoring, projects, training
+from app.services.monitoring.retrain import _labelled
 from tests.helpers.markdown import as_shown
 
 
@@ -161,8 +162,8 @@ def test_simulated_batches_are_flagged_everywhere(imported, project_id, wb, tmp_
 def test_simulated_rows_stay_out_of_retraining_unless_asked_for(imported, project_id, wb) -> None:  # type: ignore[no-untyped-def]
     run = training.champion(wb, project_id)
     with pytest.raises(UserError, match=r"there are 0 \(5,\d{3} labelled rows of simulated"):
-        monitoring._labelled(wb, project_id, run)
-    assert len(monitoring._labelled(wb, project_id, run, include_simulated=True)) > 5500
+        _labelled(wb, project_id, run)
+    assert len(_labelled(wb, project_id, run, include_simulated=True)) > 5500
     info = run_in_foreground(wb, monitoring.submit_retrain(wb, project_id, claimed=True))
     assert info.status == "failed" and "--include-simulated" in info.error
 
