@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from core.exceptions import CoreError
+from storage.artifacts import ArtifactError
+
 
 class UserError(Exception):
     """Something the user can fix: the message says what happened, ``hint`` what to do."""
@@ -22,11 +25,9 @@ class NotFound(UserError):
 
 def describe_error(error: BaseException) -> str:
     """One line for a person: user errors as written, anything else named but without a traceback."""
-    from core.exceptions import CoreError
 
     if isinstance(error, UserError | CoreError):
         return str(error)
-    from storage.artifacts import ArtifactError
 
     if isinstance(error, ArtifactError):
         return str(error)

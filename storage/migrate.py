@@ -7,11 +7,15 @@ processes starting together serialise instead of both creating tables.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
 from storage.db import write_engine
 from storage.migrations import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -23,8 +27,8 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def alembic_config() -> Config:
+    from alembic.config import Config  # alembic loads only when an upgrade is due (start-up cost)
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -35,7 +39,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade to ``revision``; a no-op costing one query when already at head."""
     if revision == "head" and current_revision(engine) == HEAD:
         return
-    from alembic import command
+    from alembic import command  # only when an upgrade is due (start-up cost)
 
     config = alembic_config()
     with write_engine(engine).begin() as conn:
@@ -46,7 +50,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
+    from alembic import command  # only when an upgrade is due (start-up cost)
 
     config = alembic_config()
     with write_engine(engine).begin() as conn:

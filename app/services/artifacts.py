@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Column, delete, select
 from sqlalchemy.orm import Session
 
 from app.context import Workbench
@@ -40,7 +41,7 @@ def register(session: Session, stored: StoredArtifact, media_type: str) -> str:
     return stored.sha256
 
 
-def _reference_columns() -> list:  # type: ignore[type-arg]
+def _reference_columns() -> list[Column[Any]]:
     """Every column in the schema with a foreign key to ``artifacts.sha256``."""
     columns = []
     for table in Base.metadata.sorted_tables:
@@ -127,7 +128,8 @@ def uses_of(session: Session, sha: str) -> list[tuple[str, str]]:
     ):
         what = "table" if v.artifact_sha256 == sha else "uploaded file"
         uses.append((f"{project(v.project_id)}, dataset version {v.version} ({what})", "dataset"))
-    derived = (  # (owner row, table joined to it, how, which rows, what the file is)
+    derived: tuple[tuple[type[DatasetVersion | Run], Any, Any, Any, str], ...] = (
+        # (owner row, table joined to it, how, which rows, what the file is)
         (DatasetVersion, DatasetSplit, DatasetSplit.dataset_version_id == DatasetVersion.id,
          DatasetSplit.artifact_sha256 == sha, "split of dataset version {0.version}"),
         (DatasetVersion, ProfileReport, ProfileReport.dataset_version_id == DatasetVersion.id,
@@ -138,6 +140,7 @@ def uses_of(session: Session, sha: str) -> list[tuple[str, str]]:
     )  # fmt: skip
     for owner, table, on, where, what in derived:
         for row in session.scalars(select(owner).join(table, on).where(where)):
+            assert isinstance(row, DatasetVersion | Run)
             uses.append((f"{project(row.project_id)}, {what.format(row)}", "derived"))
     for run in session.scalars(select(Run).where(Run.pipeline_sha256 == sha)):
         uses.append((f"{project(run.project_id)}, run {run.id} ({run.model_key})", "run"))

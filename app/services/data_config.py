@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from app.errors import UserError
@@ -93,7 +94,7 @@ def get_settings(wb: Workbench, project_id: int) -> DataSettings:
         return DataSettings.from_json(row.settings if row else None)
 
 
-def _store(session, project_id: int, settings: DataSettings) -> None:  # type: ignore[no-untyped-def]
+def _store(session: Session, project_id: int, settings: DataSettings) -> None:
     row = session.get(DataConfig, project_id)
     if row is None:
         session.add(DataConfig(project_id=project_id, settings=settings.to_json()))
@@ -144,7 +145,7 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
             _store(
                 session,
                 project_id,
-                DataSettings(roles=roles, target=target),
+                DataSettings(roles=dict(roles), target=target),
             )
     return get_settings(wb, project_id)
 

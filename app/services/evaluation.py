@@ -157,7 +157,7 @@ def evaluation_rows(
     frame = frame.copy()
     frame[features] = inputs  # error analysis sees the values the model saw
     pipeline = pipeline if pipeline is not None else load_pipeline(wb, run)
-    task: Task = schema.task or "binary"  # type: ignore[assignment]
+    task: Task = schema.task or "binary"
     count = f"{len(frame):,} {label}"
     if task == "regression":
         prediction = np.asarray(pipeline.predict(inputs), dtype=float)
@@ -181,8 +181,9 @@ def with_threshold(rows: EvaluationRows, threshold: float | None) -> EvaluationR
     if rows.proba is None:
         return rows
     if rows.task == "binary":
+        assert rows.positive is not None  # a binary task always has its positive class
         negative = next(c for c in rows.classes if c != rows.positive)
-        flagged = flag_at_threshold(rows.score, rows._threshold(threshold))  # type: ignore[arg-type]
+        flagged = flag_at_threshold(rows.score, rows._threshold(threshold))
         labels = np.where(flagged, rows.positive, negative)  # keeps the classes' dtype
     else:
         labels = np.asarray(rows.classes, dtype=object)[rows.proba.argmax(axis=1)]
@@ -243,6 +244,7 @@ def evaluate_rows(
                 rows.y.to_numpy(), rows.prediction, error_cost=worth.error_cost,
                 volume_per_month=worth.volume_per_month, bootstrap=bootstrap, seed=seed,
             )  # fmt: skip
+        assert rows.proba is not None  # classifiers always give probabilities here
         return evaluate.evaluate_classification(
             rows.y.to_numpy(), rows.proba, rows.classes, positive=rows.positive,
             threshold=rows.threshold, payoff=worth.payoff if rows.task == "binary" else None,

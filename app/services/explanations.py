@@ -158,7 +158,7 @@ def _permutation_scoring(rows: EvaluationRows) -> str:
 
 
 def explanation_summary(explanation: explain.Explanation) -> dict[str, Any]:
-    table = explanation.global_importance()
+    top = explanation.global_importance().head(20)
     return {
         "explainer": explanation.explainer,
         "output_space": explanation.output_space,
@@ -167,8 +167,10 @@ def explanation_summary(explanation: explain.Explanation) -> dict[str, Any]:
         "class": None if explanation.class_label is None else str(explanation.class_label),
         "notes": list(explanation.notes),
         "top_features": [
-            {"name": str(r.name), "mean_abs_shap": float(r.mean_abs_shap), "share": float(r.share)}
-            for r in table.head(20).itertuples()
+            {"name": str(name), "mean_abs_shap": float(mean_abs), "share": float(share)}
+            for name, mean_abs, share in zip(
+                top["name"], top["mean_abs_shap"], top["share"], strict=True
+            )
         ],
     }
 

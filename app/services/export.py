@@ -482,9 +482,9 @@ def set_stage(
                     *row.history,
                     _history("archived", who, f"replaced by v{version} in production"),
                 ]
-        row = session.get(ModelVersion, target.id)
-        assert row is not None
-        row.stage = stage
-        row.history = [*row.history, _history(stage, who, why)]
+        promoted = session.get(ModelVersion, target.id)
+        assert promoted is not None
+        promoted.stage = stage
+        promoted.history = [*promoted.history, _history(stage, who, why)]
         touch_project(session, project_id)
     return registry(wb, project_id)

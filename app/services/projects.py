@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from app.errors import NotFound, UserError
@@ -80,7 +81,7 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
-def _ensure_unique(session, name: str, *, except_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def _ensure_unique(session: Session, name: str, *, except_id: int | None = None) -> None:
     query = select(Project).where(func.lower(Project.name) == name.lower())
     if except_id is not None:
         query = query.where(Project.id != except_id)
@@ -171,7 +172,7 @@ def rename_project(wb: Workbench, project_id: int, new_name: str) -> ProjectInfo
         return _info(row)
 
 
-def touch_project(session, project_id: int) -> None:  # type: ignore[no-untyped-def]
+def touch_project(session: Session, project_id: int) -> None:
     """Record activity inside an open write session (for 'last activity')."""
     row = session.get(Project, project_id)
     if row is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ class CheckReport:
     def failed_expectations(self) -> int:
         return sum(1 for r in self.expectations if not r.passed)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "findings": [f.to_json() for f in self.findings],
             "expectations": [

@@ -90,13 +90,20 @@ def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult
     )
 
 
+def _positive(schema: Any, classes: list[str]) -> str:
+    """A binary model's positive class (``model_positive_class`` gives one for every binary)."""
+    positive = model_positive_class(schema, classes)
+    assert positive is not None
+    return positive
+
+
 def _probability_columns(pipeline: Any, schema: Any) -> tuple[str, ...]:
     """The probability columns _predict_block writes (also when every row failed)."""
     if schema.task == "regression":
         return ()
     classes = [class_label(c) for c in pipeline.classes_]
     if schema.task == "binary":
-        return (probability_column(model_positive_class(schema, classes)),)
+        return (probability_column(_positive(schema, classes)),)
     return tuple(probability_column(label) for label in classes)
 
 
@@ -143,7 +150,7 @@ def _predict_block(pipeline: Any, inputs: pd.DataFrame, schema: Any, run: RunInf
     proba = pipeline.predict_proba(inputs)
     classes = [class_label(c) for c in pipeline.classes_]
     if schema.task == "binary":
-        positive = model_positive_class(schema, classes)
+        positive = _positive(schema, classes)
         negative = next(c for c in classes if c != positive)
         p = proba[:, classes.index(positive)]
         threshold = run.threshold if run.threshold is not None else 0.5

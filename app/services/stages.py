@@ -114,6 +114,7 @@ def stage_statuses(wb: Workbench, project_id: int) -> list[StageStatus]:
     for module in PROVIDER_MODULES:
         importlib.import_module(module)
     statuses = []
+    state: StageState
     for stage in STAGES:
         provider = _PROVIDERS.get(stage.key)
         if stage.page is None or provider is None:

@@ -115,6 +115,8 @@ def _join(
     run: RunInfo, frame: pd.DataFrame, outcomes: pd.DataFrame, id_column: str | None, kind: str
 ) -> tuple[pd.DataFrame, int]:
     target = evaluation.run_schema(run).target
+    if target is None:
+        raise UserError(f"Run {run.id} has no target column to join outcomes on.")
     if not id_column:
         raise UserError("Name the ID column that links outcomes to predictions (--id COL).")
     if target not in outcomes.columns:

@@ -20,7 +20,7 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import datasets, evaluation, scoring, splits, training
 from app.services.jsonable import plain
 from app.services.monitoring.store import batch_rows, list_batches, monitored_run
-from app.services.training import RunInfo
+from app.services.training import RunInfo, value_inputs
 from core import ingest, monitor, simulate, train
 from core.exceptions import CoreError
 from core.schema import probability_column
@@ -47,7 +47,8 @@ def simulate_production(
     """Three months of service log from the project's own rows, one feature drifting from month two."""
     run = monitored_run(wb, project_id)
     schema = evaluation.run_schema(run)
-    if schema.task != "binary":
+    target = schema.target
+    if schema.task != "binary" or target is None:
         raise UserError(
             "The simulation covers yes/no classifiers; import a real log for this project."
         )
@@ -64,8 +65,9 @@ def simulate_production(
     pipeline_run = run
 
     positive = evaluation.positive_class(
-        schema, tuple(sorted(str(v) for v in frame[schema.target].dropna().unique()))
+        schema, tuple(sorted(str(v) for v in frame[target].dropna().unique()))
     )
+    assert positive is not None  # a binary target has one
 
     def score(inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
         scored = scoring.score_frame(wb, pipeline_run, inputs).frame
@@ -74,7 +76,7 @@ def simulate_production(
     try:
         simulated = simulate.simulate_production_log(
             frame, score, start=DEMO_START, months=months, drift_column=drift_column, seed=seed,
-            target=schema.target, id_column=id_column, positive=positive,
+            target=target, id_column=id_column, positive=positive,
             feature_columns=run.input_columns, model_version=f"run{run.id}",
         )  # fmt: skip
     except CoreError as error:
@@ -214,7 +216,8 @@ def _like(base: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
             continue
         kind = base[column].dtype
         if pd.api.types.is_datetime64_any_dtype(kind):
-            rows[column] = pd.to_datetime(rows[column], errors="coerce", utc=kind.tz is not None)
+            aware = isinstance(kind, pd.DatetimeTZDtype)  # a naive numpy dtype has no .tz
+            rows[column] = pd.to_datetime(rows[column], errors="coerce", utc=aware)
         elif pd.api.types.is_bool_dtype(kind):
             rows[column] = rows[column].astype("boolean")
         elif pd.api.types.is_numeric_dtype(kind):
@@ -244,15 +247,7 @@ def _train_challenger(wb: Workbench, jctx: JobContext, champion: RunInfo, versio
     settings = train.TrainSettings(
         **{**stored, "models": (champion.model_key,), "tune_trials": None, "tune_seconds": None}
     )
-    value = (
-        {
-            "payoff": ctx.goal.payoff,
-            "error_cost": ctx.goal.error_cost,
-            "volume_per_month": ctx.goal.volume_per_month,
-        }
-        if ctx.goal
-        else {}
-    )
+    value = value_inputs(ctx)
     result = train.cross_validate_model(
         ctx.frame, ctx.schema, champion.model_key, settings, params=dict(champion.params), **value
     )

@@ -14,6 +14,7 @@ from app.services.training.context import (
     requirement_flags,
     train_settings,
     training_context,
+    value_inputs,
 )
 from app.services.training.jobs import (
     ENSEMBLE_SIZE,
@@ -79,4 +80,5 @@ __all__ = [
     "training_job",
     "update_run_notes",
     "update_scores",
+    "value_inputs",
 ]

@@ -16,6 +16,7 @@ from app.services import data_config, datasets, goals, splits
 from core import business, features, prepare, train, zoo
 from core.metrics import UNPRICED_METRIC, stored_name
 from core.schema import Schema, schema_to_dict
+from storage.models import DatasetSplit
 
 QUICK_SAMPLE_ROWS = 50_000
 
@@ -110,7 +111,6 @@ def context_key(wb: Workbench, project_id: int) -> str | None:
     Cheap (no data is read), so a page can cache the context and rebuild it only when one
     of these changed. None when the project has no data yet.
     """
-    from storage.models import DatasetSplit
 
     versions = datasets.list_versions(wb, project_id)
     if not versions:
@@ -134,7 +134,7 @@ def _goal_metric(ctx: TrainingContext) -> str:
     metric = stored_name(ctx.goal.metric) if ctx.goal and ctx.goal.metric else None
     task = ctx.schema.task or "binary"
     valid = train.METRICS.get(metric) if metric else None
-    if valid is None or task not in valid.tasks:
+    if metric is None or valid is None or task not in valid.tasks:
         return "expected_value" if _has_value(ctx) else UNPRICED_METRIC.get(task, "roc_auc")
     if metric == "expected_value" and not _has_value(ctx):
         return UNPRICED_METRIC.get(task, "roc_auc")

@@ -35,6 +35,7 @@ from app.services.training.runs import (
     run_info,
 )
 from core import metrics, train, zoo
+from core.metrics import better_first
 from storage.models import Run
 
 TRAIN_KIND = "train.models"
@@ -152,7 +153,8 @@ def _baselines(ctx: TrainingContext, models: tuple[str, ...]) -> list[str]:
 def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     assert jctx.project_id is not None
-    plan = TrainPlan(**{k: tuple(v) if k == "models" else v for k, v in params.items()})
+    fields: dict[str, Any] = {k: tuple(v) if k == "models" else v for k, v in params.items()}
+    plan = TrainPlan(**fields)
     ctx = training_context(wb, jctx.project_id, plan.version_id)
     settings = train_settings(ctx, plan)
     order = _baselines(ctx, settings.models)
@@ -212,8 +214,7 @@ def _ensemble_members(done: list[RunInfo]) -> dict[str, dict[str, Any]]:
     ]  # fmt: skip
     if not models:
         return {}
-    better = train.METRICS[models[0].metric].greater_is_better
-    models.sort(key=lambda r: r.cv_mean if better else -r.cv_mean, reverse=True)  # type: ignore[operator]
+    models = [models[i] for i in better_first(models[0].metric, [r.cv_mean for r in models])]
     return {r.model_key: dict(r.params) for r in models[:ENSEMBLE_SIZE]}
 
 
@@ -255,7 +256,7 @@ def _train_one(
     else:
         tune = (settings.tune_trials or settings.tune_seconds) and model_key not in ("dummy",)
         runner = train.tune_model if tune else train.cross_validate_model
-        extra = {"on_trial": on_trial} if tune else {"on_fold": on_fold}
+        extra: dict[str, Any] = {"on_trial": on_trial} if tune else {"on_fold": on_fold}
         if params is not None:  # a fixed configuration (the ensemble): no tuning
             runner, extra = train.cross_validate_model, {"on_fold": on_fold, "params": params}
         result = runner(
@@ -310,7 +311,7 @@ def rerun_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         result = train.rule_baseline(
             ctx.frame,
             ctx.schema,
-            original.params.get("rule") or (ctx.goal.rule if ctx.goal else ""),
+            original.params.get("rule") or (ctx.goal.rule if ctx.goal else None) or "",
             settings,
             payoff=value.get("payoff"),
             volume_per_month=value.get("volume_per_month"),

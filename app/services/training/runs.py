@@ -22,6 +22,7 @@ from app.services import data_config, datasets
 from app.services.jsonable import finite
 from app.services.projects import touch_project
 from core import features, persist, train, zoo
+from core.metrics import better_first
 from core.schema import schema_from_dict
 from storage.models import Job, Run
 
@@ -198,8 +199,7 @@ def leaderboard(wb: Workbench, project_id: int, *, version_id: int | None = None
         return []
     metric = runs[0].metric
     same = [r for r in runs if r.metric == metric]
-    better = train.METRICS[metric].greater_is_better if metric in train.METRICS else True
-    return sorted(same, key=lambda r: r.cv_mean if better else -r.cv_mean, reverse=True)  # type: ignore[operator]
+    return [same[i] for i in better_first(metric, [r.cv_mean for r in same])]
 
 
 @dataclass(frozen=True)
