@@ -21,7 +21,7 @@ import click
 
 from app.errors import describe_error
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 #: How often `workbench ui` checks that its worker is alive.
 SUPERVISE_SECONDS = 1.0
 
