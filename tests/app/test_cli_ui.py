@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import app.cli as cli
+import app.cli.ui as cli
+from app.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,7 @@ def test_open_flag_keeps_streamlit_headless(home: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(cli.subprocess, "Popen", fake_popen)
     monkeypatch.setattr(cli, "_open_when_ready", opened.append)
     monkeypatch.setattr("app.jobs.worker.worker_running", lambda wb: True)
-    result = CliRunner().invoke(cli.main, ["ui", "--port", "8599", "--open"])
+    result = CliRunner().invoke(main, ["ui", "--port", "8599", "--open"])
     assert result.exit_code == 0, result.output
     streamlit = next(c for c in started if "streamlit" in c)
     assert streamlit[streamlit.index("--server.headless") + 1] == "true"
@@ -69,7 +70,7 @@ def test_binding_beyond_localhost_is_refused_without_allow_anyone(
     home: Path, monkeypatch: pytest.MonkeyPatch, host: str, refused: bool
 ) -> None:
     started = _fake_servers(monkeypatch)
-    result = CliRunner().invoke(cli.main, ["ui", "--host", host, "--port", "8599"])
+    result = CliRunner().invoke(main, ["ui", "--host", host, "--port", "8599"])
     if refused:
         assert result.exit_code == 2, result.output
         assert "--allow-anyone" in result.output and "no accounts" in result.output
@@ -87,7 +88,7 @@ def test_allow_anyone_starts_with_a_loud_warning(
 ) -> None:
     started = _fake_servers(monkeypatch)
     result = CliRunner().invoke(
-        cli.main, ["ui", "--host", "0.0.0.0", "--port", "8599", "--allow-anyone"]
+        main, ["ui", "--host", "0.0.0.0", "--port", "8599", "--allow-anyone"]
     )
     assert result.exit_code == 0, result.output
     assert "WARNING" in result.output and "anyone" in result.output

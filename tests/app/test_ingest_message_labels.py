@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from app.cli import data_add
+from app.cli.data import data_add
 from core import ingest
 
 CONTROL_WORDS = {
