@@ -203,7 +203,7 @@ def runs_show(wb: Workbench, run_id: int, as_json: bool) -> None:
 @json_option
 @pass_workbench
 def runs_champion(wb: Workbench, run_id: int, as_json: bool) -> None:
-    """Mark run RUN as its project's champion."""
+    """Mark run RUN as its project's champion (--json is accepted, as before; prints text)."""
     from app.services import training
 
     run = training.set_champion(wb, training.get_run(wb, run_id).id)
