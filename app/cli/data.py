@@ -10,9 +10,9 @@ import click
 from app.cli import quality
 from app.cli.jobs import finish_job
 from app.cli.params import (
+    IN_FILE,
     OUT_FILE,
     emit_json,
-    existing_file,
     json_option,
     pass_workbench,
     project_argument,
@@ -69,7 +69,7 @@ def data_group() -> None:
 
 @data_group.command("add")
 @project_argument
-@click.argument("path", metavar="PATH", required=False, type=click.Path(path_type=Path))
+@click.argument("path", metavar="PATH", required=False, type=IN_FILE)
 @click.option(
     "--sql", "sql_url", default=None, help="SQLAlchemy URL of a database to query (read-only)."
 )
@@ -109,7 +109,6 @@ def data_add(
             raise UserError(job.error or job.message)
     else:
         assert path is not None
-        existing_file(path)
         sheet_value: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
         options = ingest.ReadOptions(
             encoding=encoding, delimiter=delimiter.replace("\\t", "\t") if delimiter else None,

@@ -9,9 +9,9 @@ import click
 
 from app.cli.jobs import finish_job
 from app.cli.params import (
+    IN_FILE,
     OUT_FILE,
     emit_json,
-    existing_file,
     json_option,
     pass_workbench,
     project_argument,
@@ -29,8 +29,8 @@ def monitor_group() -> None:
 
 @monitor_group.command("import")
 @project_argument
-@click.argument("source", metavar="LOG_OR_FILE", type=click.Path(path_type=Path))
-@click.option("--outcomes", "outcomes_path", type=click.Path(path_type=Path), default=None,
+@click.argument("source", metavar="LOG_OR_FILE", type=IN_FILE)
+@click.option("--outcomes", "outcomes_path", type=IN_FILE, default=None,
               help="True outcomes (CSV/Parquet…) with an ID column and the target.")  # fmt: skip
 @click.option("--id", "id_column", default=None, help="The ID column linking outcomes to rows.")
 @click.option("--simulated", is_flag=True, default=None,
@@ -44,10 +44,9 @@ def monitor_import(
     """Import a service log (JSON lines) or a batch-scored file as a monitoring batch."""
     from app.services import monitoring
 
-    existing_file(source)
     outcomes = None
     if outcomes_path is not None:
-        outcomes = monitoring.read_outcomes(existing_file(outcomes_path), outcomes_path.name)
+        outcomes = monitoring.read_outcomes(outcomes_path, outcomes_path.name)
     batch = monitoring.import_predictions(
         wb, project.id, source.read_bytes(), filename=source.name, outcomes=outcomes,
         id_column=id_column, simulated=simulated or None,

@@ -92,6 +92,23 @@ class ProjectType(click.ParamType):
 PROJECT = ProjectType()
 
 
+class InFile(click.Path):
+    """A file to read; one that does not exist (or is a folder) is a clear error, exit 2."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        assert isinstance(path, Path)  # path_type=Path
+        if not path.is_file():
+            raise UserError(f"{path} does not exist or is not a file.")
+        return path
+
+
+IN_FILE = InFile()
+
+
 class OutFile(click.Path):
     """A file to write; a folder that does not exist is refused before any work is done."""
 
@@ -123,13 +140,6 @@ run_option = click.option(
 
 def emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
-
-
-def existing_file(path: Path) -> Path:
-    """``path`` if it is a file; a clear error otherwise."""
-    if not path.is_file():
-        raise UserError(f"{path} does not exist or is not a file.")
-    return path
 
 
 def run_for(wb: Workbench, project_id: int, run_id: int | None) -> RunInfo:

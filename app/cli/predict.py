@@ -9,9 +9,9 @@ import click
 
 from app.cli.jobs import finish_job, run_job_with_progress
 from app.cli.params import (
+    IN_FILE,
     OUT_FILE,
     emit_json,
-    existing_file,
     json_option,
     pass_workbench,
     project_argument,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 @click.command("predict")
 @project_argument
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=IN_FILE)
 @run_option
 @click.option("--out", "out_path", type=OUT_FILE, required=True, help="CSV or Parquet to write.")
 @json_option
@@ -40,7 +40,6 @@ def predict_command(
     from core.report import spreadsheet_safe
 
     run = run_for(wb, project.id, run_id)
-    existing_file(input_path)
     result = scoring.score_content(wb, run, input_path, filename=input_path.name)
     if out_path.suffix.lower() == ".parquet":
         result.frame.to_parquet(out_path, index=False)
@@ -64,7 +63,7 @@ def predict_command(
 @click.option(
     "--data",
     "data_path",
-    type=click.Path(path_type=Path),
+    type=IN_FILE,
     default=None,
     help="A labelled file with the training columns; default: the frozen test rows.",
 )
@@ -94,7 +93,6 @@ def analyze_command(
     run = run_for(wb, project.id, run_id)
     data = None
     if data_path is not None:
-        existing_file(data_path)
         data, _info = ingest.read_table(data_path, filename=data_path.name)
     source = data_path.name if data_path else None
     report = analysis.analysis_report(
