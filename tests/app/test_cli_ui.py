@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import app.cli.ui as cli
+import app.cli.ui as cli_ui
 from app.cli import main
 
 
@@ -36,8 +36,8 @@ def test_open_flag_keeps_streamlit_headless(home: Path, monkeypatch: pytest.Monk
         started.append(command)
         return _FakeProcess(command)
 
-    monkeypatch.setattr(cli.subprocess, "Popen", fake_popen)
-    monkeypatch.setattr(cli, "_open_when_ready", opened.append)
+    monkeypatch.setattr(cli_ui.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(cli_ui, "_open_when_ready", opened.append)
     monkeypatch.setattr("app.jobs.worker.worker_running", lambda wb: True)
     result = CliRunner().invoke(main, ["ui", "--port", "8599", "--open"])
     assert result.exit_code == 0, result.output
@@ -56,7 +56,7 @@ def _fake_servers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict
         started.append((command, kwargs))
         return _FakeProcess(command)
 
-    monkeypatch.setattr(cli.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(cli_ui.subprocess, "Popen", fake_popen)
     monkeypatch.setattr("app.jobs.worker.worker_running", lambda wb: True)
     return started
 
@@ -96,7 +96,7 @@ def test_allow_anyone_starts_with_a_loud_warning(
     command, kwargs = next((c, k) for c, k in started if "streamlit" in c)
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
     assert kwargs["env"]["WORKBENCH_SERVER_ADDRESS"] == "0.0.0.0"
-    assert cli.os.environ["WORKBENCH_SERVER_ADDRESS"] == "0.0.0.0"  # the worker inherits it
+    assert cli_ui.os.environ["WORKBENCH_SERVER_ADDRESS"] == "0.0.0.0"  # the worker inherits it
 
 
 def test_every_page_shows_the_banner_when_the_app_listens_beyond_localhost(
@@ -104,7 +104,7 @@ def test_every_page_shows_the_banner_when_the_app_listens_beyond_localhost(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    main_py = str(Path(cli.REPO_ROOT) / "app" / "main.py")
+    main_py = str(Path(cli_ui.REPO_ROOT) / "app" / "main.py")
     monkeypatch.setenv("WORKBENCH_SERVER_ADDRESS", "0.0.0.0")
     at = AppTest.from_file(main_py, default_timeout=30).run()
     assert not at.exception
