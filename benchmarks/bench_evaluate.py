@@ -21,10 +21,9 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
-from core import evaluate_figures as figures
 from core import train, zoo
 from core.business import PayoffMatrix
-from core.evaluate import CALIBRATION_BINS, evaluate_classification
+from core.evaluate import CALIBRATION_BINS, error_figures, evaluate_classification, figures
 from core.explain import explain
 from core.schema import infer_schema
 
@@ -114,7 +113,7 @@ def _page_figures(evaluation: object) -> list[go.Figure]:
         figures.pr_figure(evaluation),
         figures.calibration_figure(evaluation),
         figures.gains_figure(evaluation),
-        figures.error_distribution_figure(evaluation),
+        error_figures.error_distribution_figure(evaluation),
         figures.profit_curve_figure(
             evaluation.value_curve,
             chosen=0.5,

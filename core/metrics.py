@@ -3,7 +3,7 @@
 ``METRICS`` names every metric the workbench computes, once: its label on pages and in the
 CLI, whether greater is better, whether it needs probabilities, the tasks it applies to, its
 range, and whether cross-validation ranks models by it. Training (``core.train.METRICS``),
-evaluation (``core.evaluate.METRIC_LABELS`` / ``GREATER_IS_BETTER``), the Evaluate page's
+evaluation (``core.evaluate``, through ``metric_label`` and ``find_metric``), the Evaluate page's
 headline cards (``HEADLINE_METRICS``) and the stage status all read it.
 
 Two aliases exist. ``expected_value`` is ``value_per_month`` under the name that train

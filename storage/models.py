@@ -297,7 +297,7 @@ class SavedCohort(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
-    #: core.errors.cohort_to_dict: the conditions, and the numbers when it was saved.
+    #: core.evaluate.cohort_to_dict: the conditions, and the numbers when it was saved.
     definition: Mapped[dict[str, Any]] = mapped_column()
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,7 +11,7 @@ from app.services import evaluation, explanations
 from app.services.evaluation import Evaluation, EvaluationRows
 from app.services.jsonable import finite
 from app.services.training import RunInfo, load_pipeline
-from core import errors, evaluate, explain
+from core import evaluate, explain
 
 
 def _metric_json(result: Evaluation) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def analysis_report(
                 "rows": c.rows,
                 "error": finite(c.error_rate),
                 "ratio_to_overall": finite(c.lift),
-                "conditions": errors.cohort_to_dict(c)["conditions"],
+                "conditions": evaluate.cohort_to_dict(c)["conditions"],
             }
             for c in cohorts
         ],

@@ -22,7 +22,7 @@ from app.services import datasets, goals, splits
 from app.services.projects import touch_project
 from app.services.scoring import coerce_numbers
 from app.services.training import RunInfo, get_run, load_pipeline
-from core import business, errors, evaluate, prepare
+from core import business, evaluate, prepare
 from core.exceptions import CoreError
 from core.metrics import flag_at_threshold
 from core.schema import Schema, class_label, model_positive_class, schema_from_dict
@@ -57,7 +57,7 @@ class EvaluationRows:
         return self.proba[:, self.classes.index(self.positive)]
 
     def for_errors(self) -> np.ndarray:
-        """What core.errors takes as the prediction: positive score, probability matrix or value."""
+        """What core.evaluate.prediction_errors takes: positive score, probability matrix or value."""
         if self.task == "binary":
             return self.score  # type: ignore[return-value]
         if self.task == "multiclass":
@@ -66,7 +66,7 @@ class EvaluationRows:
 
     def errors(self, threshold: float | None = None) -> np.ndarray:
         """1/0 wrong/right per row (absolute error for regression) at ``threshold``."""
-        return errors.prediction_errors(
+        return evaluate.prediction_errors(
             self.y.to_numpy(),
             self.for_errors(),
             task=self.task,
@@ -80,7 +80,7 @@ class EvaluationRows:
         return evaluate.DEFAULT_THRESHOLD if chosen is None else float(chosen)
 
     def worst(self, top: int = 50, threshold: float | None = None) -> pd.DataFrame:
-        return errors.worst_predictions(
+        return evaluate.worst_predictions(
             self.frame[list(self.features)],
             self.y.to_numpy(),
             self.for_errors(),
@@ -276,22 +276,22 @@ def save_threshold(wb: Workbench, run_id: int, threshold: float | None) -> RunIn
 class CohortInfo:
     id: int
     name: str
-    cohort: errors.Cohort
+    cohort: evaluate.Cohort
     run_id: int | None
 
 
 def discovered_cohorts(
     rows: EvaluationRows, *, threshold: float | None = None, top: int = 8, min_rows: int = 30
-) -> list[errors.Cohort]:
+) -> list[evaluate.Cohort]:
     frame = rows.frame[list(rows.features)]
     min_rows = max(5, min(min_rows, len(frame) // 20))
-    return errors.discover_cohorts(
+    return evaluate.discover_cohorts(
         frame, rows.errors(threshold), top=top, min_rows=min_rows, seed=0
     )
 
 
 def save_cohort(
-    wb: Workbench, project_id: int, name: str, cohort: errors.Cohort, *, run_id: int | None
+    wb: Workbench, project_id: int, name: str, cohort: evaluate.Cohort, *, run_id: int | None
 ) -> CohortInfo:
     name = name.strip()
     if not name:
@@ -308,7 +308,7 @@ def save_cohort(
         row = SavedCohort(
             project_id=project_id,
             name=name,
-            definition=errors.cohort_to_dict(cohort),
+            definition=evaluate.cohort_to_dict(cohort),
             run_id=run_id,
         )
         session.add(row)
@@ -322,7 +322,8 @@ def list_cohorts(wb: Workbench, project_id: int) -> list[CohortInfo]:
             select(SavedCohort).where(SavedCohort.project_id == project_id).order_by(SavedCohort.id)
         )
         return [
-            CohortInfo(r.id, r.name, errors.cohort_from_dict(r.definition), r.run_id) for r in rows
+            CohortInfo(r.id, r.name, evaluate.cohort_from_dict(r.definition), r.run_id)
+            for r in rows
         ]
 
 
@@ -344,7 +345,7 @@ def cohort_errors(
         overall = float(np.nanmean(row_errors)) if len(row_errors) else math.nan
         for info in cohorts:
             try:
-                mask = errors.apply_cohort(rows.frame, info.cohort)
+                mask = evaluate.apply_cohort(rows.frame, info.cohort)
             except CoreError as error:
                 records.append(_cohort_record(info, run_id, 0, math.nan, overall, str(error)))
                 continue

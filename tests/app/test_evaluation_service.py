@@ -10,7 +10,7 @@ from sklearn.metrics import roc_auc_score
 from app.errors import UserError
 from app.jobs.runner import run_in_foreground
 from app.services import evaluation, explanations, projects, scoring, splits, training
-from core import errors
+from core import evaluate
 
 
 @pytest.fixture
@@ -149,8 +149,8 @@ def test_labelled_file_with_bad_numbers_is_scored_with_notes(champion, wb) -> No
 def test_error_cohorts_can_be_reapplied_from_their_saved_form(champion, wb) -> None:  # type: ignore[no-untyped-def]
     rows = evaluation.evaluation_rows(wb, champion)
     cohort = evaluation.discovered_cohorts(rows)[0]
-    again = errors.cohort_from_dict(errors.cohort_to_dict(cohort))
-    mask = errors.apply_cohort(rows.frame, again)
+    again = evaluate.cohort_from_dict(evaluate.cohort_to_dict(cohort))
+    mask = evaluate.apply_cohort(rows.frame, again)
     assert int(mask.sum()) == cohort.rows
     assert pd.Series(rows.errors())[mask].mean() == pytest.approx(cohort.error_rate)
 

@@ -14,7 +14,7 @@ from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import schema as core_schema
 from core.business import code_span, escape_markdown
-from core.compare import compare_versions
+from core.data.versions import compare_versions
 
 TYPES = list(core_schema.ColumnType.__args__)  # type: ignore[attr-defined]
 ROLES = list(core_schema.Role.__args__)  # type: ignore[attr-defined]

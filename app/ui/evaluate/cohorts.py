@@ -13,8 +13,9 @@ from app.ui.charts import show_chart
 from app.ui.evaluate.views import rows_for, run_label
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import errors, evaluate_figures
+from core import evaluate
 from core.business import escape_markdown
+from core.evaluate import error_figures
 from core.report import csv_bytes
 
 
@@ -69,11 +70,11 @@ def _by_feature(frame: pd.DataFrame, row_errors) -> None:  # type: ignore[no-unt
         "come from the tree), so their edges and counts differ."
     )
     column = st.selectbox("Feature", list(frame.columns), key="wb.eval.err.feature")
-    table = attempt(lambda: errors.error_by_feature(frame, row_errors, column))
+    table = attempt(lambda: evaluate.error_by_feature(frame, row_errors, column))
     if table is None:
         return
     show_chart(
-        evaluate_figures.cohort_bar_figure(table), key="wb.eval.err.bar", name=f"error-by-{column}"
+        error_figures.cohort_bar_figure(table), key="wb.eval.err.bar", name=f"error-by-{column}"
     )
     _download(
         table.drop(columns=["conditions"], errors="ignore"),
@@ -91,10 +92,10 @@ def _heatmap(frame: pd.DataFrame, row_errors) -> None:  # type: ignore[no-untype
     left, right = st.columns(2)
     x = left.selectbox("Across", columns, key="wb.eval.heat.x")
     y = right.selectbox("Down", [c for c in columns if c != x], key="wb.eval.heat.y")
-    table = attempt(lambda: errors.error_heatmap(frame, row_errors, x, y))
+    table = attempt(lambda: evaluate.error_heatmap(frame, row_errors, x, y))
     if table is not None:
         show_chart(
-            evaluate_figures.error_heatmap_figure(table), key="wb.eval.heat", name=f"errors-{x}-{y}"
+            error_figures.error_heatmap_figure(table), key="wb.eval.heat", name=f"errors-{x}-{y}"
         )
         _download(table, f"errors-{x}-by-{y}", "wb.eval.heat.csv")
 
@@ -109,9 +110,9 @@ def _discovered_section(wb: Workbench, project_id: int, run: RunInfo, cohorts: l
         st.info("No cohort stands out: errors are spread evenly.", icon=":material/done_all:")
         return
     show_chart(
-        evaluate_figures.cohort_bar_figure(cohorts), key="wb.eval.found", name="discovered-cohorts"
+        error_figures.cohort_bar_figure(cohorts), key="wb.eval.found", name="discovered-cohorts"
     )
-    table = errors.cohorts_table(cohorts)
+    table = evaluate.cohorts_table(cohorts)
     _download(
         table.drop(columns=["conditions"], errors="ignore"),
         "discovered-cohorts",

@@ -15,8 +15,9 @@ from app.services.training import RunInfo
 from app.ui.charts import show_chart
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import evaluate, evaluate_figures
+from core import evaluate
 from core.business import escape_markdown, format_money
+from core.evaluate import error_figures, figures
 from core.metrics import HEADLINE_METRICS
 from core.report import csv_bytes
 
@@ -149,10 +150,10 @@ def performance_section(rows: EvaluationRows, result: Any, worth: Money) -> None
         st.caption(f"Note: {escape_markdown(note)}")
     if rows.task == "regression":
         show_chart(
-            evaluate_figures.residuals_figure(result), key="wb.eval.residuals", name="residuals"
+            error_figures.residuals_figure(result), key="wb.eval.residuals", name="residuals"
         )
         show_chart(
-            evaluate_figures.error_distribution_figure(result), key="wb.eval.errdist",
+            error_figures.error_distribution_figure(result), key="wb.eval.errdist",
             name="error-distribution",
         )  # fmt: skip
         st.markdown(
@@ -166,13 +167,11 @@ def performance_section(rows: EvaluationRows, result: Any, worth: Money) -> None
 def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> None:
     left, right = st.columns(2)
     with left:
-        show_chart(
-            evaluate_figures.confusion_figure(result), key="wb.eval.confusion", name="confusion"
-        )
+        show_chart(figures.confusion_figure(result), key="wb.eval.confusion", name="confusion")
     with right:
         if result.confusion_value is not None:
             show_chart(
-                evaluate_figures.confusion_figure(result, money=True, currency=worth.currency),
+                figures.confusion_figure(result, money=True, currency=worth.currency),
                 key="wb.eval.confusion_money", name="confusion-money",
             )  # fmt: skip
         else:
@@ -185,13 +184,13 @@ def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> N
         "confusion.csv", "text/csv", key="wb.eval.confusion.csv", icon=":material/download:",
     )  # fmt: skip
     charts = [
-        (evaluate_figures.roc_figure, "roc", "ROC curve"),
-        (evaluate_figures.pr_figure, "pr", "precision-recall"),
+        (figures.roc_figure, "roc", "ROC curve"),
+        (figures.pr_figure, "pr", "precision-recall"),
     ]
     if rows.task == "binary":  # calibration and gains are drawn for one positive class
         charts += [
-            (evaluate_figures.calibration_figure, "calibration", "calibration"),
-            (evaluate_figures.gains_figure, "gains", "gains"),
+            (figures.calibration_figure, "calibration", "calibration"),
+            (figures.gains_figure, "gains", "gains"),
         ]
     for index, (build, key, name) in enumerate(charts):
         if index % 2 == 0:
@@ -201,7 +200,7 @@ def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> N
             if figure is not None:
                 show_chart(figure, key=f"wb.eval.{key}", name=name)
     show_chart(
-        evaluate_figures.error_distribution_figure(result), key="wb.eval.scores",
+        error_figures.error_distribution_figure(result), key="wb.eval.scores",
         name="score-distribution",
     )  # fmt: skip
 
@@ -255,7 +254,7 @@ def _threshold_picker(wb: Workbench, run: RunInfo, result: Any, curve: Any, wort
     if curve is not None:
         _value_readout(curve, threshold, run, result, worth)
         show_chart(
-            evaluate_figures.profit_curve_figure(
+            figures.profit_curve_figure(
                 curve, chosen=threshold, optimal=result.optimal_threshold,
                 kpi_target_value=worth.business_case_value, currency=worth.currency,
             ),

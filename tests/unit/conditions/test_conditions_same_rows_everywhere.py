@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import Condition as CohortCondition
-from core.errors import apply_cohort
+from core.conditions import Condition as CohortCondition
+from core.evaluate import apply_cohort
 from core.prepare import Recipe, Step, apply_recipe
 from core.train import parse_rule
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from core.compare import compare_versions
+from core.data.versions import compare_versions
 
 
 def test_rows_and_columns_added_and_removed() -> None:

@@ -52,7 +52,6 @@ def regression_predictions():
     return make_regression
 
 
-
 def make_injected(rows: int = 4_000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = rng.integers(0, 10, rows).astype(float)

@@ -8,17 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import (
-    MISSING_RULE,
-    MSG_OPERATOR,
+from core.conditions import Condition
+from core.evaluate import (
     Cohort,
-    Condition,
     ErrorAnalysisError,
     apply_cohort,
     cohort_from_dict,
     cohort_to_dict,
     discover_cohorts,
 )
+from core.evaluate.cohorts import MISSING_RULE, MSG_OPERATOR
 
 
 def test_round_trip_through_json(injected) -> None:

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import MSG_BINS, ErrorAnalysisError, error_by_feature, error_heatmap
+from core.evaluate import ErrorAnalysisError, error_by_feature, error_heatmap
+from core.evaluate.by_feature import MSG_BINS
 
 
 def test_numeric_quantile_bins_with_readable_edges(injected) -> None:

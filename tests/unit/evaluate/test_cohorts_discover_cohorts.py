@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import Condition, apply_cohort, discover_cohorts
+from core.conditions import Condition
+from core.evaluate import apply_cohort, discover_cohorts
 
 
 def test_finds_the_injected_cohort_with_a_readable_rule(injected) -> None:

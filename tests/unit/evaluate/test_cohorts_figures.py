@@ -7,8 +7,9 @@ import html
 import numpy as np
 import pandas as pd
 
-from core.errors import discover_cohorts, error_by_feature, error_heatmap
-from core.evaluate_figures import MAX_FIGURE_POINTS, cohort_bar_figure, error_heatmap_figure
+from core.evaluate import discover_cohorts, error_by_feature, error_heatmap
+from core.evaluate.error_figures import cohort_bar_figure, error_heatmap_figure
+from core.evaluate.figures import MAX_FIGURE_POINTS
 
 ROWS = 100_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.errors import apply_cohort, discover_cohorts
+from core.evaluate import apply_cohort, discover_cohorts
 
 
 def test_not_equal_cohort_that_holds_missing_values_says_so() -> None:

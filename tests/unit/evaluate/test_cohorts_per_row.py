@@ -6,13 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import (
-    MSG_ERRORS_NEGATIVE,
-    ErrorAnalysisError,
-    error_by_feature,
-    prediction_errors,
-    worst_predictions,
-)
+from core.evaluate import ErrorAnalysisError, error_by_feature, prediction_errors, worst_predictions
+from core.evaluate.cohorts import MSG_ERRORS_NEGATIVE
 
 FRAME = pd.DataFrame({"x": [1, 2, 3, 4, 5]}, index=[50, 40, 30, 20, 10])
 

@@ -9,15 +9,13 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from core.evaluate import (
-    BOOTSTRAP_MAX_ROWS,
+from core.evaluate import BOOTSTRAP_MAX_ROWS, evaluate_classification, evaluate_regression
+from core.evaluate.metrics import (
     NOTE_SUBSAMPLE,
-    _regression_statistic,
     _score_groups,
     _weighted_label_metrics,
     _weighted_ranking,
-    evaluate_classification,
-    evaluate_regression,
+    regression_statistic,
 )
 from core.stats import resample_counts
 
@@ -164,7 +162,7 @@ def test_weighted_regression_metrics_equal_sklearn_on_the_resample(
     regression_predictions,
 ) -> None:
     actual, predicted = regression_predictions(101, seed=7)
-    statistic = _regression_statistic(actual, predicted, with_mape=True)
+    statistic = regression_statistic(actual, predicted, with_mape=True)
     order = np.argsort(np.abs(predicted - actual), kind="mergesort")
     counts = resample_counts(np.random.default_rng(2), actual.size, 4)
     out = statistic(counts)

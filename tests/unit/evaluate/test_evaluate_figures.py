@@ -8,15 +8,14 @@ import pytest
 
 from core.business import PayoffMatrix
 from core.evaluate import EvaluateError, evaluate_classification, evaluate_regression
-from core.evaluate_figures import (
+from core.evaluate.error_figures import error_distribution_figure, residuals_figure
+from core.evaluate.figures import (
     MAX_FIGURE_POINTS,
     calibration_figure,
     confusion_figure,
-    error_distribution_figure,
     gains_figure,
     pr_figure,
     profit_curve_figure,
-    residuals_figure,
     roc_figure,
 )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.evaluate import (
+from core.evaluate import EvaluateError, evaluate_classification, evaluate_regression
+from core.evaluate.inputs import (
     MSG_CLASSES,
     MSG_LENGTHS,
     MSG_NO_ROWS,
@@ -13,9 +14,6 @@ from core.evaluate import (
     MSG_PROBA_RANGE,
     MSG_PROBA_SHAPE,
     NOTE_DROPPED,
-    EvaluateError,
-    evaluate_classification,
-    evaluate_regression,
 )
 
 

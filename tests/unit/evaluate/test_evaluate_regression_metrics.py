@@ -7,7 +7,8 @@ import pytest
 from sklearn import metrics as skm
 
 from core.business import ErrorCost
-from core.evaluate import MAX_PLOT_ROWS, NOTE_MAPE_ZEROS, evaluate_regression
+from core.evaluate import MAX_PLOT_ROWS, evaluate_regression
+from core.evaluate.regression import NOTE_MAPE_ZEROS
 
 
 def test_regression_metrics_equal_sklearn(regression_predictions) -> None:

@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 from core.business import ConfusionCounts, PayoffMatrix, value_curve
-from core.evaluate import (
-    NOTE_NO_VALUE,
-    counts_at_threshold,
-    evaluate_classification,
-    value_at_threshold,
-)
+from core.evaluate import counts_at_threshold, evaluate_classification, value_at_threshold
+from core.evaluate.classification import NOTE_NO_VALUE
 
 PAYOFF = PayoffMatrix(tp=10, fp=-2, fn=-5, tn=0)
 SCORES = np.array([0.9, 0.8, 0.8, 0.3])

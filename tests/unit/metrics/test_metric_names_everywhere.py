@@ -22,7 +22,6 @@ def _names_used() -> dict[str, tuple[str, ...]]:
         "business goal choices": tuple(business.KNOWN_METRICS),
         "business explanations": tuple(business.METRIC_EXPLANATIONS),
         "train leaderboard": tuple(train.METRICS),
-        "evaluate": (*evaluate.CLASSIFICATION_METRICS, *evaluate.REGRESSION_METRICS),
         "monitor alert rules": tuple(monitor.PERFORMANCE_METRICS),
     }
 
