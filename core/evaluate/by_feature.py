@@ -25,6 +25,7 @@ from core.evaluate.cohorts import (
     format_value,
     is_datetime,
     is_number,
+    ranked_values,
     read_errors,
 )
 from core.evaluate.inputs import text_labels
@@ -116,9 +117,11 @@ def _quantile_edges(
     return edges
 
 
-def _numeric_bins(
-    series: pd.Series, column: str, bins: int
-) -> list[tuple[str, tuple[Condition, ...]]]:
+#: Cohorts of one feature: (label, conditions), in the feature's order.
+Bins = list[tuple[str, tuple[Condition, ...]]]
+
+
+def _numeric_bins(series: pd.Series, column: str, bins: int) -> Bins:
     """Quantile bins with readable edges, or one cohort per value when there are few."""
     datetime = is_datetime(series)
     values = column_numbers(series)
@@ -137,7 +140,7 @@ def _numeric_bins(
     if not edges:
         return [("all values", (Condition(column, "is not missing"),))]
     shown = [_format_edge(e, datetime) for e in edges]
-    cohorts = [(f"< {shown[0]}", (Condition(column, "<", _edge_value(edges[0], datetime)),))]
+    cohorts: Bins = [(f"< {shown[0]}", (Condition(column, "<", _edge_value(edges[0], datetime)),))]
     for i in range(1, len(edges)):
         cohorts.append(
             (
@@ -152,17 +155,13 @@ def _numeric_bins(
     return cohorts
 
 
-def _category_bins(
-    series: pd.Series, column: str, top: int
-) -> list[tuple[str, tuple[Condition, ...]]]:
+def _category_bins(series: pd.Series, column: str, top: int) -> Bins:
     """The ``top`` most common values, then every other value together."""
-    texts = text_labels(series.to_numpy(dtype=object))
-    counts = pd.Series(texts[texts != None]).value_counts()  # noqa: E711
-    if counts.empty:
+    ordered = ranked_values(text_labels(series.to_numpy(dtype=object)))
+    if not ordered:
         return []
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     kept = [value for value, _ in ordered[:top]]
-    cohorts = [(value, (Condition(column, "==", value),)) for value in kept]
+    cohorts: Bins = [(value, (Condition(column, "==", value),)) for value in kept]
     rest = len(ordered) - len(kept)
     if rest:
         cohorts.append(
@@ -177,9 +176,7 @@ def _category_bins(
     return cohorts
 
 
-def _feature_cohorts(
-    frame: pd.DataFrame, column: str, bins: int, top: int
-) -> list[tuple[str, tuple[Condition, ...]]]:
+def _feature_cohorts(frame: pd.DataFrame, column: str, bins: int, top: int) -> Bins:
     series = column_of(frame, column)
     if is_number(series) or is_datetime(series):
         cohorts = _numeric_bins(series, column, bins)
@@ -241,8 +238,12 @@ def error_heatmap(
     cells = cells.reset_index()
     table = pd.DataFrame(
         {
-            "x": pd.Categorical.from_codes(cells["xi"], categories=x_labels, ordered=True),
-            "y": pd.Categorical.from_codes(cells["yi"], categories=y_labels, ordered=True),
+            "x": pd.Categorical.from_codes(
+                cells["xi"].to_numpy(dtype=np.int64), categories=pd.Index(x_labels), ordered=True
+            ),
+            "y": pd.Categorical.from_codes(
+                cells["yi"].to_numpy(dtype=np.int64), categories=pd.Index(y_labels), ordered=True
+            ),
             "rows": cells["size"].astype(int),
             "errors": cells["sum"].astype(float),
         }

@@ -82,7 +82,8 @@ class ClassificationEvaluation:
 
 
 def predicted_codes(proba: np.ndarray, pos: int | None, threshold: float | None) -> np.ndarray:
-    if pos is None:
+    """Predicted class codes: binary flags the positive class at the threshold, else argmax."""
+    if pos is None or threshold is None:
         return np.argmax(proba, axis=1)
     return np.where(flag_at_threshold(proba[:, pos], threshold), pos, 1 - pos)
 
@@ -141,7 +142,7 @@ def evaluate_classification(
     confusion = _confusion(data, pred)
     curve = money_cells = value = optimal = None
     money_per_row = None
-    if binary and payoff is not None and volume_per_month is not None:
+    if pos is not None and payoff is not None and volume_per_month is not None:
         is_pos = data.y == pos
         curve = value_curve(
             data.proba[:, pos], is_pos, payoff, volume_per_month=volume_per_month, pos_label=True
@@ -152,7 +153,7 @@ def evaluate_classification(
         value = float(money_cells.to_numpy().sum())
         points["value_per_month"] = value
         money_per_row = cells[data.y, pred] * volume_per_month
-    elif binary:
+    elif pos is not None:
         notes.append(NOTE_NO_VALUE)
 
     def make_statistic(positions: np.ndarray) -> Callable:
@@ -168,14 +169,14 @@ def evaluate_classification(
     metrics = with_intervals(points, make_statistic, n, bootstrap, seed, notes)
     roc, pr = roc_pr_curves(data, notes)
     calibration = gains = None
-    if binary:
+    if pos is not None:
         is_pos, score = data.y == pos, data.proba[:, pos]
         calibration = calibration_table(is_pos, score)
         gains = gains_table(is_pos, score, gains_bins)
     return ClassificationEvaluation(
         task="binary" if binary else "multiclass",
         classes=data.classes,
-        positive=data.classes[pos] if binary else None,
+        positive=data.classes[pos] if pos is not None else None,
         threshold=cut,
         metrics=metrics,
         confusion=confusion,

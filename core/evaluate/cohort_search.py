@@ -30,6 +30,7 @@ from core.evaluate.cohorts import (
     column_of,
     is_datetime,
     is_number,
+    ranked_values,
     read_errors,
 )
 from core.evaluate.inputs import text_labels
@@ -77,9 +78,7 @@ def _encode(
             continue
         texts = text_labels(series.to_numpy(dtype=object))[rows]
         missing = np.array([t is None for t in texts])
-        counts = pd.Series(texts[~missing]).value_counts()
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        for value, count in ordered[:TOP_CATEGORIES]:
+        for value, count in ranked_values(texts)[:TOP_CATEGORIES]:
             if count == rows.size:
                 continue
             blocks.append((texts == value).astype(float))
@@ -198,8 +197,10 @@ def _path_conditions(
     conditions: list[Condition] = []
     for column, bounds in merged.items():
         kind = kinds[column]
-        numeric = isinstance(kind, _NumericFeature)
-        has_missing = kind.sentinel is not None if numeric else column in with_missing
+        if isinstance(kind, _NumericFeature):
+            numeric, has_missing = True, kind.sentinel is not None
+        else:
+            numeric, has_missing = False, column in with_missing
         conditions += _bounds_conditions(column, bounds, numeric, has_missing)
     return tuple(conditions)
 

@@ -259,6 +259,14 @@ def column_numbers(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def ranked_values(texts: np.ndarray) -> list[tuple[str, int]]:
+    """A column's distinct present values (as text) with their counts, most common first,
+    ties in text order."""
+    present = texts[np.array([t is not None for t in texts], dtype=bool)]
+    counts = pd.Series(present, dtype=object).value_counts()
+    return sorted(((str(v), int(c)) for v, c in counts.items()), key=lambda i: (-i[1], i[0]))
+
+
 def apply_cohort(frame: pd.DataFrame, cohort: Cohort | Sequence[Condition]) -> np.ndarray:
     """Boolean mask of the frame's rows inside the cohort (all conditions hold).
 

@@ -13,12 +13,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    mean_absolute_error,
-    median_absolute_error,
-    r2_score,
-    root_mean_squared_error,
-)
 
 from core.evaluate.inputs import (
     MSG_LENGTHS,
@@ -27,11 +21,10 @@ from core.evaluate.inputs import (
     class_texts,
     positive_code,
     proba_matrix,
-    quiet,
     read_numbers,
     text_labels,
 )
-from core.evaluate.metrics import label_point, proba_point
+from core.evaluate.metrics import label_point, proba_point, regression_point
 from core.metrics import better_first, metric_label
 
 MSG_TASK = "task must be one of binary, multiclass, regression or None, got {value!r}"
@@ -90,7 +83,7 @@ def _infer_task(y_true: Any, pred_a: Any, has_proba: bool) -> str:
     y = pd.Series(np.asarray(y_true, dtype=object).ravel()).dropna()
     p = pd.Series(np.asarray(pred_a, dtype=object).ravel()).dropna()
     y_num, p_num = pd.to_numeric(y, errors="coerce"), pd.to_numeric(p, errors="coerce")
-    if y_num.isna().any() or p_num.isna().any() or y.map(type).eq(bool).any():
+    if y_num.isna().any() or p_num.isna().any() or y.map(lambda v: type(v) is bool).any():
         return "classification"
     fractional = bool((p_num % 1 != 0).any() or (y_num % 1 != 0).any())
     return "regression" if fractional or y_num.nunique() > 20 else "classification"
@@ -102,18 +95,7 @@ def _compare_regression(y_true: Any, pred_a: Any, pred_b: Any) -> RunComparison:
     b = read_numbers(pred_b, "pred_b", actual.size)
     keep = np.isfinite(actual) & np.isfinite(a) & np.isfinite(b)
     err_a, err_b = np.abs(a - actual), np.abs(b - actual)
-    scores = []
-    for pred in (a, b):
-        yk, pk = actual[keep], pred[keep]
-        scores.append(
-            {
-                "rmse": float(root_mean_squared_error(yk, pk)),
-                "mae": float(mean_absolute_error(yk, pk)),
-                "r2": quiet(lambda yk=yk, pk=pk: r2_score(yk, pk)),
-                "median_ae": float(median_absolute_error(yk, pk)),
-                "bias": float(np.mean(pk - yk)),
-            }
-        )
+    scores = [regression_point(actual[keep], pred[keep]) for pred in (a, b)]
     tolerance = (scores[0]["mae"] + scores[1]["mae"]) / 2
     disagree = keep & (np.abs(a - b) > tolerance)
     return RunComparison(

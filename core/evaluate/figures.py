@@ -103,14 +103,14 @@ def confusion_figure(
     evaluation: ClassificationEvaluation, *, money: bool = False, currency: str | None = None
 ) -> go.Figure:
     """Counts (with the share of each actual class) or money per month in every cell."""
-    if money and evaluation.confusion_value is None:
-        raise EvaluateError(MSG_NO_MONEY, field="money")
     counts = evaluation.confusion
     labels = [escape(c) for c in counts.columns]
     actual = [escape(c) for c in counts.index]
     values = counts.to_numpy(dtype=float)
     row_share = values / np.maximum(values.sum(axis=1, keepdims=True), 1)
     if money:
+        if evaluation.confusion_value is None:
+            raise EvaluateError(MSG_NO_MONEY, field="money")
         z = evaluation.confusion_value.to_numpy(dtype=float)
         text = [
             [

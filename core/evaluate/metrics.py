@@ -30,9 +30,14 @@ from sklearn.metrics import (
     brier_score_loss,
     f1_score,
     log_loss,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    median_absolute_error,
     precision_score,
+    r2_score,
     recall_score,
     roc_auc_score,
+    root_mean_squared_error,
 )
 from sklearn.preprocessing import label_binarize
 
@@ -142,6 +147,22 @@ def proba_point(y: np.ndarray, proba: np.ndarray, k: int, pos: int | None) -> di
         ),
         "log_loss": quiet(lambda: log_loss(y, y_proba=proba, labels=labels)),
     }
+
+
+def regression_point(
+    actual: np.ndarray, predicted: np.ndarray, *, with_mape: bool = False
+) -> dict[str, float]:
+    """rmse, mae, r2, mape (when asked: it needs no actual value of 0), median_ae, bias."""
+    points = {
+        "rmse": float(root_mean_squared_error(actual, predicted)),
+        "mae": float(mean_absolute_error(actual, predicted)),
+        "r2": quiet(lambda: r2_score(actual, predicted)) if actual.size > 1 else math.nan,
+    }
+    if with_mape:
+        points["mape"] = float(mean_absolute_percentage_error(actual, predicted))
+    points["median_ae"] = float(median_absolute_error(actual, predicted))
+    points["bias"] = float(np.mean(predicted - actual))
+    return points
 
 
 # --- bootstrap: weighted metrics over resample counts --------------------------------------

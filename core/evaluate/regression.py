@@ -7,19 +7,11 @@ bias over-predicts. Money per month comes from the goal's error cost (``core.bus
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    median_absolute_error,
-    r2_score,
-    root_mean_squared_error,
-)
 
 from core.business import ErrorCost, regression_value_per_month
 from core.evaluate.inputs import (
@@ -27,13 +19,13 @@ from core.evaluate.inputs import (
     NOTE_DROPPED,
     EvaluateError,
     check_options,
-    quiet,
     read_numbers,
 )
 from core.evaluate.metrics import (
     MetricWithCI,
     metric_named,
     metrics_table,
+    regression_point,
     regression_statistic,
     with_intervals,
 )
@@ -141,20 +133,9 @@ def evaluate_regression(
     if actual.size == 0:
         raise EvaluateError(MSG_NO_ROWS, field="y_true")
     zeros = int(np.count_nonzero(actual == 0))
-    error = predicted - actual
-    points = {
-        "rmse": float(root_mean_squared_error(actual, predicted)),
-        "mae": float(mean_absolute_error(actual, predicted)),
-        "r2": quiet(lambda: r2_score(actual, predicted)) if actual.size > 1 else math.nan,
-        "mape": math.nan,
-        "median_ae": float(median_absolute_error(actual, predicted)),
-        "bias": float(np.mean(error)),
-    }
     if zeros:
-        del points["mape"]
         notes.append(NOTE_MAPE_ZEROS.format(count=zeros))
-    else:
-        points["mape"] = float(mean_absolute_percentage_error(actual, predicted))
+    points = regression_point(actual, predicted, with_mape=not zeros)
 
     def make_statistic(positions: np.ndarray) -> Callable:
         return regression_statistic(actual[positions], predicted[positions], not zeros)
