@@ -28,6 +28,7 @@ from core.evaluate.figures import (
     SCATTER_POINTS_PER_PANEL,
     colour,
     escape,
+    reference_line,
     require,
     spread_rows,
     style,
@@ -71,14 +72,7 @@ def residuals_figure(evaluation: RegressionEvaluation) -> go.Figure:
     both = pd.concat([sample["prediction"], sample["actual"]])
     low, high = (float(both.min()), float(both.max())) if len(both) else (0.0, 1.0)
     fig.add_trace(
-        go.Scatter(
-            x=[low, high],
-            y=[low, high],
-            mode="lines",
-            line={"color": ZERO_LINE_COLOUR, "dash": "dash", "width": 1},
-            name="Perfect prediction",
-            hoverinfo="skip",
-        ),
+        reference_line([low, high], [low, high], "Perfect prediction"),
         row=1,
         col=1,
     )

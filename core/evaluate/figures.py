@@ -90,6 +90,20 @@ def spread_rows(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
     return frame.iloc[np.linspace(0, len(frame) - 1, limit).round().astype(int)]
 
 
+def reference_line(
+    x: list[float], y: list[float], name: str, *, colour: str = ZERO_LINE_COLOUR, dash: str = "dash"
+) -> go.Scatter:
+    """A thin line to read the model against (chance, perfect, diagonal); no hover."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        line={"color": colour, "dash": dash, "width": 1},
+        name=name,
+        hoverinfo="skip",
+    )
+
+
 def require(frame: pd.DataFrame | None, what: str, why: str) -> pd.DataFrame:
     if frame is None or frame.empty:
         raise EvaluateError(MSG_NO_CURVE.format(what=what, why=why), field=what)
@@ -196,35 +210,42 @@ def _metric_value(evaluation: ClassificationEvaluation, name: str) -> float:
         return math.nan
 
 
+def _class_curves(
+    fig: go.Figure,
+    curves: pd.DataFrame,
+    evaluation: ClassificationEvaluation,
+    axes: tuple[str, str],
+    area: tuple[str, str],
+    hover: str,
+    shape: str | None = None,
+) -> None:
+    """One line per class; a binary curve is named by its area (``area`` = label, metric)."""
+    for i, (label, curve) in enumerate(curves.groupby("class", sort=False)):
+        name = escape(label)
+        if evaluation.task == "binary":
+            name = f"{area[0]} {_metric_value(evaluation, area[1]):.3f}"
+        line: dict[str, object] = {"color": colour(i), "width": 2}
+        if shape is not None:
+            line["shape"] = shape
+        fig.add_trace(
+            go.Scatter(
+                x=curve[axes[0]],
+                y=curve[axes[1]],
+                mode="lines",
+                line=line,
+                name=name,
+                hovertemplate=hover,
+            )
+        )
+
+
 def roc_figure(evaluation: ClassificationEvaluation) -> go.Figure:
     """True vs false positive rate over all thresholds (one-vs-rest per class for multiclass)."""
     roc = require(evaluation.roc, "ROC curve", "it needs both classes among the rows")
     fig = go.Figure()
-    for i, (label, curve) in enumerate(roc.groupby("class", sort=False)):
-        name = escape(label)
-        if evaluation.task == "binary":
-            name = f"ROC AUC {_metric_value(evaluation, 'roc_auc'):.3f}"
-        fig.add_trace(
-            go.Scatter(
-                x=curve["fpr"],
-                y=curve["tpr"],
-                mode="lines",
-                line={"color": colour(i), "width": 2},
-                name=name,
-                hovertemplate="False positive rate %{x:.3f}<br>True positive rate %{y:.3f}"
-                "<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            line={"color": ZERO_LINE_COLOUR, "dash": "dash", "width": 1},
-            name=CHANCE_NAME,
-            hoverinfo="skip",
-        )
-    )
+    hover = "False positive rate %{x:.3f}<br>True positive rate %{y:.3f}<extra></extra>"
+    _class_curves(fig, roc, evaluation, ("fpr", "tpr"), ("ROC AUC", "roc_auc"), hover)
+    fig.add_trace(reference_line([0, 1], [0, 1], CHANCE_NAME))
     rates = _rates_at_threshold(evaluation)
     if rates:
         _current_point(fig, rates["fpr"], rates["tpr"], evaluation.threshold)
@@ -238,20 +259,8 @@ def pr_figure(evaluation: ClassificationEvaluation) -> go.Figure:
     """Precision vs recall over all thresholds, with the positive rate as the random baseline."""
     pr = require(evaluation.pr, "precision-recall curve", "it needs positives among the rows")
     fig = go.Figure()
-    for i, (label, curve) in enumerate(pr.groupby("class", sort=False)):
-        name = escape(label)
-        if evaluation.task == "binary":
-            name = f"PR AUC {_metric_value(evaluation, 'pr_auc'):.3f}"
-        fig.add_trace(
-            go.Scatter(
-                x=curve["recall"],
-                y=curve["precision"],
-                mode="lines",
-                line={"color": colour(i), "width": 2, "shape": "hv"},
-                name=name,
-                hovertemplate="Recall %{x:.3f}<br>Precision %{y:.3f}<extra></extra>",
-            )
-        )
+    hover = "Recall %{x:.3f}<br>Precision %{y:.3f}<extra></extra>"
+    _class_curves(fig, pr, evaluation, ("recall", "precision"), ("PR AUC", "pr_auc"), hover, "hv")
     rates = _rates_at_threshold(evaluation)
     if rates:
         counts = evaluation.confusion.to_numpy(dtype=float)
@@ -274,14 +283,7 @@ def calibration_figure(evaluation: ClassificationEvaluation) -> go.Figure:
     cal = require(evaluation.calibration, "calibration curve", "it is drawn for binary tasks")
     fig = go.Figure(
         [
-            go.Scatter(
-                x=[0, 1],
-                y=[0, 1],
-                mode="lines",
-                line={"color": ZERO_LINE_COLOUR, "dash": "dash", "width": 1},
-                name="Perfectly calibrated",
-                hoverinfo="skip",
-            ),
+            reference_line([0, 1], [0, 1], "Perfectly calibrated"),
             go.Scatter(
                 x=cal["mean_predicted"],
                 y=cal["observed"],
@@ -332,26 +334,12 @@ def gains_figure(evaluation: ClassificationEvaluation) -> go.Figure:
         col=1,
     )
     fig.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            line={"color": ZERO_LINE_COLOUR, "dash": "dash", "width": 1},
-            name=CHANCE_NAME,
-            hoverinfo="skip",
-        ),
+        reference_line([0, 1], [0, 1], CHANCE_NAME),
         row=1,
         col=1,
     )
     fig.add_trace(
-        go.Scatter(
-            x=[0, base, 1],
-            y=[0, 1, 1],
-            mode="lines",
-            line={"color": OPTIMAL_COLOUR, "dash": "dot", "width": 1},
-            name="Perfect model",
-            hoverinfo="skip",
-        ),
+        reference_line([0, base, 1], [0, 1, 1], "Perfect model", colour=OPTIMAL_COLOUR, dash="dot"),
         row=1,
         col=1,
     )
