@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.conditions import OPERATORS, Condition, mask_all
+from core.conditions import MSG_NO_COLUMN, MSG_OPERATOR, OPERATORS, Condition, mask_all
 from core.exceptions import CoreError
 
 Measure = Literal["error rate", "mean absolute error"]
@@ -42,11 +42,9 @@ TABLE_COLUMNS = (
     "lift",
     "share_of_errors",
 )
-_SHOWN = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 
 
 # --- messages (tests import these) -------------------------------------------------------
-
 
 MSG_ERRORS_LENGTH = "errors must have one value per row of the frame ({rows:,} rows), got {count:,}"
 MSG_ERRORS_NUMBERS = "errors must be numbers (1/0 for wrong/right, or absolute errors), got {dtype}"
@@ -54,8 +52,6 @@ MSG_ERRORS_NEGATIVE = (
     "errors must be 0 or more, found {count:,} negative value(s); pass the absolute error "
     "|prediction − actual| for regression"
 )
-MSG_NO_COLUMN = "{column!r} is not a column of the data{suggestion}"
-MSG_OPERATOR = "condition operator must be one of {choices}, got {value!r}"
 MSG_COHORT_FIELD = "a saved cohort needs {field}; got keys {keys}"
 MSG_CONDITION_VALUE = "condition {column!r} {op} needs {expected}, got {value!r}"
 
@@ -123,10 +119,9 @@ def _render(conditions: Sequence[Condition]) -> str:
                 upper = conditions[j]
                 used.add(j)
                 low_op = "≤" if c.op == ">=" else "<"
-                parts.append(
-                    f"{format_value(c.value)} {low_op} {c.column} {_SHOWN[upper.op]} "
-                    f"{format_value(upper.value)}"
-                )
+                # the lower bound already leaves out missing values: the upper one reads plain
+                upper_text = dataclasses.replace(upper, or_missing=False).text()
+                parts.append(f"{format_value(c.value)} {low_op} {upper_text}")
                 continue
         parts.append(c.text())
     if len(parts) > 1:  # "a or missing and b" would read two ways

@@ -53,3 +53,15 @@ def test_regression_comparison() -> None:
     np.testing.assert_array_equal(result.disagreement, [False, True, False, True])
     np.testing.assert_array_equal(result.a_right_b_wrong, [False, True, False, False])
     np.testing.assert_array_equal(result.b_right_a_wrong, [False, False, False, True])
+
+
+def test_better_follows_the_registry_like_the_leaderboard() -> None:
+    """Lower error wins, and bias (no direction) wins by closeness to 0 (core.metrics)."""
+    y = np.array([10.0, 20.0, 30.0, 40.0])
+    a = y + np.array([1.0, 1.0, 1.0, 1.0])  # bias +1
+    b = y + np.array([-0.5, -0.5, -0.5, -0.5])  # bias -0.5
+    table = compare_predictions(y, a, b, task="regression").metrics.set_index("metric")
+    assert table.loc["bias", "better"] == "B"
+    assert table.loc["mae", "better"] == "B"
+    assert table.loc["r2", "better"] == "B"
+    assert table.loc["rmse", "label"] == "RMSE"
