@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -111,3 +112,27 @@ def test_a_cohort_saved_before_the_missing_rule_keeps_its_rows_and_says_so() -> 
     assert cohort.rule == "t ≠ a or missing"
     again = cohort_from_dict(cohort_to_dict(cohort))
     assert again == cohort
+
+
+def test_a_cohort_in_todays_stored_format_reads_and_writes_back_identically() -> None:
+    """The stored format (SavedCohort.definition) is unchanged by the move to core.evaluate."""
+    stored = {
+        "rule": "6 ≤ tenure < 12 and (plan ≠ basic or missing)",
+        "rows": 312,
+        "error_rate": 0.41,
+        "lift": 2.5,
+        "conditions": [
+            {"column": "tenure", "op": ">=", "value": 6, "or_missing": False},
+            {"column": "tenure", "op": "<", "value": 12.0, "or_missing": False},
+            {"column": "plan", "op": "!=", "value": "basic", "or_missing": True},
+        ],
+        "share_of_rows": 0.1,
+        "share_of_errors": None,
+        "errors": 128.0,
+        "measure": "error rate",
+        "missing_rule": MISSING_RULE,
+    }
+    cohort = cohort_from_dict(stored)
+    assert math.isnan(cohort.share_of_errors)
+    assert cohort.describe().startswith("6 ≤ tenure < 12 and (plan ≠ basic or missing): 41%")
+    assert cohort_to_dict(cohort) == stored
