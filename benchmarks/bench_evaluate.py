@@ -23,9 +23,9 @@ from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
 from core import train, zoo
 from core.business import PayoffMatrix
+from core.data.schema import infer_schema
 from core.evaluate import CALIBRATION_BINS, error_figures, evaluate_classification, figures
 from core.explain import explain
-from core.schema import infer_schema
 
 TRAIN_ROWS = 1_000_000
 TEST_ROWS = 200_000

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.harness import Comparison, median_seconds
+from core.data.quality import quality_findings
+from core.data.schema import infer_schema
 from core.explain import explain_row
 from core.fairness import fairness_report
 from core.features import feature_columns
-from core.schema import infer_schema
-from core.validate import quality_findings
 from core.zoo import make_pipeline
 
 

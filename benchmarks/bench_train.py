@@ -15,7 +15,7 @@ from sklearn.model_selection import StratifiedKFold, cross_validate, train_test_
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
 from core import train, zoo
-from core.schema import infer_schema
+from core.data.schema import infer_schema
 
 SIZES = (100_000, 1_000_000)
 FLAML_BUDGET_SECONDS = 60

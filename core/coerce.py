@@ -1,4 +1,5 @@
-"""Reading numbers typed by people (forms, YAML, recipe parameters) the same way everywhere."""
+"""Reading values the same way everywhere: numbers typed by people (forms, YAML, recipe
+parameters) and class labels as text (``True`` and "True" are one class in every stage)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def to_number(value: Any) -> float | None:
@@ -23,3 +25,20 @@ def to_number(value: Any) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+def class_label(value: Any) -> str:
+    """A target value as the text used for classes: ``True`` → "True", ``1.0`` → "1"."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def class_labels(series: pd.Series) -> pd.Series:
+    """``class_label`` for a whole column, mapping each distinct value once; missing stays NaN."""
+    uniq = pd.unique(series.dropna())
+    return series.map({value: class_label(value) for value in uniq})

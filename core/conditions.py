@@ -39,9 +39,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.coerce import to_number
+from core.coerce import class_label, to_number
 from core.exceptions import CoreError
-from core.schema import class_label
 
 __all__ = [
     "COMPARISONS",

@@ -33,8 +33,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from core.coerce import class_label
 from core.exceptions import CoreError
-from core.schema import class_label
 
 __all__ = [
     "By",

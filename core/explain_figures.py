@@ -26,8 +26,8 @@ from core.business_figures import (
     LOSS_COLOUR,
     ZERO_LINE_COLOUR,
 )
+from core.coerce import class_label
 from core.explain import By, Explanation, WhatIf
-from core.schema import class_label
 
 __all__ = [
     "beeswarm_figure",

@@ -55,15 +55,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from core import persist
 from core.business import Task
+from core.coerce import class_label
+from core.data.inference import infer_column_type
+from core.data.schema import Schema, model_positive_class, probability_column
 from core.exceptions import CoreError
 from core.metrics import label_at_threshold
-from core.schema import (
-    Schema,
-    class_label,
-    infer_column_type,
-    model_positive_class,
-    probability_column,
-)
 
 __all__ = [
     "BUNDLE_FORMAT",

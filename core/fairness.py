@@ -8,7 +8,7 @@ Every number is fairlearn's or scikit-learn's own: per-group metrics come from a
 once, adds seeded bootstrap intervals per group, and words each disparity for a non-expert.
 
 Conventions: rows are matched by position; labels are compared as text
-(``core.schema.class_label``), so ``True`` and "True" are the same class; a missing
+(``core.coerce.class_label``), so ``True`` and "True" are the same class; a missing
 sensitive value is its own group ``(missing)``; two sensitive columns are read as their
 intersection ("female · 18-25"). A binary rate a group lacks the rows for (the true positive
 rate of a group without positives) is 0, as fairlearn reports it, and the report warns.
@@ -64,9 +64,10 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from core import stats
 from core.business import ConfusionCounts, PayoffMatrix, Task, expected_value
+from core.coerce import class_label
+from core.data.inference import usual_positive_class
 from core.exceptions import CoreError
 from core.metrics import get_metric
-from core.schema import class_label, usual_positive_class
 
 __all__ = [
     "DISPARITIES",
@@ -541,7 +542,7 @@ def _score(proba: Any, task: str, rows: int) -> np.ndarray | None:
 
 def _positive_label(positive: Any, labels: list[str]) -> str:
     """``positive`` as text; ``None`` reads as the conventional positive of the labels (1 of
-    0/1, True, yes, …: ``core.schema.usual_positive_class``), never as a guess between others."""
+    0/1, True, yes, …: ``core.data.inference.usual_positive_class``), never as a guess between others."""
     if positive is None:
         usual = usual_positive_class(labels)
         if usual is None:

@@ -5,7 +5,7 @@ training pipeline on training rows only: the caller fits a fresh copy inside eve
 cross-validation fold, so nothing leaks from validation rows. Everything here pickles with
 joblib and holds only scikit-learn classes and the small transformers below, which the
 exported bundle imports from ``core.features``. The fixed cleaning steps that run before
-(the recipe) live in ``core.prepare``.
+(the recipe) live in ``core.data.recipe``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from core import conditions
+from core.coerce import class_labels
+from core.data.inference import NOTE_DATES_AS_TEXT
+from core.data.schema import Schema
 from core.exceptions import CoreError
-from core.schema import NOTE_DATES_AS_TEXT, Schema, class_labels
 
 __all__ = [
     "HIGH_CARDINALITY",

@@ -14,7 +14,7 @@ PSI > psi_warn or an effect of at least ``EFFECT_WARN`` (KS statistic or Cramér
 
 Conventions: log times are UTC; a period is labelled by its start (UTC); rows of a log whose
 HTTP status is not 2xx were never scored and are left out of drift and performance;
-categories and labels are compared as text (``core.schema.class_label``). Pure Python: no
+categories and labels are compared as text (``core.coerce.class_label``). Pure Python: no
 Streamlit, no storage; reading a file's bytes is the caller's job.
 
     log = parse_prediction_log(text, feature_columns=["tenure_months", "contract"])
@@ -63,10 +63,11 @@ from core.business import (
     format_money,
     regression_value_per_month,
 )
+from core.coerce import class_label
+from core.data.findings import Finding
+from core.data.schema import PROBABILITY_PREFIX, probability_column
 from core.exceptions import CoreError
 from core.metrics import canonical_name, find_metric, higher_is_better, metric_label
-from core.schema import PROBABILITY_PREFIX, class_label, probability_column
-from core.validate import Finding
 
 __all__ = [
     "ALERT_KINDS",

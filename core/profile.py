@@ -89,16 +89,12 @@ from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from core.business import Task
+from core.coerce import class_label, class_labels
+from core.data.inference import ColumnType, infer_column_type
+from core.data.schema import Schema
+from core.data.split import Split
 from core.exceptions import CoreError
 from core.figure_style import style_figure
-from core.schema import (
-    ColumnType,
-    Schema,
-    class_label,
-    class_labels,
-    infer_column_type,
-)
-from core.split import Split
 
 __all__ = [
     "MAX_POINTS",

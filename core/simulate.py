@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from core.coerce import class_label
 from core.monitor import MonitorError
-from core.schema import class_label
 
 __all__ = ["SIMULATED_KEY", "DriftSpec", "Scorer", "SimulatedLog", "simulate_production_log"]
 

@@ -56,10 +56,12 @@ from core.business import (
     value_curve,
     value_optimal_threshold,
 )
+from core.coerce import class_label
+from core.data.inference import default_positive_class
+from core.data.schema import Schema
 from core.exceptions import CoreError
 from core.features import feature_columns
 from core.metrics import LEADERBOARD_METRICS, UNPRICED_METRIC, Metric, get_metric, stored_name
-from core.schema import Schema, class_label, default_positive_class
 from core.zoo import ZOO, ModelSpec, make_pipeline
 
 __all__ = [

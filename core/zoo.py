@@ -42,9 +42,9 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
+from core.data.schema import Schema
 from core.exceptions import CoreError
 from core.features import build_preprocessor
-from core.schema import Schema
 
 if TYPE_CHECKING:
     import optuna

@@ -93,7 +93,7 @@ def data_add(
     """Import PATH (CSV/TSV/JSON/Parquet/Excel) or a SQL query as a new dataset version."""
     from app.jobs.runner import execute
     from app.services import datasets
-    from core import ingest
+    from core.data import ingest
 
     roles = _role_request(target, sensitive, ids, ignore)
     if (path is None) == (sql_url is None):
@@ -172,7 +172,7 @@ def data_roles(
     """Change column roles (and the task type) for the project's data; prints the schema."""
     from app.services import data_config
     from app.services.datasets import load_frame, resolve_version
-    from core.schema import schema_to_dict
+    from core.data.schema import schema_to_dict
 
     frame = load_frame(wb, resolve_version(wb, project.id, None))
     request = _role_request(target, sensitive, ids, ignore, features)
@@ -227,7 +227,7 @@ def data_split(
     """Define (freeze) the evaluation split of a dataset version."""
     from app.services.datasets import resolve_version
     from app.services.splits import define_split
-    from core.split import split_spec_from_dict
+    from core.data.split import split_spec_from_dict
 
     version = resolve_version(wb, project.id, version_ref)
     spec = split_spec_from_dict(

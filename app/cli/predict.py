@@ -88,7 +88,7 @@ def analyze_command(
 ) -> None:  # fmt: skip
     """Evaluate a run: metrics with intervals, threshold, value, error cohorts, top SHAP features."""
     from app.services import analysis
-    from core import ingest
+    from core.data import ingest
 
     run = run_for(wb, project.id, run_id)
     data = None

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from app.context import Workbench
 from app.errors import UserError
 from app.services.goals import latest_goal
-from core import prepare, schema, validate
+from core.coerce import class_label
+from core.data.expectations import (
+    Expectation,
+    check_expectations,
+    expectation_from_dict,
+    expectation_to_dict,
+)
+from core.data.recipe import Recipe, recipe_from_list, recipe_to_list
+from core.data.schema import Schema, infer_schema, suggest_roles, suggest_sensitive
 from storage.models import DataConfig, DatasetVersion, utcnow
 
 #: ``--positive-class auto`` (any case) goes back to the automatic choice, unless a class is so named.
@@ -136,7 +144,7 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
     sample = (
         frame if len(frame) <= ROLE_SAMPLE_ROWS else frame.sample(ROLE_SAMPLE_ROWS, random_state=0)
     )
-    roles = schema.suggest_roles(sample)
+    roles = suggest_roles(sample)
     target = goal_target if goal_target in frame.columns else None
     if target is not None:
         roles[target] = "target"
@@ -195,7 +203,7 @@ def apply_role_request(
         target = request.target
         roles[target] = "target"
     # Raises SchemaError (a CoreError naming the column) for contradictions; nothing is saved then.
-    schema.infer_schema(
+    infer_schema(
         frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
     )
     return update_settings(
@@ -220,7 +228,7 @@ def suggested_sensitive(
     target = target or settings.target
     return {
         name: why
-        for name, why in schema.suggest_sensitive(frame).items()
+        for name, why in suggest_sensitive(frame).items()
         if name != target
         and settings.roles.get(name, "feature") == "feature"
         and name not in settings.dismissed_sensitive
@@ -262,14 +270,14 @@ def _known(mapping: dict[str, str], frame: pd.DataFrame) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if k in frame.columns}
 
 
-def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> schema.Schema:
+def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> Schema:
     """The schema of ``frame`` under the project's settings (settings for absent columns ignored)."""
     settings = get_settings(wb, project_id)
     target = settings.target if settings.target in frame.columns else None
     roles = _known(settings.roles, frame)
     if target is None:
         roles = {k: v for k, v in roles.items() if v != "target"}
-    return schema.infer_schema(
+    return infer_schema(
         frame,
         target=target,
         roles=roles,
@@ -282,7 +290,7 @@ def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> schema.Sc
 
 def set_positive_class(
     wb: Workbench, project_id: int, label: str | None, frame: pd.DataFrame
-) -> schema.Schema:
+) -> Schema:
     """Choose the positive class of a binary target (``None``: back to the automatic choice).
 
     Checked against ``frame`` before saving: a missing or non-binary target, or a label that
@@ -299,7 +307,7 @@ def set_positive_class(
                 f"The positive class applies to a binary target; {current.target!r} is "
                 f"{current.task}."
             )
-        label = schema.class_label(label)
+        label = class_label(label)
         if label not in current.classes:
             close = difflib.get_close_matches(label, current.classes, n=1, cutoff=0.5)
             raise UserError(
@@ -312,24 +320,22 @@ def set_positive_class(
     return schema_for(wb, project_id, frame)
 
 
-def expectations(wb: Workbench, project_id: int) -> list[validate.Expectation]:
-    return [validate.expectation_from_dict(e) for e in get_settings(wb, project_id).expectations]
+def expectations(wb: Workbench, project_id: int) -> list[Expectation]:
+    return [expectation_from_dict(e) for e in get_settings(wb, project_id).expectations]
 
 
-def save_expectations(
-    wb: Workbench, project_id: int, items: list[validate.Expectation]
-) -> DataSettings:
+def save_expectations(wb: Workbench, project_id: int, items: list[Expectation]) -> DataSettings:
     return update_settings(
-        wb, project_id, expectations=tuple(validate.expectation_to_dict(e) for e in items)
+        wb, project_id, expectations=tuple(expectation_to_dict(e) for e in items)
     )
 
 
-def recipe(wb: Workbench, project_id: int) -> prepare.Recipe:
-    return prepare.recipe_from_list(list(get_settings(wb, project_id).recipe))
+def recipe(wb: Workbench, project_id: int) -> Recipe:
+    return recipe_from_list(list(get_settings(wb, project_id).recipe))
 
 
-def save_recipe(wb: Workbench, project_id: int, new_recipe: prepare.Recipe) -> DataSettings:
-    return update_settings(wb, project_id, recipe=tuple(prepare.recipe_to_list(new_recipe)))
+def save_recipe(wb: Workbench, project_id: int, new_recipe: Recipe) -> DataSettings:
+    return update_settings(wb, project_id, recipe=tuple(recipe_to_list(new_recipe)))
 
 
 def record_expectation_results(
@@ -343,7 +349,7 @@ def record_expectation_results(
             "failing_rows": e.failing_rows,
             "message": e.message,
         }
-        for e in validate.check_expectations(frame, expectations(wb, version.project_id))
+        for e in check_expectations(frame, expectations(wb, version.project_id))
     ]
     with wb.db.write() as session:
         row = session.get(DatasetVersion, version.id)

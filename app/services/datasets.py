@@ -23,7 +23,7 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, sql_source
 from app.services.projects import touch_project
-from core import ingest
+from core.data import ingest
 from storage.artifacts import ArtifactError
 from storage.models import DatasetVersion
 

@@ -12,8 +12,8 @@ from app.jobs.runner import run_in_foreground
 from app.services import data_config, datasets, goals, splits
 from app.services.data_config import RoleRequest
 from app.services.projects import ProjectInfo, create_project, get_project, touch_project
-from core import prepare
-from core.split import SplitSpec
+from core.data.recipe import Recipe, Step
+from core.data.split import SplitSpec
 from storage.models import Project
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
@@ -77,8 +77,8 @@ def _seed_data(wb: Workbench, project_id: int) -> None:
         if job.status != "succeeded":
             raise UserError(f"Could not import the demo data: {job.error or job.message}")
         # The data page would suggest this fix; doing it here lets models use the signup date.
-        parse = prepare.Step("parse_dates", "signup_date")
-        data_config.save_recipe(wb, project_id, prepare.Recipe((parse,)))
+        parse = Step("parse_dates", "signup_date")
+        data_config.save_recipe(wb, project_id, Recipe((parse,)))
     version = datasets.list_versions(wb, project_id)[-1]
     if not splits.has_split(wb, version.id):
         splits.define_split(wb, version, SplitSpec(method="random", test_size=0.2, seed=0))

@@ -22,10 +22,13 @@ from app.services import datasets, goals, splits
 from app.services.projects import touch_project
 from app.services.scoring import coerce_numbers
 from app.services.training import RunInfo, get_run, load_pipeline
-from core import business, evaluate, prepare
+from core import business, evaluate
+from core.coerce import class_label
+from core.data.cleaning import apply_recipe
+from core.data.recipe import recipe_from_list
+from core.data.schema import Schema, model_positive_class, schema_from_dict
 from core.exceptions import CoreError
 from core.metrics import flag_at_threshold
-from core.schema import Schema, class_label, model_positive_class, schema_from_dict
 from core.text_limits import check_text
 from storage.models import Run, SavedCohort
 
@@ -97,7 +100,7 @@ def run_schema(run: RunInfo) -> Schema:
 
 
 def positive_class(schema: Schema, classes: tuple[str, ...]) -> str | None:
-    """The binary positive class as the scorer reads it (``core.schema.model_positive_class``)."""
+    """The binary positive class as the scorer reads it (``core.data.schema.model_positive_class``)."""
     return model_positive_class(schema, classes)
 
 
@@ -108,19 +111,19 @@ def held_out_rows(wb: Workbench, run: RunInfo) -> pd.DataFrame:
     if stored is None:
         raise UserError(f"Dataset v{version.version} has no evaluation split.")
     frame = datasets.load_frame(wb, version)
-    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    recipe = recipe_from_list(list(run.snapshot.get("recipe", [])))
     if recipe.steps:
-        frame = prepare.apply_recipe(frame, recipe).frame
+        frame = apply_recipe(frame, recipe).frame
     return stored.split.partition(frame)[1]
 
 
 def file_rows(run: RunInfo, frame: pd.DataFrame, label: str) -> pd.DataFrame:
     """A labelled file prepared like the training data (the whole recipe, rows steps too)."""
-    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    recipe = recipe_from_list(list(run.snapshot.get("recipe", [])))
     if not recipe.steps:
         return frame
     try:
-        return prepare.apply_recipe(frame, recipe).frame
+        return apply_recipe(frame, recipe).frame
     except CoreError as error:
         raise UserError(
             f"{label} does not fit run {run.id}'s cleaning recipe: {error}",

@@ -16,8 +16,9 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets
 from app.services.projects import touch_project
-from core import prepare, profile
-from core.schema import Schema
+from core import profile
+from core.data import cleaning
+from core.data.schema import Schema
 from core.text_limits import check_text
 from storage.models import DatasetNote, DatasetVersion, ProfileReport, utcnow
 
@@ -61,7 +62,7 @@ def explore_frame(
     recipe = data_config.recipe(wb, version.project_id)
     notes: list[str] = []
     if apply_recipe and recipe.steps:
-        frame = prepare.apply_recipe(frame, recipe).frame
+        frame = cleaning.apply_recipe(frame, recipe).frame
         notes.append(f"Cleaning recipe applied ({len(recipe.steps)} step(s)).")
     schema = data_config.schema_for(wb, version.project_id, frame)
     applied = apply_recipe and bool(recipe.steps)

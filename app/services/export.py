@@ -26,8 +26,8 @@ from app.services.projects import get_project, touch_project
 from app.services.training import RunInfo
 from core import export
 from core.business import code_span, escape_markdown, format_money
+from core.data.schema import probability_column
 from core.exceptions import CoreError
-from core.schema import probability_column
 from storage.models import ModelVersion
 
 EXPORT_KIND = "export.bundle"

@@ -24,8 +24,8 @@ from app.services import evaluation, goals, training
 from app.services.evaluation import EvaluationRows
 from app.services.training import RunInfo
 from core import fairness, train, zoo
+from core.data.schema import schema_from_dict
 from core.exceptions import CoreError
-from core.schema import schema_from_dict
 from storage.models import FairnessAnalysis
 
 MITIGATE_KIND = "fairness.mitigate"

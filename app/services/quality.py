@@ -9,13 +9,15 @@ import pandas as pd
 
 from app.context import Workbench
 from app.services import data_config, datasets
-from core import validate
+from core.data.expectations import ExpectationResult, check_expectations
+from core.data.findings import Finding
+from core.data.quality import quality_findings
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    findings: tuple[validate.Finding, ...]
-    expectations: tuple[validate.ExpectationResult, ...]
+    findings: tuple[Finding, ...]
+    expectations: tuple[ExpectationResult, ...]
 
     @property
     def errors(self) -> int:
@@ -43,8 +45,8 @@ class CheckReport:
 
 def check_frame(wb: Workbench, project_id: int, frame: pd.DataFrame) -> CheckReport:
     schema = data_config.schema_for(wb, project_id, frame)
-    findings = validate.quality_findings(frame, schema)
-    results = validate.check_expectations(frame, data_config.expectations(wb, project_id))
+    findings = quality_findings(frame, schema)
+    results = check_expectations(frame, data_config.expectations(wb, project_id))
     return CheckReport(tuple(findings), tuple(results))
 
 

@@ -19,7 +19,9 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_config, datasets, quality
-from core import prepare, validate
+from core.data.cleaning import RecipeResult, StepReport, apply_recipe
+from core.data.findings import Finding, FixImpact, fix_impact
+from core.data.recipe import Recipe, RecipeError, Step, step_from_dict, step_to_dict
 
 MSG_BAD_JSON = "STEP_JSON is not valid JSON ({problem}); e.g. {example}"
 MSG_NO_FIX = "finding {ref!r} has no fix that can go into the recipe"
@@ -33,7 +35,7 @@ class NeedsConfirmation(UserError):
     """The fix changes more rows than one click should; ``message`` says why it may be wrong."""
 
 
-def finding_ref(finding: validate.Finding) -> str:
+def finding_ref(finding: Finding) -> str:
     """How the CLI names a finding: ``code:column``, or ``code`` for a whole-table finding."""
     return f"{finding.code}:{finding.column}" if finding.column is not None else finding.code
 
@@ -43,8 +45,8 @@ class RecipeView:
     """The project's recipe and what each step does on one dataset version."""
 
     version: datasets.VersionInfo
-    recipe: prepare.Recipe
-    reports: tuple[prepare.StepReport, ...]
+    recipe: Recipe
+    reports: tuple[StepReport, ...]
     rows: int
     problem: str | None = None  # the recipe fails on this version: the step's message
 
@@ -55,7 +57,7 @@ class RecipeView:
             item: dict[str, Any] = {
                 "number": index + 1,
                 "what": step.describe(),
-                "step": prepare.step_to_dict(step),
+                "step": step_to_dict(step),
             }
             report = by_index.get(index)
             if report is not None:
@@ -75,12 +77,10 @@ class RecipeView:
         }
 
 
-def _run(
-    frame: pd.DataFrame, recipe: prepare.Recipe
-) -> tuple[prepare.RecipeResult | None, str | None]:
+def _run(frame: pd.DataFrame, recipe: Recipe) -> tuple[RecipeResult | None, str | None]:
     try:
-        return prepare.apply_recipe(frame, recipe), None
-    except prepare.RecipeError as error:
+        return apply_recipe(frame, recipe), None
+    except RecipeError as error:
         return None, str(error)
 
 
@@ -92,27 +92,25 @@ def recipe_view(wb: Workbench, version: datasets.VersionInfo) -> RecipeView:
     return RecipeView(version, recipe, reports, len(frame), problem)
 
 
-def _reports_until_failure(
-    frame: pd.DataFrame, recipe: prepare.Recipe
-) -> tuple[prepare.StepReport, ...]:
+def _reports_until_failure(frame: pd.DataFrame, recipe: Recipe) -> tuple[StepReport, ...]:
     """The reports of the steps before the failing one, so a listing still shows them."""
     for count in range(len(recipe.steps) - 1, 0, -1):
-        result, _ = _run(frame, prepare.Recipe(recipe.steps[:count]))
+        result, _ = _run(frame, Recipe(recipe.steps[:count]))
         if result is not None:
             return result.reports
     return ()
 
 
-def parse_step(text: str) -> prepare.Step:
+def parse_step(text: str) -> Step:
     """A step from JSON text (the CLI's STEP_JSON); bad JSON or a bad step says what to fix."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(MSG_BAD_JSON.format(problem=error.msg, example=EXAMPLE_STEP)) from None
-    return prepare.step_from_dict(data)
+    return step_from_dict(data)
 
 
-def add_step(wb: Workbench, version: datasets.VersionInfo, step: prepare.Step) -> RecipeView:
+def add_step(wb: Workbench, version: datasets.VersionInfo, step: Step) -> RecipeView:
     """Append ``step`` if it runs on ``version``; a step that cannot run there is refused.
 
     A recipe already broken at an earlier step does not block the addition (its own error
@@ -121,8 +119,8 @@ def add_step(wb: Workbench, version: datasets.VersionInfo, step: prepare.Step) -
     recipe = data_config.recipe(wb, version.project_id).add(step)
     frame = datasets.load_frame(wb, version)
     try:
-        prepare.apply_recipe(frame, recipe)
-    except prepare.RecipeError as error:
+        apply_recipe(frame, recipe)
+    except RecipeError as error:
         if error.step_number == len(recipe.steps):
             raise
     data_config.save_recipe(wb, version.project_id, recipe)
@@ -150,9 +148,9 @@ class FixOption:
     """One finding's fix: its step, what it would change, and whether it is in the recipe."""
 
     ref: str
-    finding: validate.Finding
-    step: prepare.Step | None
-    impact: validate.FixImpact | None
+    finding: Finding
+    step: Step | None
+    impact: FixImpact | None
     in_recipe: int | None  # the step number when the recipe already holds it
     problem: str | None = None  # the step cannot run on the data (e.g. a column renamed)
 
@@ -165,7 +163,7 @@ class FixOption:
         }
 
 
-def _cleaned(wb: Workbench, version: datasets.VersionInfo) -> tuple[prepare.Recipe, pd.DataFrame]:
+def _cleaned(wb: Workbench, version: datasets.VersionInfo) -> tuple[Recipe, pd.DataFrame]:
     """The recipe and the data it leaves (the raw data when the recipe fails on it)."""
     recipe = data_config.recipe(wb, version.project_id)
     frame = datasets.load_frame(wb, version)
@@ -173,24 +171,24 @@ def _cleaned(wb: Workbench, version: datasets.VersionInfo) -> tuple[prepare.Reci
     return recipe, result.frame if result is not None else frame
 
 
-def _option(finding: validate.Finding, recipe: prepare.Recipe, frame: pd.DataFrame) -> FixOption:
+def _option(finding: Finding, recipe: Recipe, frame: pd.DataFrame) -> FixOption:
     ref = finding_ref(finding)
     if finding.fix_step is None:
         return FixOption(ref, finding, None, None, None)
     try:
-        step = prepare.step_from_dict(dict(finding.fix_step))
-    except prepare.RecipeError as error:
+        step = step_from_dict(dict(finding.fix_step))
+    except RecipeError as error:
         return FixOption(ref, finding, None, None, None, str(error))
     numbers = [i + 1 for i, s in enumerate(recipe.steps) if s == step]
     try:
-        impact = validate.fix_impact(frame, finding)
-    except prepare.RecipeError as error:
+        impact = fix_impact(frame, finding)
+    except RecipeError as error:
         return FixOption(ref, finding, step, None, numbers[0] if numbers else None, str(error))
     return FixOption(ref, finding, step, impact, numbers[0] if numbers else None)
 
 
 def fix_options(
-    wb: Workbench, version: datasets.VersionInfo, findings: tuple[validate.Finding, ...]
+    wb: Workbench, version: datasets.VersionInfo, findings: tuple[Finding, ...]
 ) -> list[FixOption]:
     """One option per finding, in order, measured on the data as the recipe leaves it."""
     recipe, frame = _cleaned(wb, version)

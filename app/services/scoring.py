@@ -16,9 +16,12 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services.training import RunInfo, load_pipeline
-from core import ingest, prepare
+from core.coerce import class_label
+from core.data import ingest
+from core.data.cleaning import apply_recipe
+from core.data.recipe import Recipe, recipe_from_list
+from core.data.schema import model_positive_class, probability_column, schema_from_dict
 from core.metrics import label_at_threshold
-from core.schema import class_label, model_positive_class, probability_column, schema_from_dict
 
 ROW_STEPS_SKIPPED = ("filter_rows", "drop_duplicates")
 MAX_PROBLEMS = 200
@@ -46,17 +49,17 @@ def score_content(
     return score_frame(wb, run, frame)
 
 
-def _column_recipe(run: RunInfo) -> tuple[prepare.Recipe, list[str]]:
-    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+def _column_recipe(run: RunInfo) -> tuple[Recipe, list[str]]:
+    recipe = recipe_from_list(list(run.snapshot.get("recipe", [])))
     kept = [s for s in recipe.steps if s.kind not in ROW_STEPS_SKIPPED]
     skipped = [s.describe() for s in recipe.steps if s.kind in ROW_STEPS_SKIPPED]
-    return prepare.Recipe(tuple(kept)), skipped
+    return Recipe(tuple(kept)), skipped
 
 
 def score_frame(wb: Workbench, run: RunInfo, frame: pd.DataFrame) -> ScoreResult:
     schema = schema_from_dict(run.snapshot["schema"])
     recipe, skipped = _column_recipe(run)
-    prepared = prepare.apply_recipe(frame, recipe).frame if recipe.steps else frame
+    prepared = apply_recipe(frame, recipe).frame if recipe.steps else frame
     features = run.input_columns
     missing = [c for c in features if c not in prepared.columns]
     if missing:

@@ -12,13 +12,20 @@ from app.services import artifacts as artifact_service
 from app.services import data_config
 from app.services.datasets import VersionInfo, load_frame
 from app.services.jsonable import plain
-from core import split as core_split
+from core.data.split import (
+    Split,
+    SplitSpec,
+    make_split,
+    split_from_bytes,
+    split_spec_to_dict,
+    split_to_bytes,
+)
 from storage.models import DatasetSplit
 
 
 @dataclass(frozen=True)
 class StoredSplit:
-    split: core_split.Split
+    split: Split
     summary: dict[str, Any]
     created_at: datetime
 
@@ -34,12 +41,12 @@ def get_split(wb: Workbench, version: VersionInfo) -> StoredSplit | None:
         if row is None:
             return None
         summary, sha, created = dict(row.summary), row.artifact_sha256, row.created_at
-    result = core_split.split_from_bytes(wb.artifacts.read_bytes(sha))
+    result = split_from_bytes(wb.artifacts.read_bytes(sha))
     return StoredSplit(result, summary, created)
 
 
 def define_split(
-    wb: Workbench, version: VersionInfo, spec: core_split.SplitSpec, *, replace: bool = False
+    wb: Workbench, version: VersionInfo, spec: SplitSpec, *, replace: bool = False
 ) -> StoredSplit:
     """Compute and freeze the split; an existing one is only replaced when asked to."""
     if not replace and has_split(wb, version.id):
@@ -49,21 +56,21 @@ def define_split(
         )
     frame = load_frame(wb, version)
     schema = data_config.schema_for(wb, version.project_id, frame)
-    result = core_split.make_split(frame, spec, target=schema.target, task=schema.task)
+    result = make_split(frame, spec, target=schema.target, task=schema.task)
     target_values = frame[schema.target] if schema.target else None
     summary = {
         **result.summary(target_values, positive=schema.positive_class),
         "notes": list(result.notes),
         "description": spec.describe(schema.target),
     }
-    stored = wb.artifacts.put_bytes(core_split.split_to_bytes(result))
+    stored = wb.artifacts.put_bytes(split_to_bytes(result))
     with wb.db.write() as session:
         artifact_service.register(session, stored, "application/octet-stream")
         row = session.get(DatasetSplit, version.id)
         if row is None:
             row = DatasetSplit(dataset_version_id=version.id)
             session.add(row)
-        row.spec = core_split.split_spec_to_dict(spec)
+        row.spec = split_spec_to_dict(spec)
         row.summary = plain(summary)
         row.artifact_sha256 = stored.sha256
     found = get_split(wb, version)

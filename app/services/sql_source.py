@@ -1,7 +1,7 @@
 """Reading a user's SQL database: the one place outside storage/ that opens SQLAlchemy engines.
 
 Kept out of core/ (which never talks to databases); the pure parts — read-only query check,
-URL redaction, messages — live in core.ingest. Connection URLs are secrets: they are never
+URL redaction, messages — live in core.data.ingest. Connection URLs are secrets: they are never
 stored or logged, and every message passes through ``scrub_secrets``.
 
 Every query is bounded (settings ``sql_max_rows``, ``sql_timeout_seconds``, ``sql_max_mb``):
@@ -25,7 +25,17 @@ import pandas as pd
 
 from app.services import data_dirs
 from app.settings import Settings, load_settings
-from core.ingest import (
+from core.data.ingest import (
+    DatasetInfo,
+    IngestError,
+    cap_rows,
+    check_read_only_query,
+    redact_url,
+    scrub_secrets,
+    to_parquet_safe,
+    url_secrets,
+)
+from core.data.ingest.messages import (
     HINT_SQL_CONNECT,
     HINT_SQL_DIALECT,
     HINT_SQL_DRIVER,
@@ -50,14 +60,6 @@ from core.ingest import (
     SQL_CONNECT_TIMEOUT_SECONDS,
     SQL_DRIVER_HINTS,
     SQL_READ_ONLY_DIALECTS,
-    DatasetInfo,
-    IngestError,
-    cap_rows,
-    check_read_only_query,
-    redact_url,
-    scrub_secrets,
-    to_parquet_safe,
-    url_secrets,
 )
 
 #: Rows fetched from the driver at a time; caps are checked between chunks.

@@ -154,7 +154,7 @@ class InputError(ValueError):
         super().__init__(shown + (f"; and {more} more" if more > 0 else ""))
 
 
-# --- labels as text (the same rule as the workbench's core.schema.class_label) -------------
+# --- labels as text (the same rule as the workbench's core.coerce.class_label) -------------
 
 
 def class_label(value: Any) -> str:

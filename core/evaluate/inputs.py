@@ -1,6 +1,6 @@
 """Evaluate stage: predictions and labels read and checked once, at the boundary.
 
-Labels are compared as text (``core.schema.class_label``), so ``True`` and "True" are the same
+Labels are compared as text (``core.coerce.class_label``), so ``True`` and "True" are the same
 class; binary probabilities become an (n, 2) matrix in ``classes`` order. Every problem raises
 ``EvaluateError`` with one of the ``MSG_*`` messages, naming the offending argument.
 """
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.exceptions import CoreError
-from core.schema import class_label
+from core.coerce import class_label
 
 _PROBA_TOLERANCE = 1e-6
 

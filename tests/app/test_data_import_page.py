@@ -11,7 +11,7 @@ from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import datasets
 from app.services.projects import create_project
-from core import ingest
+from core.data import ingest
 from tests.helpers.markdown import as_shown
 
 DATA_PAGE = "../pages/data.py"

@@ -205,12 +205,12 @@ def test_export_refuses_a_bundle_that_would_answer_differently(
 ) -> None:  # type: ignore[no-untyped-def]
     """A fill step the workbench applies but the bundle cannot: caught before anyone ships it."""
     from app.services import data_config
-    from core import prepare
+    from core.data.recipe import Recipe, Step
 
     project = projects.resolve_project(wb, trained_demo)
     recipe = data_config.recipe(wb, project.id)
-    fill = prepare.Step("fill_missing", "satisfaction_score", {"value": 10})
-    data_config.save_recipe(wb, project.id, prepare.Recipe((*recipe.steps, fill)))
+    fill = Step("fill_missing", "satisfaction_score", {"value": 10})
+    data_config.save_recipe(wb, project.id, Recipe((*recipe.steps, fill)))
     assert _invoke("train", trained_demo, "--models", "logreg", "--folds", "3").exit_code == 0
     newest = training.list_runs(wb, project.id)[0]
     result = _invoke("export", trained_demo, "--run", newest.id, "--out", tmp_path / "b.zip")

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from app.cli.data import data_add
-from core import ingest
+from core.data import ingest
 
 CONTROL_WORDS = {
     "encoding": r"encoding",

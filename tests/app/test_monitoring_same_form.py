@@ -19,19 +19,19 @@ from click.testing import CliRunner
 
 from app.cli import main
 from app.services import data_config, monitoring, projects, training
-from core import prepare
+from core.data.recipe import Recipe, Step
 from tests.helpers.homes import building_home
 
-RECIPES: dict[str, list[prepare.Step]] = {
+RECIPES: dict[str, list[Step]] = {
     "no recipe": [],
-    "fill workclass": [prepare.Step("fill_missing", "workclass", {"value": "missing"})],
-    "fill hours": [prepare.Step("fill_missing", "hours", {"value": 40})],
-    "cap capital": [prepare.Step("cap_outliers", "capital", {"lower": 0, "upper": 5000})],
+    "fill workclass": [Step("fill_missing", "workclass", {"value": "missing"})],
+    "fill hours": [Step("fill_missing", "hours", {"value": 40})],
+    "cap capital": [Step("cap_outliers", "capital", {"lower": 0, "upper": 5000})],
     "every step": [
-        prepare.Step("fill_missing", "workclass", {"value": "missing"}),
-        prepare.Step("fill_missing", "hours", {"value": 40}),
-        prepare.Step("cap_outliers", "capital", {"lower": 0, "upper": 5000}),
-        prepare.Step("filter_rows", "age", {"op": ">", "value": 85, "action": "drop"}),
+        Step("fill_missing", "workclass", {"value": "missing"}),
+        Step("fill_missing", "hours", {"value": 40}),
+        Step("cap_outliers", "capital", {"lower": 0, "upper": 5000}),
+        Step("filter_rows", "age", {"op": ">", "value": 85, "action": "drop"}),
     ],
 }
 
@@ -80,7 +80,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 run(*args)
             wb = open_workbench()
             project = projects.resolve_project(wb, name)
-            data_config.save_recipe(wb, project.id, prepare.Recipe(tuple(steps)))
+            data_config.save_recipe(wb, project.id, Recipe(tuple(steps)))
             run("train", name, "--models", "logreg", "--folds", "3")
     return home
 

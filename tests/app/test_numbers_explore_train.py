@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app.cli import main
 from app.context import open_workbench
 from app.services import data_config, projects
-from core import prepare
+from core.data.recipe import Recipe, Step
 
 NAME = "Duplicated"
 DUPLICATES = 12
@@ -49,7 +49,7 @@ def duplicated(home: Path, tmp_path: Path) -> str:
     _cli("data", "add", NAME, path, "--target", "y")
     wb = open_workbench()
     project_id = projects.resolve_project(wb, NAME).id
-    data_config.save_recipe(wb, project_id, prepare.Recipe((prepare.Step("drop_duplicates"),)))
+    data_config.save_recipe(wb, project_id, Recipe((Step("drop_duplicates"),)))
     return NAME
 
 

@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.schema import infer_schema
 from core.export import build_bundle
 from core.features import feature_columns
-from core.schema import infer_schema
 from core.train import TrainSettings, fit_final
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
@@ -157,13 +157,13 @@ def test_fresh_venv_has_no_workbench(installed: Installed) -> None:
     check = (
         "import importlib.util, json, sys, bundle_runtime; bundle_runtime.load_bundle();"
         "print(json.dumps({'app': importlib.util.find_spec('app') is not None,"
-        "'prepare': sys.modules['core.prepare'].__file__}))"
+        "'core': sys.modules['core'].__file__}))"
     )
     done = _run([installed.python, "-c", check], installed.root)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["app"] is False
-    assert Path(result["prepare"]).resolve().is_relative_to(installed.root.resolve())
+    assert Path(result["core"]).resolve().is_relative_to(installed.root.resolve())
 
 
 def test_self_test_passes(installed: Installed) -> None:

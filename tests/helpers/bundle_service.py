@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.data.schema import infer_schema
 from core.export import build_bundle
 from core.features import feature_columns
-from core.schema import infer_schema
 from core.zoo import make_pipeline
 
 _counter = itertools.count()

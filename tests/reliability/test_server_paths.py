@@ -16,7 +16,7 @@ import pytest
 
 from app.errors import UserError
 from app.settings import load_settings
-from core.ingest import IngestError
+from core.data.ingest import IngestError
 
 
 def _settings(home: Path, **env: str):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from app.services.sql_source import read_sql
-from core.ingest import IngestError
+from core.data.ingest import IngestError
 
 ROOT = Path(__file__).resolve().parents[2]
 ENDLESS_ROWS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT * FROM r"

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.schema import Schema, infer_schema
+from core.data.schema import Schema, infer_schema
 
 TARGETS = {"binary": "churned", "multiclass": "tier", "regression": "revenue"}
 

@@ -31,7 +31,8 @@ from app.services.monitoring.store import (
 )
 from app.services.projects import touch_project
 from app.services.training import RunInfo
-from core import ingest, monitor
+from core import monitor
+from core.data import ingest
 from core.exceptions import CoreError
 from storage.models import MonitoringBatch
 

@@ -27,7 +27,9 @@ from app.services.monitoring.store import (
     watched_columns,
 )
 from app.services.training import RunInfo
-from core import monitor, prepare
+from core import monitor
+from core.data.cleaning import apply_recipe
+from core.data.recipe import Recipe, recipe_from_list
 from core.exceptions import CoreError
 
 # -- the report -------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
     freq = freq or _frequency(frame)
     schema = evaluation.run_schema(run)
     notes: list[str] = []
-    recipe = prepare.recipe_from_list(list(run.snapshot.get("recipe", [])))
+    recipe = recipe_from_list(list(run.snapshot.get("recipe", [])))
     latest, latest_notes = _prepared(batch_rows(wb, batches[-1]), recipe, schema.target)
     prepared, _ = _prepared(frame, recipe, schema.target)
     notes += latest_notes
@@ -186,7 +188,7 @@ def monitor_report(wb: Workbench, project_id: int, *, freq: str | None = None) -
 
 
 def _prepared(
-    frame: pd.DataFrame, recipe: prepare.Recipe, target: str | None
+    frame: pd.DataFrame, recipe: Recipe, target: str | None
 ) -> tuple[pd.DataFrame, list[str]]:
     """Production rows in the reference's form: the run's recipe applied to them too.
 
@@ -209,7 +211,7 @@ def _prepared(
             )
             continue
         try:
-            applied = prepare.apply_recipe(frame, prepare.Recipe((step,))).frame
+            applied = apply_recipe(frame, Recipe((step,))).frame
         except CoreError as error:
             notes.append(
                 f"Cleaning step {number} ({step.describe()}) not applied to the production rows: {error}"

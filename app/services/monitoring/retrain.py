@@ -21,9 +21,10 @@ from app.services import datasets, evaluation, scoring, splits, training
 from app.services.jsonable import plain
 from app.services.monitoring.store import batch_rows, list_batches, monitored_run
 from app.services.training import RunInfo, value_inputs
-from core import ingest, monitor, simulate, train
+from core import monitor, simulate, train
+from core.data import ingest
+from core.data.schema import probability_column
 from core.exceptions import CoreError
-from core.schema import probability_column
 
 DEMO_START = datetime(2026, 8, 3, tzinfo=UTC)
 

@@ -13,9 +13,11 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_config, datasets, goals, splits
-from core import business, features, prepare, train, zoo
+from core import business, features, train, zoo
+from core.data.cleaning import apply_recipe
+from core.data.recipe import Recipe, recipe_to_list
+from core.data.schema import Schema, schema_to_dict
 from core.metrics import UNPRICED_METRIC, stored_name
-from core.schema import Schema, schema_to_dict
 from storage.models import DatasetSplit
 
 QUICK_SAMPLE_ROWS = 50_000
@@ -58,7 +60,7 @@ class TrainingContext:
     schema: Schema
     goal: business.Goal | None
     goal_version: int | None
-    recipe: prepare.Recipe
+    recipe: Recipe
     split_description: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: The project's data setting: sensitive columns are model inputs too (default: not).
@@ -83,7 +85,7 @@ def training_context(
     frame = datasets.load_frame(wb, version)
     data_settings = data_config.get_settings(wb, project_id)
     recipe = data_config.recipe(wb, project_id)
-    frame = prepare.apply_recipe(frame, recipe).frame if recipe.steps else frame
+    frame = apply_recipe(frame, recipe).frame if recipe.steps else frame
     schema = data_config.schema_for(wb, project_id, frame)
     if schema.target is None:
         raise UserError(
@@ -207,7 +209,7 @@ def run_snapshot(ctx: TrainingContext) -> dict[str, Any]:
         "dataset_version": ctx.version.version,
         "dataset_hash": ctx.version.sha256,
         "schema": schema_to_dict(ctx.schema),
-        "recipe": prepare.recipe_to_list(ctx.recipe),
+        "recipe": recipe_to_list(ctx.recipe),
         "split": ctx.split_description,
         "training_rows": len(ctx.frame),
         "goal_version": ctx.goal_version,

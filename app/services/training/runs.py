@@ -22,8 +22,8 @@ from app.services import data_config, datasets
 from app.services.jsonable import finite
 from app.services.projects import touch_project
 from core import features, persist, train, zoo
+from core.data.schema import schema_from_dict
 from core.metrics import better_first
-from core.schema import schema_from_dict
 from storage.models import Job, Run
 
 

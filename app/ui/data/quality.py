@@ -11,8 +11,8 @@ from app.services.datasets import VersionInfo, get_version, load_frame
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import validate
 from core.business import escape_markdown
+from core.data.expectations import Expectation, expectation_from_dict
 
 SEVERITY_STYLE = {
     "error": (":material/error:", "red"),
@@ -152,7 +152,7 @@ def expectations_section(wb: Workbench, version: VersionInfo) -> None:
 
 
 def _add_expectation_form(
-    wb: Workbench, project_id: int, columns: list[str], items: list[validate.Expectation]
+    wb: Workbench, project_id: int, columns: list[str], items: list[Expectation]
 ) -> None:
     st.markdown("##### Add an expectation")
     kinds = list(EXPECTATION_LABELS)
@@ -178,7 +178,7 @@ def _add_expectation_form(
                 "Pattern (must match the whole value)", key="wb.data.exp.pattern"
             )
         if st.form_submit_button("Add expectation", icon=":material/add:"):
-            new = attempt(lambda: validate.expectation_from_dict(spec))
+            new = attempt(lambda: expectation_from_dict(spec))
             if new is not None:
                 data_config.save_expectations(wb, project_id, [*items, new])
                 st.toast(f"Added: {escape_markdown(new.describe())}", icon=":material/check:")

@@ -13,9 +13,10 @@ from app.services.datasets import VersionInfo
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import prepare
-from core import split as core_split
 from core.business import escape_markdown
+from core.data.cleaning import preview_recipe
+from core.data.recipe import RECIPE_SCOPE_NOTE, Recipe, Step, step_from_dict
+from core.data.split import split_spec_from_dict
 
 STEP_LABELS = {
     "drop_column": "Drop a column",
@@ -32,7 +33,7 @@ CAST_TARGETS = ["numeric", "integer", "string", "boolean", "category", "datetime
 
 
 def recipe_section(wb: Workbench, version: VersionInfo) -> None:
-    st.info(prepare.RECIPE_SCOPE_NOTE, icon=":material/info:")
+    st.info(RECIPE_SCOPE_NOTE, icon=":material/info:")
     project_id = version.project_id
     recipe = data_config.recipe(wb, project_id)
     frame = frame_of(wb, version)
@@ -47,9 +48,7 @@ def recipe_section(wb: Workbench, version: VersionInfo) -> None:
         _preview(frame, recipe)
 
 
-def _step_row(
-    wb: Workbench, version: VersionInfo, recipe: prepare.Recipe, index: int, step: prepare.Step
-) -> None:
+def _step_row(wb: Workbench, version: VersionInfo, recipe: Recipe, index: int, step: Step) -> None:
     cols = st.columns([8, 1, 1, 1])
     cols[0].markdown(f"**{index + 1}.** {escape_markdown(step.describe())}")
     number = index + 1
@@ -77,7 +76,7 @@ def _add_step_form(wb: Workbench, version: VersionInfo, columns: list[str]) -> N
             spec["column"] = st.selectbox("Column", columns, key="wb.data.recipe.column")
         spec["params"] = _params_widgets(kind)
         if st.form_submit_button("Add step", icon=":material/add:"):
-            step = attempt(lambda: prepare.step_from_dict(spec))
+            step = attempt(lambda: step_from_dict(spec))
             # checked on this version before it is saved, as `workbench data recipe --add`
             if step is not None and attempt(lambda: recipes.add_step(wb, version, step)):
                 st.rerun()
@@ -123,9 +122,9 @@ def _number_or_text(raw: str) -> Any:
         return text
 
 
-def _preview(frame: pd.DataFrame, recipe: prepare.Recipe) -> None:
+def _preview(frame: pd.DataFrame, recipe: Recipe) -> None:
     st.markdown("##### Preview")
-    preview = attempt(lambda: prepare.preview_recipe(frame, recipe))
+    preview = attempt(lambda: preview_recipe(frame, recipe))
     if preview is None:
         return
     reports = pd.DataFrame(
@@ -226,7 +225,7 @@ def _split_form(
                 "Group column", columns, key=f"wb.data.split.group{suffix}"
             )
         if st.form_submit_button("Freeze the split", icon=":material/lock:", disabled=not enabled):
-            parsed = attempt(lambda: core_split.split_spec_from_dict(spec))
+            parsed = attempt(lambda: split_spec_from_dict(spec))
             if parsed is not None and attempt(
                 lambda: splits.define_split(wb, version, parsed, replace=replace)
             ):

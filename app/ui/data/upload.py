@@ -17,8 +17,8 @@ from app.ui.data.common import select_version_next
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core import ingest
 from core.business import escape_markdown
+from core.data import ingest
 from core.exceptions import CoreError
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]

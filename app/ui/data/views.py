@@ -12,12 +12,13 @@ from app.ui.data import sensitive as data_sensitive
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core import schema as core_schema
 from core.business import code_span, escape_markdown
+from core.data.inference import ColumnType
+from core.data.schema import Role, Schema, infer_schema
 from core.data.versions import compare_versions
 
-TYPES = list(core_schema.ColumnType.__args__)  # type: ignore[attr-defined]
-ROLES = list(core_schema.Role.__args__)  # type: ignore[attr-defined]
+TYPES = list(ColumnType.__args__)  # type: ignore[attr-defined]
+ROLES = list(Role.__args__)  # type: ignore[attr-defined]
 TASK_LABELS = {
     None: "As inferred",
     "binary": "Binary classification",
@@ -72,9 +73,7 @@ def versions_section(wb: Workbench, project_id: int) -> None:
     st.dataframe(changed, hide_index=True, width="stretch")
 
 
-def schema_section(
-    wb: Workbench, project_id: int, version: VersionInfo
-) -> core_schema.Schema | None:
+def schema_section(wb: Workbench, project_id: int, version: VersionInfo) -> Schema | None:
     frame = frame_of(wb, version)
     resolved = attempt(lambda: data_config.schema_for(wb, project_id, frame))
     if resolved is None:
@@ -135,7 +134,7 @@ def _save_schema(wb, project_id, frame, resolved, edited) -> None:  # type: igno
     target = targets[0] if targets else None
 
     def save() -> data_config.DataSettings:
-        core_schema.infer_schema(frame, target=target, roles=roles, types=types)  # validates
+        infer_schema(frame, target=target, roles=roles, types=types)  # validates
         return data_config.update_settings(wb, project_id, roles=roles, types=types, target=target)
 
     if attempt(save) is not None:
@@ -143,9 +142,7 @@ def _save_schema(wb, project_id, frame, resolved, edited) -> None:  # type: igno
         st.rerun()
 
 
-def _task_line(
-    wb: Workbench, project_id: int, resolved: core_schema.Schema, frame: pd.DataFrame
-) -> None:
+def _task_line(wb: Workbench, project_id: int, resolved: Schema, frame: pd.DataFrame) -> None:
     if resolved.target is None:
         st.info(
             "Choose the **target** column (the one to predict): set its role to *target* below.",
@@ -174,7 +171,7 @@ POSITIVE_AUTO = "__automatic__"  # the selectbox option for "no choice of mine"
 def _positive_line(
     wb: Workbench,
     project_id: int,
-    resolved: core_schema.Schema,
+    resolved: Schema,
     frame: pd.DataFrame,
     chosen: str | None,
 ) -> None:
@@ -201,7 +198,7 @@ def _positive_line(
 
 def _save_task(wb: Workbench, project_id: int, frame: pd.DataFrame, task: str | None) -> bool:
     settings = data_config.get_settings(wb, project_id)
-    core_schema.infer_schema(
+    infer_schema(
         frame, target=settings.target, roles={k: v for k, v in settings.roles.items() if k in frame},
         types={k: v for k, v in settings.types.items() if k in frame}, task=task,  # type: ignore[arg-type]
     )  # raises a clear SchemaError, e.g. regression on a text target  # fmt: skip

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from core.conditions import Condition as CohortCondition
+from core.data.cleaning import apply_recipe
+from core.data.recipe import Recipe, Step
 from core.evaluate import apply_cohort
-from core.prepare import Recipe, Step, apply_recipe
 from core.train import parse_rule
 
 COLUMNS = {

@@ -16,9 +16,9 @@ import pytest
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from core.data.schema import Schema, infer_schema
 from core.explain import Explanation
 from core.features import feature_columns
-from core.schema import Schema, infer_schema
 from core.zoo import make_pipeline
 
 STRONG = "strong"

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.schema import Schema, infer_schema
 from core.export import Bundle, build_bundle
 from core.features import feature_columns
-from core.schema import Schema, infer_schema
 from core.zoo import make_pipeline
 from tests.helpers.bundle_service import load_module
 

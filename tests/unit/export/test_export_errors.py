@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from core.data.schema import infer_schema
 from core.export import (
     MSG_CREATED,
     MSG_EXTRA_BYTES,
@@ -25,7 +26,6 @@ from core.export import (
     read_bundle_file,
     verify_bundle,
 )
-from core.schema import infer_schema
 from core.zoo import make_pipeline
 
 

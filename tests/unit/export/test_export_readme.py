@@ -7,9 +7,9 @@ import re
 
 import pandas as pd
 
+from core.data.schema import infer_schema
 from core.export import read_bundle_file
 from core.features import feature_columns
-from core.schema import infer_schema
 from core.zoo import make_pipeline
 
 

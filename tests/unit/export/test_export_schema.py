@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.schema import infer_schema
 from core.export import (
     MAX_ALLOWED_VALUES,
     MSG_FEATURES_MISSING,
@@ -21,7 +22,6 @@ from core.export import (
     bundle_schema_from_dict,
     read_bundle_file,
 )
-from core.schema import infer_schema
 
 
 def test_schema_columns_follow_the_pipeline_order(trained, binary_bundle) -> None:

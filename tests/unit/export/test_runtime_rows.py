@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from core.schema import class_label
+from core.coerce import class_label
 
 
 @pytest.fixture(scope="module")

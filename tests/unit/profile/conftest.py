@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.schema import infer_schema
+from core.data.schema import infer_schema
 
 DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
 

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.data.schema import infer_schema
 from core.profile import (
     MSG_METHOD,
     ProfileError,
@@ -14,7 +15,6 @@ from core.profile import (
     correlations,
     cramers_v_corrected,
 )
-from core.schema import infer_schema
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.schema import infer_schema
 from core.profile import overview
-from core.schema import infer_schema
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data.schema import infer_schema
 from core.profile import overview
-from core.schema import infer_schema
 
 
 def test_overview_of_an_empty_frame_is_all_zero() -> None:

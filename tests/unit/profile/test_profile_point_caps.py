@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core import profile
-from core.split import SplitSpec, make_split
+from core.data.split import SplitSpec, make_split
 
 
 def points(trace) -> int:
@@ -75,7 +75,7 @@ def test_figure_builder_stays_under_the_point_cap(large, large_schema, kind) -> 
 
 
 def test_regression_scatter_is_sampled(large) -> None:
-    from core.schema import infer_schema
+    from core.data.schema import infer_schema
 
     schema = infer_schema(large, target="y")
     fig = profile.target_relation_figure(profile.target_relation(large, schema, "x"))

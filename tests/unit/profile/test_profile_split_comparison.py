@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.data.schema import infer_schema
+from core.data.split import Split, SplitSpec, make_split
 from core.profile import ProfileError, split_comparison, split_comparison_figure
-from core.schema import infer_schema
-from core.split import Split, SplitSpec, make_split
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data.schema import infer_schema
 from core.profile import target_associations
-from core.schema import infer_schema
 
 
 def test_informative_columns_rank_above_noise() -> None:
@@ -32,7 +32,7 @@ def test_informative_columns_rank_above_noise() -> None:
 
 
 def test_regression_target_and_identifiers_left_out(churn) -> None:
-    from core.schema import infer_schema
+    from core.data.schema import infer_schema
 
     schema = infer_schema(churn, target="monthly_charges")
     ranked = target_associations(churn, schema, sample=2000)

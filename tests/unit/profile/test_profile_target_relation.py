@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.data.schema import infer_schema
 from core.profile import (
     MISSING_LABEL,
     MSG_NO_TARGET,
@@ -14,7 +15,6 @@ from core.profile import (
     target_relation,
     target_relation_figure,
 )
-from core.schema import infer_schema
 
 
 def test_binary_rates_by_category_match_a_groupby(churn, churn_schema) -> None:

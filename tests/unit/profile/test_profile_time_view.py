@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.data.schema import infer_schema
 from core.profile import MSG_DATES_PARSE, ProfileError, time_figure, time_view
-from core.schema import infer_schema
 
 
 def test_time_view_counts_rows_and_rates_per_month(churn, churn_schema) -> None:

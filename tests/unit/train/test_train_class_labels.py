@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
-from core.schema import infer_schema
+from core.data.schema import infer_schema
 from core.train import TrainSettings, cross_validate_model
 
 MULTICLASS = {  # bronze < gold < silver: every encoding keeps that order

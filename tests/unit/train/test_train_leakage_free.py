@@ -8,8 +8,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import log_loss, roc_auc_score
 
+from core.data.schema import infer_schema
 from core.features import feature_columns
-from core.schema import infer_schema
 from core.train import TrainSettings, cross_validate_model, cv_folds
 from core.zoo import make_pipeline
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.business import PayoffMatrix
-from core.schema import infer_schema
+from core.data.schema import infer_schema
 from core.train import (
     MSG_FOLDS,
     MSG_NO_MODELS,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.schema import infer_schema
 from core.features import (
     MSG_NO_FEATURES,
     NOTE_DATES_AS_TEXT_DROPPED,
@@ -17,7 +18,6 @@ from core.features import (
     feature_columns,
     feature_plan,
 )
-from core.schema import infer_schema
 
 
 def test_preprocessor_uses_features_only(tiny) -> None:
