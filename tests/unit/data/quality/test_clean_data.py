@@ -13,7 +13,7 @@ from core.data.schema import infer_schema
 
 FindingsOf = Callable[..., list[Finding]]
 
-DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
+DEMO = Path(__file__).resolve().parents[4] / "assets" / "demo" / "churn.csv"
 
 
 def test_clean_frame_has_no_warnings_or_errors(

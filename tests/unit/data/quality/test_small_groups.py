@@ -14,7 +14,7 @@ from core.data.schema import infer_schema
 
 FindingsOf = Callable[..., list[Finding]]
 Only = Callable[[list[Finding], str], Finding]
-DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
+DEMO = Path(__file__).resolve().parents[4] / "assets" / "demo" / "churn.csv"
 GENDER = {"gender": "sensitive"}  # marked by the user: a sensitive-looking name is no role
 
 

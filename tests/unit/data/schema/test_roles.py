@@ -10,7 +10,7 @@ import pytest
 from core.data.inference import SENSITIVE_NAME_WORDS
 from core.data.schema import infer_schema, suggest_roles, suggest_sensitive
 
-DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
+DEMO = Path(__file__).resolve().parents[4] / "assets" / "demo" / "churn.csv"
 
 
 @pytest.fixture(scope="module")

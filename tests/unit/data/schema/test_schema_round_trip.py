@@ -11,7 +11,7 @@ import pytest
 from core.data.inference import SchemaError
 from core.data.schema import Schema, infer_schema, schema_from_dict, schema_to_dict
 
-DEMO = Path(__file__).resolve().parents[3] / "assets" / "demo" / "churn.csv"
+DEMO = Path(__file__).resolve().parents[4] / "assets" / "demo" / "churn.csv"
 
 
 @pytest.fixture(scope="module")
