@@ -24,7 +24,16 @@ from pydantic_core import ErrorDetails
 
 from core.exceptions import CoreError
 
-__all__ = ["Document", "DocumentError", "FieldProblem", "field_path", "plain_problems", "read"]
+__all__ = [
+    "Document",
+    "DocumentError",
+    "FieldError",
+    "FieldProblem",
+    "PositionalDocument",
+    "field_path",
+    "plain_problems",
+    "read",
+]
 
 MSG_REQUIRED = "{field} is required"
 MSG_TEXT = "{field} must be text, got {value!r}"
@@ -80,6 +89,38 @@ class Document(pydantic.BaseModel):
     from a type the user did not write (``strict`` where a stage says so)."""
 
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PositionalDocument(Document):
+    """A document that is also built in code like a dataclass: positional arguments in field
+    order, and every problem raised as the stage's own error (``problem_error``), not pydantic's.
+
+        SplitSpec("time", 0.25, time_column="signup")  # SplitError if it does not fit
+    """
+
+    def __init__(self, *args: Any, **fields: Any) -> None:
+        names = list(type(self).model_fields)
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__} takes at most {len(names)} positional values")
+        fields.update(zip(names, args, strict=False))
+        try:
+            super().__init__(**fields)
+        except pydantic.ValidationError as raised:
+            raise type(self).problem_error(plain_problems(raised, model=type(self))) from None
+
+    @classmethod
+    def problem_error(cls, problems: list[FieldProblem]) -> CoreError:
+        """The error a stage raises for these problems (``read(..., error=)`` takes it too)."""
+        return DocumentError(problems)
+
+
+class FieldError(ValueError):
+    """Raised by a model validator to place its message at one field (``min``, ``time_column``)
+    rather than at the whole document."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,6 +219,9 @@ def plain_problems(
     for item in error.errors(include_url=False):
         location = [part for part in item["loc"] if not _is_union_tag(part)]
         field = field_path(location, prefix)
+        placed = (item.get("ctx") or {}).get("error")
+        if isinstance(placed, FieldError):  # a model validator named the field itself
+            field = f"{field}.{placed.field}" if field else placed.field
         if field in seen:  # a union reports each branch; the first message is enough
             continue
         seen.add(field)

@@ -12,14 +12,8 @@ from app.services import artifacts as artifact_service
 from app.services import data_config
 from app.services.datasets import VersionInfo, load_frame
 from app.services.jsonable import plain
-from core.data.split import (
-    Split,
-    SplitSpec,
-    make_split,
-    split_from_bytes,
-    split_spec_to_dict,
-    split_to_bytes,
-)
+from core.data.split import Split, SplitSpec, make_split, split_spec_to_dict
+from core.data.split_store import split_from_bytes, split_to_bytes
 from storage.models import DatasetSplit
 
 

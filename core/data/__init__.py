@@ -6,8 +6,8 @@
 ``inference`` and ``schema`` give each column a type and a role and the target a task;
 ``quality`` (with ``leakage``) and ``expectations`` find problems as ``Finding``s
 (``findings``); ``recipe`` holds the cleaning steps and ``cleaning`` applies them; ``split``
-freezes the evaluation rows. Only the data modules are imported here (pandera and pyarrow
-load on first use).
+freezes the evaluation rows (``split_store`` saves them). Only the data modules are
+imported here (pandera and pyarrow load on first use).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from core.data import (
     recipe,
     schema,
     split,
+    split_store,
 )
 from core.data.cleaning import apply_recipe, preview_recipe
 from core.data.expectations import Expectation, ExpectationError, check_expectations
@@ -63,4 +64,5 @@ __all__ = [
     "recipe",
     "schema",
     "split",
+    "split_store",
 ]

@@ -14,24 +14,21 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import io
-import json
 import math
-import numbers
-import struct
 import warnings
-import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
+import pydantic
 from pandas.api import types as ptypes
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
 from core.business import Task
-from core.coerce import class_label, class_labels
+from core.coerce import class_label, class_labels, to_number
 from core.data.inference import default_positive_class
+from core.documents import FieldError, FieldProblem, PositionalDocument, read
 from core.exceptions import CoreError
 
 __all__ = [
@@ -40,12 +37,8 @@ __all__ = [
     "SplitMethod",
     "SplitSpec",
     "make_split",
-    "split_from_bytes",
-    "split_from_dict",
     "split_spec_from_dict",
     "split_spec_to_dict",
-    "split_to_bytes",
-    "split_to_dict",
 ]
 
 SplitMethod = Literal["random", "time", "group"]
@@ -55,7 +48,6 @@ TASKS: tuple[str, ...] = get_args(Task)
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 MAX_TEST_SIZE = 0.9
 MAX_SEED = 2**32 - 1  # numpy's RandomState limit
-SPEC_FIELDS = ("method", "test_size", "seed", "stratify", "time_column", "group_column")
 STORED_FIELDS = (
     "format",
     "spec",
@@ -73,11 +65,8 @@ BYTES_MAGIC = b"LWSPLIT1"
 # --- messages (tests import these) -------------------------------------------------------
 
 MSG_MAPPING = "{field} must be a mapping of named fields, got {value!r}"
-MSG_UNKNOWN_KEY = "{field} is not a known field{suggestion}"
-MSG_METHOD = "method must be one of {choices}, got {value!r}"
 MSG_TEST_SIZE = "test_size must be a share above 0 and at most 0.9 (0.2 means 20 %), got {value!r}"
 MSG_SEED = "seed must be a whole number from 0 to 4294967295, got {value!r}"
-MSG_STRATIFY = "stratify must be true or false, got {value!r}"
 MSG_COLUMN_TEXT = "{field} must be a column name (text), got {value!r}"
 MSG_COLUMN_NEEDED = "a {method} split needs {field}: the column that {purpose}"
 MSG_COLUMN_MISSING = "{field} {column!r} is not a column of this dataset{suggestion}"
@@ -130,10 +119,19 @@ def _share(value: float) -> str:
 
 # --- the spec ----------------------------------------------------------------------------
 
+_SPLIT_COLUMNS = (
+    ("time_column", "time", "orders the rows in time"),
+    ("group_column", "group", "names each row's group"),
+)
 
-@dataclasses.dataclass(frozen=True)
-class SplitSpec:
-    """How to hold out the test rows; validated on construction.
+
+def _first_problem(problems: list[FieldProblem]) -> SplitError:
+    return SplitError(problems[0].message, field=problems[0].field or None)
+
+
+class SplitSpec(PositionalDocument):
+    """How to hold out the test rows; validated on construction and on the way in from
+    stored data or a form (numeric text and "true"/"false" are read as such).
 
     ``stratify`` applies to random splits of classification targets only. ``time_column``
     is read by time splits only, ``group_column`` by group splits only; the other is dropped.
@@ -146,40 +144,49 @@ class SplitSpec:
     time_column: str | None = None  # time: the latest test_size share of rows is the test set
     group_column: str | None = None  # group: whole groups go to one side (GroupShuffleSplit)
 
-    def __post_init__(self) -> None:
-        if self.method not in SPLIT_METHODS:
-            choices = ", ".join(SPLIT_METHODS)
-            raise SplitError(MSG_METHOD.format(choices=choices, value=self.method), field="method")
-        size = self.test_size
-        if isinstance(size, bool) or not isinstance(size, numbers.Real):
-            raise SplitError(MSG_TEST_SIZE.format(value=size), field="test_size")
-        if not (0 < float(size) <= MAX_TEST_SIZE):
-            raise SplitError(MSG_TEST_SIZE.format(value=size), field="test_size")
-        seed = self.seed
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise SplitError(MSG_SEED.format(value=seed), field="seed")
-        if not 0 <= int(seed) <= MAX_SEED:
-            raise SplitError(MSG_SEED.format(value=seed), field="seed")
-        if not isinstance(self.stratify, bool | np.bool_):
-            raise SplitError(MSG_STRATIFY.format(value=self.stratify), field="stratify")
-        object.__setattr__(self, "test_size", float(size))
-        object.__setattr__(self, "seed", int(seed))
-        object.__setattr__(self, "stratify", bool(self.stratify))
-        self._settle_column("time_column", "time", "orders the rows in time")
-        self._settle_column("group_column", "group", "names each row's group")
+    @classmethod
+    def problem_error(cls, problems: list[FieldProblem]) -> SplitError:
+        return _first_problem(problems)
 
-    def _settle_column(self, field: str, method: str, purpose: str) -> None:
-        value = getattr(self, field)
-        if isinstance(value, str):
-            value = value.strip() or None
-        if self.method != method:
-            value = None
-        elif value is None:
-            message = MSG_COLUMN_NEEDED.format(method=method, field=field, purpose=purpose)
-            raise SplitError(message, field=field)
-        elif not isinstance(value, str):
-            raise SplitError(MSG_COLUMN_TEXT.format(field=field, value=value), field=field)
-        object.__setattr__(self, field, value)
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _settle_columns(cls, data: Any) -> Any:
+        """The method's column is required; the other method's column is dropped."""
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        method = data.get("method", "random")
+        if isinstance(method, str):
+            method = data["method"] = method.strip().lower()
+        for field, kind, purpose in _SPLIT_COLUMNS:
+            value = data.get(field)
+            if isinstance(value, str):
+                value = value.strip() or None
+            if method != kind:
+                value = None
+            elif value is None:
+                message = MSG_COLUMN_NEEDED.format(method=kind, field=field, purpose=purpose)
+                raise FieldError(field, message)
+            elif not isinstance(value, str):
+                raise FieldError(field, MSG_COLUMN_TEXT.format(field=field, value=value))
+            data[field] = value
+        return data
+
+    @pydantic.field_validator("test_size", mode="before")
+    @classmethod
+    def _test_share(cls, value: Any) -> float:
+        number = to_number(value)
+        if number is None or not 0 < number <= MAX_TEST_SIZE:
+            raise ValueError(MSG_TEST_SIZE.format(value=value))
+        return number
+
+    @pydantic.field_validator("seed", mode="before")
+    @classmethod
+    def _seed(cls, value: Any) -> int:
+        number = to_number(value)
+        if number is None or not number.is_integer() or not 0 <= number <= MAX_SEED:
+            raise ValueError(MSG_SEED.format(value=value))
+        return int(number)
 
     def describe(self, target: str | None = None) -> str:
         """The split in words, e.g. "Random 20 % hold-out, stratified on churned, seed 0"."""
@@ -194,32 +201,12 @@ class SplitSpec:
 
 def split_spec_to_dict(spec: SplitSpec) -> dict[str, Any]:
     """The spec as JSON-safe data; unused column fields are left out."""
-    data = dataclasses.asdict(spec)
-    return {key: value for key, value in data.items() if value is not None}
+    return spec.model_dump(exclude_none=True)
 
 
 def _suggest(value: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _read_bool(value: Any) -> bool | None:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
-        return value.strip().lower() in ("true", "yes", "1")
-    return None
-
-
-def _read_number(value: Any) -> Any:
-    """Numeric text becomes a number; anything else is left for SplitSpec to reject."""
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return value
-        return int(number) if number.is_integer() else number
-    return value
 
 
 def split_spec_from_dict(
@@ -228,27 +215,7 @@ def split_spec_from_dict(
     """A validated spec from stored data or a form; with ``columns``, named columns must exist."""
     if not isinstance(data, Mapping):
         raise SplitError(MSG_MAPPING.format(field="split", value=data))
-    for key in data:
-        if key not in SPEC_FIELDS:
-            suggestion = _suggest(str(key), SPEC_FIELDS)
-            raise SplitError(MSG_UNKNOWN_KEY.format(field=key, suggestion=suggestion), field=key)
-    method = data.get("method", "random")
-    method = method.strip().lower() if isinstance(method, str) else method
-    stratify = data.get("stratify", True)
-    if _read_bool(stratify) is None:
-        raise SplitError(MSG_STRATIFY.format(value=stratify), field="stratify")
-    test_size = _read_number(data.get("test_size", 0.2))
-    seed = _read_number(data.get("seed", 0))
-    if isinstance(seed, float) and seed.is_integer():
-        seed = int(seed)
-    spec = SplitSpec(
-        method=method,
-        test_size=test_size,
-        seed=seed,
-        stratify=bool(_read_bool(stratify)),
-        time_column=data.get("time_column"),
-        group_column=data.get("group_column"),
-    )
+    spec = read(SplitSpec, data, error=_first_problem)
     if columns is not None:
         _check_spec_columns(spec, [str(c) for c in columns])
     return spec
@@ -328,7 +295,7 @@ class Split:
     def describe(self) -> str:
         """The split as made: names the target only when stratification actually ran."""
         if self.spec.method == "random" and not self.stratified:
-            return dataclasses.replace(self.spec, stratify=False).describe()
+            return self.spec.model_copy(update={"stratify": False}).describe()
         return self.spec.describe(self.target)
 
     def summary(self, y: pd.Series | None = None, *, positive: Any = None) -> dict[str, Any]:
@@ -582,101 +549,3 @@ def make_split(
         task=task,
         stratified=stratified,
     )
-
-
-# --- storing -----------------------------------------------------------------------------
-
-
-def _meta(split: Split) -> dict[str, Any]:
-    return {
-        "format": STORE_FORMAT,
-        "spec": split_spec_to_dict(split.spec),
-        "target": split.target,
-        "task": split.task,
-        "stratified": split.stratified,
-        "notes": list(split.notes),
-    }
-
-
-def split_to_dict(split: Split) -> dict[str, Any]:
-    """The split as JSON-safe data, index arrays as lists of ints; fine up to ~100k rows."""
-    data = _meta(split)
-    for name in ("train_index", "test_index", "excluded_index"):
-        data[name] = getattr(split, name).tolist()
-    return data
-
-
-def _stored_ids(data: Mapping[str, Any], name: str) -> np.ndarray:
-    values = data.get(name, [])
-    if isinstance(values, np.ndarray):
-        ok = ptypes.is_integer_dtype(values.dtype)
-    else:
-        ok = isinstance(values, list | tuple) and all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
-        )
-    if not ok:
-        raise SplitError(MSG_STORED.format(problem=f"{name} must be a list of whole numbers"))
-    ids = np.asarray(values, dtype=np.int64)
-    if len(ids) > 1 and not (np.diff(ids) > 0).all():
-        raise SplitError(MSG_STORED.format(problem=f"{name} must be sorted row ids, each once"))
-    return ids
-
-
-def split_from_dict(data: Mapping[str, Any]) -> Split:
-    """A stored split, checked: known fields, valid spec, sorted disjoint row ids."""
-    if not isinstance(data, Mapping):
-        raise SplitError(MSG_MAPPING.format(field="split", value=data))
-    unknown = [key for key in data if key not in STORED_FIELDS]
-    if unknown or data.get("format") != STORE_FORMAT:
-        problem = f"unknown fields {unknown}" if unknown else f"format {data.get('format')!r}"
-        raise SplitError(MSG_STORED.format(problem=problem))
-    task = data.get("task")
-    if task is not None and task not in TASKS:
-        raise SplitError(MSG_TASK.format(choices=", ".join(TASKS), value=task), field="task")
-    notes = data.get("notes", [])
-    if not isinstance(notes, list | tuple) or not all(isinstance(n, str) for n in notes):
-        raise SplitError(MSG_STORED.format(problem="notes must be a list of text"))
-    sides = {name: _stored_ids(data, name) for name in STORED_FIELDS[-3:]}
-    every = np.concatenate(list(sides.values()))
-    if len(np.unique(every)) != len(every):
-        raise SplitError(MSG_STORED.format(problem="a row id is on more than one side"))
-    if not len(sides["test_index"]) or not len(sides["train_index"]):
-        raise SplitError(MSG_STORED.format(problem="train and test must both hold rows"))
-    return Split(
-        spec=split_spec_from_dict(data.get("spec", {})),
-        notes=tuple(notes),
-        target=data.get("target"),
-        task=task,
-        stratified=bool(data.get("stratified", False)),
-        **sides,
-    )
-
-
-def split_to_bytes(split: Split) -> bytes:
-    """A compact, deterministic blob (metadata JSON + ``np.save`` arrays, zlib) for large data.
-
-    The same split always gives the same bytes, so a content-addressed store keeps one copy.
-    """
-    buffer = io.BytesIO()
-    meta = json.dumps(_meta(split), sort_keys=True).encode("utf-8")
-    buffer.write(BYTES_MAGIC + struct.pack("<Q", len(meta)) + meta)
-    for name in ("train_index", "test_index", "excluded_index"):
-        np.save(buffer, getattr(split, name), allow_pickle=False)
-    return zlib.compress(buffer.getvalue(), 6)
-
-
-def split_from_bytes(blob: bytes) -> Split:
-    """Read back ``split_to_bytes``; checked like ``split_from_dict``."""
-    try:
-        buffer = io.BytesIO(zlib.decompress(blob))
-        if buffer.read(len(BYTES_MAGIC)) != BYTES_MAGIC:
-            raise ValueError("not a stored split")
-        (size,) = struct.unpack("<Q", buffer.read(8))
-        data = json.loads(buffer.read(size).decode("utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("its metadata is not a mapping")
-        for name in ("train_index", "test_index", "excluded_index"):
-            data[name] = np.load(buffer, allow_pickle=False)
-    except (zlib.error, struct.error, ValueError, EOFError, UnicodeDecodeError) as error:
-        raise SplitError(MSG_STORED.format(problem=error)) from None
-    return split_from_dict(data)

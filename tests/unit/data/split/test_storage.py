@@ -8,16 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.data.split import (
-    Split,
-    SplitError,
-    SplitSpec,
-    make_split,
-    split_from_bytes,
-    split_from_dict,
-    split_to_bytes,
-    split_to_dict,
-)
+from core.data.split import Split, SplitError, SplitSpec, make_split
+from core.data.split_store import split_from_bytes, split_from_dict, split_to_bytes, split_to_dict
 
 
 @pytest.fixture
