@@ -108,6 +108,10 @@ class PositionalDocument(Document):
         except pydantic.ValidationError as raised:
             raise type(self).problem_error(plain_problems(raised, model=type(self))) from None
 
+    # Pydantic calls a model's own ``__init__`` when it validates data (``model_validate``);
+    # this mark tells it not to, so ``read`` still gets every problem as pydantic's error.
+    __init__.__dict__["__pydantic_base_init__"] = True
+
     @classmethod
     def problem_error(cls, problems: list[FieldProblem]) -> CoreError:
         """The error a stage raises for these problems (``read(..., error=)`` takes it too)."""

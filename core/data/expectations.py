@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import numpy as np
 import pandas as pd
+import pydantic
 
+from core.coerce import to_number
+from core.documents import FieldError, FieldProblem, PositionalDocument, read
 from core.exceptions import CoreError
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ from core.data.quality import _is_number_dtype
 
 ExpectationKind = Literal["not_null", "unique", "range", "allowed_values", "regex", "row_count"]
 EXPECTATION_KINDS: tuple[str, ...] = get_args(ExpectationKind)
-MSG_EXP_KIND = "expectation kind must be one of {choices}, got {value!r}"
 MSG_EXP_COLUMN = "a {kind} expectation needs a column"
 MSG_EXP_NO_COLUMN = "a row_count expectation is about the whole table; leave column empty"
 MSG_EXP_NUMBER = "{field} must be a number, got {value!r}"
@@ -50,30 +50,18 @@ class ExpectationError(CoreError):
     """An expectation cannot be checked as written (unknown kind, min > max, bad regex, …)."""
 
 
-# --- expectations: the user's own rules, run by pandera --------------------------------------
+def _first_problem(problems: list[FieldProblem]) -> ExpectationError:
+    return ExpectationError(problems[0].message, field=problems[0].field or None)
 
 
-def _real(field: str, value: Any) -> float | None:
-    if value is None:
-        return None
-    number = None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
-        number = float(value)
-    elif isinstance(value, str) and value.strip():
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if number is None or not math.isfinite(number):
-        raise ExpectationError(MSG_EXP_NUMBER.format(field=field, value=value), field=field)
-    return number
+_FIELDS = ("kind", "column", "min", "max", "values", "pattern")
 
 
-@dataclasses.dataclass(frozen=True)
-class Expectation:
+class Expectation(PositionalDocument):
     """A rule the user expects every dataset version to keep, e.g. "churned is one of No, Yes".
 
     Checked on creation: an expectation that cannot be run raises ``ExpectationError``.
+    Stored as plain data (``expectation_to_dict``), empty fields left out.
     """
 
     kind: ExpectationKind
@@ -83,8 +71,72 @@ class Expectation:
     values: tuple[str, ...] = ()  # allowed_values, compared as text
     pattern: str | None = None  # regex, must match the whole value
 
-    def __post_init__(self) -> None:
-        _check_expectation(self)
+    @classmethod
+    def problem_error(cls, problems: list[FieldProblem]) -> ExpectationError:
+        return _first_problem(problems)
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise ValueError(MSG_EXP_MAPPING.format(value=data))
+        for key in data:
+            if key not in _FIELDS:
+                message = MSG_EXP_UNKNOWN_KEY.format(key=key, fields=", ".join(_FIELDS))
+                raise FieldError(str(key), message)
+        return data
+
+    @pydantic.field_validator("column", "pattern", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @pydantic.field_validator("min", "max", mode="before")
+    @classmethod
+    def _number(cls, value: Any, info: pydantic.ValidationInfo) -> float | None:
+        number = None if value is None else to_number(value)
+        if value is not None and number is None:
+            raise ValueError(MSG_EXP_NUMBER.format(field=info.field_name, value=value))
+        return number
+
+    @pydantic.field_validator("values", mode="before")
+    @classmethod
+    def _as_text(cls, values: Any) -> tuple[str, ...]:
+        if values is None:
+            return ()
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+            raise ValueError(MSG_LIST_VALUES.format(value=values))
+        return tuple(class_label(v) for v in values)
+
+    @pydantic.model_validator(mode="after")
+    def _fits_kind(self) -> Expectation:
+        """Each kind's fields: a column (or none for row_count), bounds, values or a pattern."""
+        kind, low, high = self.kind, self.min, self.max
+        if kind == "row_count" and self.column is not None:
+            raise FieldError("column", MSG_EXP_NO_COLUMN)
+        if kind != "row_count" and self.column is None:
+            raise FieldError("column", MSG_EXP_COLUMN.format(kind=kind))
+        bounded = kind in ("range", "row_count")
+        for field, value in (("min", low), ("max", high)):
+            if value is not None and not bounded:
+                raise FieldError(field, MSG_EXP_UNUSED.format(field=field, kind=kind))
+        if bounded and low is None and high is None:
+            raise FieldError("min", MSG_EXP_BOUNDS.format(kind=kind))
+        if low is not None and high is not None and low > high:
+            raise FieldError("min", MSG_EXP_MIN_MAX.format(min=_num(low), max=_num(high)))
+        if kind == "allowed_values" and not self.values:
+            raise FieldError("values", MSG_EXP_VALUES)
+        if kind != "allowed_values" and self.values:
+            raise FieldError("values", MSG_EXP_UNUSED.format(field="values", kind=kind))
+        if kind != "regex" and self.pattern is not None:
+            raise FieldError("pattern", MSG_EXP_UNUSED.format(field="pattern", kind=kind))
+        if kind == "regex":
+            _check_pattern(self.pattern)
+        return self
+
+    @pydantic.field_serializer("min", "max")
+    def _whole_as_int(self, value: float | None) -> float | int | None:
+        return int(value) if value is not None and value.is_integer() else value
 
     def describe(self) -> str:
         if self.kind == "row_count":
@@ -100,6 +152,15 @@ class Expectation:
         return f"{self.column} matches {self.pattern}"
 
 
+def _check_pattern(pattern: str | None) -> None:
+    if not pattern:
+        raise FieldError("pattern", MSG_EXP_PATTERN)
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise FieldError("pattern", MSG_EXP_REGEX.format(pattern=pattern, error=error)) from None
+
+
 def _bounds(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return f"between {_num(low)} and {_num(high)}"
@@ -108,95 +169,14 @@ def _bounds(low: float | None, high: float | None) -> str:
     return f"at most {_num(high)}"
 
 
-def _check_expectation(e: Expectation) -> None:
-    """Validate once, at creation; normalises ``values`` to a tuple of text."""
-    if e.kind not in EXPECTATION_KINDS:
-        choices = ", ".join(EXPECTATION_KINDS)
-        raise ExpectationError(MSG_EXP_KIND.format(choices=choices, value=e.kind), field="kind")
-    if e.kind == "row_count" and e.column is not None:
-        raise ExpectationError(MSG_EXP_NO_COLUMN, field="column")
-    if e.kind != "row_count" and (not isinstance(e.column, str) or not e.column.strip()):
-        raise ExpectationError(MSG_EXP_COLUMN.format(kind=e.kind), field="column")
-    low, high = _real("min", e.min), _real("max", e.max)
-    object.__setattr__(e, "min", low)
-    object.__setattr__(e, "max", high)
-    bounded = e.kind in ("range", "row_count")
-    for field, value in (("min", low), ("max", high)):
-        if value is not None and not bounded:
-            raise ExpectationError(MSG_EXP_UNUSED.format(field=field, kind=e.kind), field=field)
-    if bounded and low is None and high is None:
-        raise ExpectationError(MSG_EXP_BOUNDS.format(kind=e.kind), field="min")
-    if low is not None and high is not None and low > high:
-        raise ExpectationError(MSG_EXP_MIN_MAX.format(min=_num(low), max=_num(high)), field="min")
-    object.__setattr__(e, "values", tuple(class_label(v) for v in e.values))
-    if e.kind == "allowed_values" and not e.values:
-        raise ExpectationError(MSG_EXP_VALUES, field="values")
-    if e.kind != "allowed_values" and e.values:
-        raise ExpectationError(MSG_EXP_UNUSED.format(field="values", kind=e.kind), field="values")
-    _check_pattern(e)
-
-
-def _check_pattern(e: Expectation) -> None:
-    if e.kind != "regex":
-        if e.pattern is not None:
-            raise ExpectationError(
-                MSG_EXP_UNUSED.format(field="pattern", kind=e.kind), field="pattern"
-            )
-        return
-    if not isinstance(e.pattern, str) or not e.pattern:
-        raise ExpectationError(MSG_EXP_PATTERN, field="pattern")
-    try:
-        re.compile(e.pattern)
-    except re.error as error:
-        raise ExpectationError(
-            MSG_EXP_REGEX.format(pattern=e.pattern, error=error), field="pattern"
-        ) from None
-
-
-_EXPECTATION_FIELDS = tuple(f.name for f in dataclasses.fields(Expectation))
-
-
 def expectation_from_dict(data: Mapping[str, Any]) -> Expectation:
-    """Read a saved or typed-in expectation, with a clear error for each wrong field."""
-    if not isinstance(data, Mapping):
-        raise ExpectationError(MSG_EXP_MAPPING.format(value=data))
-    for key in data:
-        if key not in _EXPECTATION_FIELDS:
-            fields = ", ".join(_EXPECTATION_FIELDS)
-            raise ExpectationError(
-                MSG_EXP_UNKNOWN_KEY.format(key=key, fields=fields), field=str(key)
-            )
-    column = data.get("column")
-    if isinstance(column, str) and not column.strip():
-        column = None
-    values = data.get("values") or ()
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-        raise ExpectationError(MSG_LIST_VALUES.format(value=values), field="values")
-    pattern = data.get("pattern")
-    return Expectation(
-        kind=data.get("kind"),
-        column=column,
-        min=_real("min", data.get("min")),
-        max=_real("max", data.get("max")),
-        values=tuple(values),
-        pattern=pattern if pattern != "" else None,
-    )
+    """Read a saved or typed-in expectation, with a clear error for the first wrong field."""
+    return read(Expectation, data, error=_first_problem)
 
 
 def expectation_to_dict(expectation: Expectation) -> dict[str, Any]:
     """Plain JSON-safe data; ``expectation_from_dict(expectation_to_dict(e)) == e``."""
-    out: dict[str, Any] = {"kind": expectation.kind}
-    if expectation.column is not None:
-        out["column"] = expectation.column
-    for key in ("min", "max"):
-        value = getattr(expectation, key)
-        if value is not None:
-            out[key] = int(value) if float(value).is_integer() else float(value)
-    if expectation.values:
-        out["values"] = list(expectation.values)
-    if expectation.pattern is not None:
-        out["pattern"] = expectation.pattern
-    return out
+    return expectation.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
 
 
 @dataclasses.dataclass(frozen=True)
