@@ -653,6 +653,9 @@ def _copied_modules(modules: set[str]) -> tuple[dict[str, bytes], set[str]]:
             continue  # ``from core.x import name`` also yields core.x.name: not a module
         path, source = found
         files[path] = source
+        parent = module.rpartition(".")[0]
+        if parent:  # importing core.data.schema runs core/data/__init__.py first
+            pending.append(parent)
         for imported, loaded_on_import in _imported_modules(ast.parse(source), module):
             top = imported.partition(".")[0]
             if top == WORKBENCH_CORE:
