@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
+import pydantic
 
 from core.business import Task
 from core.coerce import class_label
@@ -40,6 +41,7 @@ from core.data.inference import (
     default_positive_class,
     infer_task,
 )
+from core.documents import Document, FieldError, FieldProblem, read
 
 Role = Literal["feature", "target", "sensitive", "identifier", "ignore"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -255,75 +257,56 @@ def infer_schema(
 
 # --- saving --------------------------------------------------------------------------------
 
-_COLUMN_KEYS = tuple(f.name for f in dataclasses.fields(ColumnSchema))
-_SCHEMA_KEYS = tuple(f.name for f in dataclasses.fields(Schema))
+_Count = Annotated[int, pydantic.Field(strict=True, ge=0)]
+
+
+class StoredColumn(Document):
+    """One column of a saved schema, as ``ColumnSchema`` holds it."""
+
+    name: str
+    dtype: str
+    type: ColumnType
+    role: Role
+    inferred_type: ColumnType
+    missing: _Count
+    distinct: _Count
+    note: str = ""
+
+
+class StoredSchema(Document):
+    """A saved schema (``schema_to_dict``); the keys and their order are the stored format."""
+
+    columns: tuple[StoredColumn, ...]
+    target: str | None = None
+    task: Task | None = None
+    task_reason: str = ""
+    positive_class: str | None = None
+    positive_class_reason: str = ""  # absent from schemas saved before it existed
+    classes: tuple[str, ...] = ()
+
+    @pydantic.model_validator(mode="after")
+    def _target_is_a_column(self) -> StoredSchema:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise FieldError("columns", "column names repeat")
+        if self.target is not None and self.target not in names:
+            raise FieldError("target", f"target {self.target!r} is not one of the columns")
+        return self
+
+
+def _damaged(problems: list[FieldProblem]) -> SchemaError:
+    problem = "; ".join(p.message for p in problems)
+    return SchemaError(MSG_SCHEMA_DICT.format(problem=problem))
 
 
 def schema_to_dict(schema: Schema) -> dict[str, Any]:
     """JSON-safe data; ``schema_from_dict(schema_to_dict(s)) == s``."""
-    return {
-        "columns": [dataclasses.asdict(c) for c in schema.columns],
-        "target": schema.target,
-        "task": schema.task,
-        "task_reason": schema.task_reason,
-        "positive_class": schema.positive_class,
-        "positive_class_reason": schema.positive_class_reason,
-        "classes": list(schema.classes),
-    }
-
-
-def _bad(problem: str) -> SchemaError:
-    return SchemaError(MSG_SCHEMA_DICT.format(problem=problem))
-
-
-def _read_column(i: int, data: Any) -> ColumnSchema:
-    if not isinstance(data, Mapping):
-        raise _bad(f"columns[{i}] must be a mapping, got {data!r}")
-    unknown = sorted(set(data) - set(_COLUMN_KEYS))
-    missing = [k for k in _COLUMN_KEYS if k not in data and k != "note"]
-    if unknown or missing:
-        raise _bad(f"columns[{i}] has unknown keys {unknown} or lacks {missing}")
-    for key in ("name", "dtype", "note"):
-        if not isinstance(data.get(key, ""), str):
-            raise _bad(f"columns[{i}].{key} must be text, got {data[key]!r}")
-    for key, choices in (("type", COLUMN_TYPES), ("inferred_type", COLUMN_TYPES), ("role", ROLES)):
-        if data[key] not in choices:
-            raise _bad(f"columns[{i}].{key} must be one of {', '.join(choices)}, got {data[key]!r}")
-    for key in ("missing", "distinct"):
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _bad(f"columns[{i}].{key} must be a whole number ≥ 0, got {value!r}")
-    return ColumnSchema(**{k: data[k] for k in _COLUMN_KEYS if k in data})
+    return StoredSchema.model_validate(dataclasses.asdict(schema)).model_dump(mode="json")
 
 
 def schema_from_dict(data: Mapping[str, Any]) -> Schema:
     """Read a saved schema back, checking every field; raises ``SchemaError`` when damaged."""
-    if not isinstance(data, Mapping):
-        raise _bad(f"expected a mapping, got {type(data).__name__}")
-    unknown = sorted(set(data) - set(_SCHEMA_KEYS))
-    if unknown:
-        raise _bad(f"unknown keys {unknown}")
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, list | tuple):
-        raise _bad("columns must be a list")
-    columns = tuple(_read_column(i, c) for i, c in enumerate(raw_columns))
-    names = [c.name for c in columns]
-    if len(set(names)) != len(names):
-        raise _bad("column names repeat")
-    target, task = data.get("target"), data.get("task")
-    if target is not None and target not in names:
-        raise _bad(f"target {target!r} is not one of the columns")
-    if task is not None and task not in TASKS:
-        raise _bad(f"task must be one of {', '.join(TASKS)}, got {task!r}")
-    classes = data.get("classes", [])
-    if not isinstance(classes, list | tuple) or not all(isinstance(c, str) for c in classes):
-        raise _bad("classes must be a list of text")
-    positive, reason = data.get("positive_class"), data.get("task_reason", "")
-    if positive is not None and not isinstance(positive, str):
-        raise _bad(f"positive_class must be text, got {positive!r}")
-    if not isinstance(reason, str):
-        raise _bad(f"task_reason must be text, got {reason!r}")
-    why = data.get("positive_class_reason", "")  # absent from schemas saved before it existed
-    if not isinstance(why, str):
-        raise _bad(f"positive_class_reason must be text, got {why!r}")
-    return Schema(columns, target, task, reason, positive, tuple(classes), why)
+    stored = read(StoredSchema, data, error=_damaged)
+    fields = {name: getattr(stored, name) for name in StoredSchema.model_fields}
+    columns = tuple(ColumnSchema(**c.model_dump()) for c in stored.columns)
+    return Schema(**{**fields, "columns": columns})

@@ -40,11 +40,12 @@ def test_schema_column_lookup(schema: Schema) -> None:
     [
         (lambda d: d.update(task="ranking"), "task must be one of"),
         (lambda d: d.update(target="nope"), "target 'nope' is not one of the columns"),
-        (lambda d: d.update(extra=1), "unknown keys"),
+        (lambda d: d.update(extra=1), "extra is not a known field"),
         (lambda d: d["columns"][0].update(role="boss"), r"columns\[0\].role must be one of"),
-        (lambda d: d["columns"][1].update(missing=-1), r"columns\[1\].missing must be a whole"),
-        (lambda d: d["columns"][1].pop("dtype"), r"columns\[1\] has unknown keys \[\] or lacks"),
-        (lambda d: d.update(classes="No,Yes"), "classes must be a list of text"),
+        (lambda d: d["columns"][1].update(missing=-1), r"columns\[1\]\.missing must be 0 or more"),
+        (lambda d: d["columns"][1].pop("dtype"), r"columns\[1\]\.dtype is required"),
+        (lambda d: d.update(classes="No,Yes"), "classes must be a list"),
+        (lambda d: d["columns"][0].update(missing=True), r"columns\[0\]\.missing must be a whole"),
         (lambda d: d.update(columns=d["columns"] + d["columns"][:1]), "column names repeat"),
     ],
 )
