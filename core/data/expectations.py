@@ -166,7 +166,7 @@ def _bounds(low: float | None, high: float | None) -> str:
         return f"between {_num(low)} and {_num(high)}"
     if low is not None:
         return f"at least {_num(low)}"
-    return f"at most {_num(high)}"
+    return f"at most {_num(high)}" if high is not None else "any number"
 
 
 def expectation_from_dict(data: Mapping[str, Any]) -> Expectation:

@@ -289,8 +289,10 @@ def _numeric_findings(
 ) -> list[Finding]:
     """Infinite values and outliers, with bounds fixed now so the step is reproducible."""
     findings = []
-    if facts.inf_count and facts.finite_min is not None:
-        low, high = facts.finite_min, facts.finite_max
+    low, high = facts.finite_min, facts.finite_max
+    if low is None or high is None:  # no finite value: nothing to cap or compare
+        return []
+    if facts.inf_count:
         step = _step("cap_outliers", name, lower=low, upper=high)
         fix = FIX_INF.format(lower=_num(low), upper=_num(high))
         message = MSG_INF.format(column=name, values=_count(facts.inf_count, "infinite value"))
@@ -300,7 +302,7 @@ def _numeric_findings(
     _, q1, q3, _ = facts.quantiles
     iqr = q3 - q1
     lower, upper = q1 - OUTLIER_IQR_FACTOR * iqr, q3 + OUTLIER_IQR_FACTOR * iqr
-    if iqr <= 0 or (facts.finite_min >= lower and facts.finite_max <= upper):
+    if iqr <= 0 or (low >= lower and high <= upper):
         return findings
     arr = series.to_numpy(dtype=float, na_value=np.nan)
     finite = arr[np.isfinite(arr)]
@@ -309,24 +311,24 @@ def _numeric_findings(
         column=name,
         values=_count(count, "value"),
         share=_pct(count / facts.present),
-        where=_outlier_sides(facts, lower, upper),
+        where=_outlier_sides(low, high, lower, upper),
         factor=OUTLIER_IQR_FACTOR,
     )
     # Cap only the side that has outliers: a lower bound of -3 on a count column would be noise.
     step = _step(
         "cap_outliers",
         name,
-        lower=lower if facts.finite_min < lower else None,
-        upper=upper if facts.finite_max > upper else None,
+        lower=lower if low < lower else None,
+        upper=upper if high > upper else None,
     )
     return [*findings, Finding("info", "outliers", name, message, FIX_OUTLIERS, step)]
 
 
-def _outlier_sides(facts: _Facts, lower: float, upper: float) -> str:
+def _outlier_sides(low: float, high: float, lower: float, upper: float) -> str:
     sides = []
-    if facts.finite_min < lower:
+    if low < lower:
         sides.append(f"below {_num(lower)}")
-    if facts.finite_max > upper:
+    if high > upper:
         sides.append(f"above {_num(upper)}")
     return " or ".join(sides)
 

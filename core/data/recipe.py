@@ -371,7 +371,7 @@ def _describe_cap(column: str | None, p: Mapping[str, Any]) -> str:
 
 def _describe_cast(column: str | None, p: Mapping[str, Any]) -> str:
     marks = {",": " (decimal comma)", ".": " (decimal point)"}
-    return f"Cast {column} to {p['to']}{marks.get(p.get('decimal'), '')}"
+    return f"Cast {column} to {p['to']}{marks.get(str(p.get('decimal')), '')}"
 
 
 def _describe_duplicates(column: str | None, p: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -76,7 +76,7 @@ def _is_default_index(index: pd.Index) -> bool:
     )
 
 
-def clean_column_names(columns: Sequence[Any]) -> tuple[list[str], list[str]]:
+def clean_column_names(columns: Iterable[Any]) -> tuple[list[str], list[str]]:
     """Trimmed strings; blanks become ``column_<n>``, duplicates ``name_2``, ``name_3``."""
     notes: list[str] = []
     names = [_column_name(column) for column in columns]

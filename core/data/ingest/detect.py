@@ -25,6 +25,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePath
+from typing import cast
 
 from core.data.ingest.excel import _sheet_names
 from core.data.ingest.messages import (
@@ -176,8 +177,7 @@ def _choose_format(src: _Source, kind: str, forced: Format | None) -> tuple[Form
         return forced, []
     claimed = ext_format or ("excel" if suffix in (".xls", ".ods", ".xlsb") else None)
     notes = []
-    lies = claimed is not None and claimed != kind and not (text_kind and claimed == "csv")
-    if lies:
+    if claimed is not None and claimed != kind and not (text_kind and claimed == "csv"):
         expected = LEGACY_KINDS["xls"] if suffix == ".xls" else FORMAT_LABELS[claimed]
         notes.append(
             NOTE_FORMAT_FROM_CONTENT.format(
@@ -230,7 +230,7 @@ def _decode_sample(src: _Source, encoding: str) -> str:
 
 def _first_line_bytes(src: _Source) -> bytes:
     with src.open() as stream:
-        chunks = []
+        chunks: list[bytes] = []
         while (chunk := stream.read(SAMPLE_BYTES)) and sum(map(len, chunks)) < MAX_FIRST_LINE_BYTES:
             chunks.append(chunk)
             if _LINE_END.search(chunk):
@@ -380,8 +380,9 @@ def _sniff(src: _Source, *, forced: Format | None) -> _Sniff:
         return _Sniff(
             Detected("excel", None, False, None, None, None, _sheet_names(src)), read_as, notes
         )
-    if kind != "csv":
-        return _Sniff(Detected(kind, encoding, has_bom, None, None, None), read_as, notes)
+    if kind != "csv" or encoding is None:  # csv is only ever sniffed from decoded text
+        detected = Detected(cast(Format, kind), encoding, has_bom, None, None, None)
+        return _Sniff(detected, read_as, notes)
     plan = _plan_csv(src, encoding, ReadOptions(), sample)
     detected = Detected("csv", encoding, has_bom, plan.delimiter, plan.decimal, plan.header)
     return _Sniff(detected, read_as, notes, plan)

@@ -90,14 +90,14 @@ class _Source:
         return self.size <= len(self.head)
 
     def open(self) -> IO[bytes]:
-        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+        return open(self.path, "rb") if self.path is not None else io.BytesIO(self.data or b"")
 
     def handle(self) -> str | IO[bytes]:
         """What pandas and pyarrow read: a path (streamed, memory-mapped) or a buffer."""
-        return str(self.path) if self.path is not None else io.BytesIO(self.data)
+        return str(self.path) if self.path is not None else io.BytesIO(self.data or b"")
 
     def read_all(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
+        return self.path.read_bytes() if self.path is not None else self.data or b""
 
 
 def _open_source(source: bytes | Path, filename: str, max_bytes: int) -> _Source:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import replace
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -149,7 +150,9 @@ def _read_csv_c(
 ) -> tuple[pd.DataFrame, _CsvPlan, list[str]]:
     """pandas' C engine: exact line numbers; falls back to the next encoding if detected."""
     notes: list[str] = []
-    engine = "python" if plan.encoding.startswith("utf-16") or _has_cr_space(src) else "c"
+    engine: Literal["c", "python"] = (
+        "python" if plan.encoding.startswith("utf-16") or _has_cr_space(src) else "c"
+    )
     while True:
         try:
             return _pandas_read(src, plan, options, engine), plan, notes
@@ -175,12 +178,14 @@ def _has_cr_space(src: _Source) -> bool:
     return False
 
 
-def _pandas_read(src: _Source, plan: _CsvPlan, options: ReadOptions, engine: str) -> pd.DataFrame:
+def _pandas_read(
+    src: _Source, plan: _CsvPlan, options: ReadOptions, engine: Literal["c", "python"]
+) -> pd.DataFrame:
     nrows = None if options.max_rows is None else options.max_rows + 1
     # The C engine needs index_col=False (else a long first row becomes the index; warned
     # below) and low_memory=False (else column types depend on chunk boundaries). The Python
     # engine supports neither, and with index_col=False would drop extra fields silently.
-    extra = {"index_col": False, "low_memory": False} if engine == "c" else {}
+    extra: dict[str, Any] = {"index_col": False, "low_memory": False} if engine == "c" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
