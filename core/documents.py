@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pydantic
 from pydantic_core import ErrorDetails
@@ -112,10 +112,16 @@ class PositionalDocument(Document):
     # this mark tells it not to, so ``read`` still gets every problem as pydantic's error.
     __init__.__dict__["__pydantic_base_init__"] = True
 
+    #: The stage's own error, built from the first problem (its form shows one fix at a
+    #: time); None: a ``DocumentError`` listing every problem.
+    stage_error: ClassVar[type[CoreError] | None] = None
+
     @classmethod
     def problem_error(cls, problems: list[FieldProblem]) -> CoreError:
         """The error a stage raises for these problems (``read(..., error=)`` takes it too)."""
-        return DocumentError(problems)
+        if cls.stage_error is None:
+            return DocumentError(problems)
+        return cls.stage_error(problems[0].message, field=problems[0].field or None)
 
 
 class FieldError(ValueError):

@@ -15,7 +15,7 @@ import pandas as pd
 import pydantic
 
 from core.coerce import to_number
-from core.documents import FieldError, FieldProblem, PositionalDocument, read
+from core.documents import FieldError, PositionalDocument, read
 from core.exceptions import CoreError
 
 if TYPE_CHECKING:
@@ -50,10 +50,6 @@ class ExpectationError(CoreError):
     """An expectation cannot be checked as written (unknown kind, min > max, bad regex, …)."""
 
 
-def _first_problem(problems: list[FieldProblem]) -> ExpectationError:
-    return ExpectationError(problems[0].message, field=problems[0].field or None)
-
-
 _FIELDS = ("kind", "column", "min", "max", "values", "pattern")
 
 
@@ -71,9 +67,7 @@ class Expectation(PositionalDocument):
     values: tuple[str, ...] = ()  # allowed_values, compared as text
     pattern: str | None = None  # regex, must match the whole value
 
-    @classmethod
-    def problem_error(cls, problems: list[FieldProblem]) -> ExpectationError:
-        return _first_problem(problems)
+    stage_error = ExpectationError
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -171,7 +165,7 @@ def _bounds(low: float | None, high: float | None) -> str:
 
 def expectation_from_dict(data: Mapping[str, Any]) -> Expectation:
     """Read a saved or typed-in expectation, with a clear error for the first wrong field."""
-    return read(Expectation, data, error=_first_problem)
+    return read(Expectation, data, error=Expectation.problem_error)
 
 
 def expectation_to_dict(expectation: Expectation) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from core.business import Task
 from core.coerce import class_label, class_labels, to_number
 from core.data.inference import default_positive_class
-from core.documents import FieldError, FieldProblem, PositionalDocument, read
+from core.documents import FieldError, PositionalDocument, read
 from core.exceptions import CoreError
 
 __all__ = [
@@ -125,10 +125,6 @@ _SPLIT_COLUMNS = (
 )
 
 
-def _first_problem(problems: list[FieldProblem]) -> SplitError:
-    return SplitError(problems[0].message, field=problems[0].field or None)
-
-
 class SplitSpec(PositionalDocument):
     """How to hold out the test rows; validated on construction and on the way in from
     stored data or a form (numeric text and "true"/"false" are read as such).
@@ -144,9 +140,7 @@ class SplitSpec(PositionalDocument):
     time_column: str | None = None  # time: the latest test_size share of rows is the test set
     group_column: str | None = None  # group: whole groups go to one side (GroupShuffleSplit)
 
-    @classmethod
-    def problem_error(cls, problems: list[FieldProblem]) -> SplitError:
-        return _first_problem(problems)
+    stage_error = SplitError
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -215,7 +209,7 @@ def split_spec_from_dict(
     """A validated spec from stored data or a form; with ``columns``, named columns must exist."""
     if not isinstance(data, Mapping):
         raise SplitError(MSG_MAPPING.format(field="split", value=data))
-    spec = read(SplitSpec, data, error=_first_problem)
+    spec = read(SplitSpec, data, error=SplitSpec.problem_error)
     if columns is not None:
         _check_spec_columns(spec, [str(c) for c in columns])
     return spec

@@ -18,9 +18,7 @@ class Range(PositionalDocument):
     low: float
     high: float = 1.0
 
-    @classmethod
-    def problem_error(cls, problems: list[FieldProblem]) -> CoreError:
-        return RangeError(problems[0].message, field=problems[0].field)
+    stage_error = RangeError
 
     @pydantic.model_validator(mode="after")
     def _ordered(self) -> Range:
