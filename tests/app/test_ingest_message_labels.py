@@ -2,7 +2,7 @@
 
 Before: HINT_HEADER_ONLY said "set 'first row holds column names' to no" while the checkbox reads
 "First row is a header" and the CLI option is --no-header. The labels come from
-core.ingest.OPTION_LABELS, which the Data page's widgets use (test_data_import_page.py checks
+core.data.ingest.OPTION_LABELS, which the Data page's widgets use (test_data_import_page.py checks
 them on screen), and the flags from the real `workbench data add` command.
 """
 
