@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.exceptions import CoreError
 from core.coerce import class_label
+from core.exceptions import CoreError
 
 _PROBA_TOLERANCE = 1e-6
 

@@ -14,12 +14,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from core.coerce import class_label
+from core.data.inference import default_positive_class
 from core.evaluate.classification import predicted_codes
 from core.evaluate.cohorts import ErrorAnalysisError
 from core.evaluate.inputs import text_labels
 from core.metrics import label_at_threshold
-from core.coerce import class_label
-from core.data.inference import default_positive_class
 
 MSG_TASK = "task must be binary, multiclass or regression, got {value!r}"
 MSG_LENGTH = "{what} must have one value per row of the frame ({rows:,} rows), got {count:,}"
