@@ -1,5 +1,5 @@
-"""Reading values the same way everywhere: numbers typed by people (forms, YAML, recipe
-parameters) and class labels as text (``True`` and "True" are one class in every stage)."""
+"""Reading numbers typed by people (forms, YAML, recipe parameters) and writing class values
+as text the same way everywhere. Light (numpy and pandas only): exported bundles copy it."""
 
 from __future__ import annotations
 

@@ -26,6 +26,10 @@ MOVED: dict[str, str] = {
     "core.prepare:CategoryText": "core.features:CategoryText",
     "core.prepare:BooleanFlags": "core.features:BooleanFlags",
     "core.prepare:DateParts": "core.features:DateParts",
+    "core.fairness:GroupThresholdModel": "core.estimators.fairness:GroupThresholdModel",
+    "core.fairness:ReductionModel": "core.estimators.fairness:ReductionModel",
+    "core.fairness:_PositiveScore": "core.estimators.fairness:_PositiveScore",
+    "core.fairness:_SampleWeightRouter": "core.estimators.fairness:_SampleWeightRouter",
 }
 
 _LOCK = threading.Lock()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from core.estimators.fairness_inputs import MSG_ONE_GROUP, MSG_POSITIVE, MSG_SENSITIVE_COLUMNS
 from core.exceptions import CoreError
-from core.fairness import (
-    DISPARITIES,
+from core.fairness import DISPARITIES, FairnessError, fairness_report
+from core.fairness.inputs import (
     MSG_BINARY_LABELS,
     MSG_BOOTSTRAP,
     MSG_GROUPS_TOO_SMALL,
@@ -18,16 +19,11 @@ from core.fairness import (
     MSG_MIN_GROUP_SIZE,
     MSG_NO_ROWS,
     MSG_NUMBERS,
-    MSG_ONE_GROUP,
-    MSG_POSITIVE,
     MSG_POSITIVE_NEEDED,
     MSG_PROBA_RANGE,
     MSG_PROBA_TASK,
-    MSG_SENSITIVE_COLUMNS,
     MSG_TASK,
     MSG_VOLUME,
-    FairnessError,
-    fairness_report,
 )
 
 Y = ["Yes", "No", "Yes", "No"]

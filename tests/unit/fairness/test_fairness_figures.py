@@ -9,7 +9,7 @@ import pytest
 
 from core.business_figures import CURVE_COLOUR
 from core.fairness import FairnessError, fairness_report
-from core.fairness_figures import (
+from core.fairness.figures import (
     FAIL_COLOUR,
     MSG_POINTS_COLUMNS,
     MSG_POINTS_KIND,

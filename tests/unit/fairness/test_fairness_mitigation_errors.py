@@ -11,7 +11,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from core.fairness import (
+from core.estimators.fairness_inputs import (
     MSG_BINARY_TARGET,
     MSG_COLUMNS_MISSING,
     MSG_CONSTRAINT,
@@ -28,10 +28,8 @@ from core.fairness import (
     MSG_UNSEEN_GROUP,
     MSG_X_FRAME,
     MSG_XY_LENGTHS,
-    FairnessError,
-    expgrad_mitigation,
-    threshold_mitigation,
 )
+from core.fairness import FairnessError, expgrad_mitigation, threshold_mitigation
 
 OPTIONS = {"sensitive_columns": ["group"], "constraint": "demographic_parity", "positive": "hired"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.fairness import WARN_NO_NEGATIVES, WARN_NO_POSITIVES, WARN_SMALL_GROUP, fairness_report
+from core.fairness import fairness_report
+from core.fairness.assess import WARN_NO_NEGATIVES, WARN_NO_POSITIVES, WARN_SMALL_GROUP
 
 
 def test_a_group_under_min_group_size_is_flagged_and_warned_about() -> None:

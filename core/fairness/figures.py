@@ -25,13 +25,8 @@ from core.business_figures import (
     OPTIMAL_COLOUR,
     ZERO_LINE_COLOUR,
 )
-from core.fairness import (
-    METRIC_LABELS,
-    SHARE_METRICS,
-    Disparity,
-    FairnessError,
-    FairnessReport,
-)
+from core.estimators.fairness_inputs import FairnessError
+from core.fairness.report import METRIC_LABELS, SHARE_METRICS, Disparity, FairnessReport
 from core.figure_style import style_figure
 
 __all__ = [
