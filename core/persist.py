@@ -30,6 +30,7 @@ MOVED: dict[str, str] = {
     "core.fairness:ReductionModel": "core.estimators.fairness:ReductionModel",
     "core.fairness:_PositiveScore": "core.estimators.fairness:_PositiveScore",
     "core.fairness:_SampleWeightRouter": "core.estimators.fairness:_SampleWeightRouter",
+    "core.explain:Explanation": "core.explain.result:Explanation",
 }
 
 _LOCK = threading.Lock()

@@ -20,8 +20,8 @@ from app.ui.evaluate.views import cached_pipeline
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core import explain_figures
 from core.business import escape_markdown
+from core.explain import figures as explain_figures
 from core.report import csv_bytes
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.explain import NOTE_ALL_ROWS, NOTE_SAMPLE, explain
+from core.explain import explain
+from core.explain.shap import NOTE_ALL_ROWS, NOTE_SAMPLE
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from core.explain import (
+from core.explain import ExplainError, class_index_of, explain
+from core.explain.pipeline import (
     MSG_CLASS_REGRESSION,
     MSG_COUNT,
     MSG_MISSING_COLUMNS,
     MSG_NO_ROWS,
     MSG_NOT_FITTED,
-    ExplainError,
-    class_index_of,
-    explain,
 )
 from core.zoo import make_pipeline
 

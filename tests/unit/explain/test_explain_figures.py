@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core.explain import ExplainError, explain, permutation_importance_table, what_if
-from core.explain_figures import (
+from core.explain.figures import (
     BASE_NAME,
     PREDICTION_NAME,
     beeswarm_figure,

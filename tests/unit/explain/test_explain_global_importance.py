@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.explain import MSG_BY, ExplainError, explain
+from core.explain import ExplainError, explain
+from core.explain.result import MSG_BY
 
 STRONG = "strong"
 CASES = [

@@ -5,11 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.explain import (
-    MSG_TARGET_LENGTH,
-    ExplainError,
-    permutation_importance_table,
-)
+from core.explain import ExplainError, permutation_importance_table
+from core.explain.importance import MSG_TARGET_LENGTH
 
 CASES = [
     ("binary", "hgb", "roc_auc"),

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.explain import (
-    MSG_ONE_ROW,
-    NOTE_LINEAR_ZERO,
-    ExplainError,
-    explain,
-    explain_row,
-)
+from core.explain import ExplainError, explain, explain_row
+from core.explain.pipeline import MSG_ONE_ROW
+from core.explain.shap import NOTE_LINEAR_ZERO
 
 TREES = ["tree", "rf", "hgb", "xgboost"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import core.explain as explain_module
-from core.explain import NOTE_AGNOSTIC_CAP, NOTE_TREE_CAP, explain
+import core.explain.shap as explain_module
+from core.explain import explain
+from core.explain.shap import NOTE_AGNOSTIC_CAP, NOTE_TREE_CAP
 
 
 def test_agnostic_rows_follow_the_prediction_budget(fitted, monkeypatch) -> None:

@@ -6,13 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.explain import (
-    MSG_NO_CHANGES,
-    MSG_NOT_INPUT,
-    MSG_VALUE_TYPE,
-    ExplainError,
-    what_if,
-)
+from core.explain import ExplainError, what_if
+from core.explain.whatif import MSG_NO_CHANGES, MSG_NOT_INPUT, MSG_VALUE_TYPE
 
 
 def _low_row(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import shap
 
-from core.explain import NOTE_TREE_XGBOOST, explain
+from core.explain import explain
+from core.explain.shap import NOTE_TREE_XGBOOST
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])

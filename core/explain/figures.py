@@ -1,6 +1,6 @@
 """Plotly figures for the Explain stage: importance, beeswarm, dependence, waterfall, what-if.
 
-Computing lives in ``core.explain``; these builders only draw its results, so pages just place
+Computing lives in ``core.explain`` (``result`` holds what is drawn); these builders only draw its results, so pages just place
 them. Colours come from ``core.business_figures`` and follow SHAP's habit: red pushes the
 prediction up, blue pulls it down, feature values run blue (low) → grey → red (high). No
 template or background is set, so the figures read in light and dark themes. Feature names
@@ -27,7 +27,7 @@ from core.business_figures import (
     ZERO_LINE_COLOUR,
 )
 from core.coerce import class_label
-from core.explain import By, Explanation, WhatIf
+from core.explain.result import By, Explanation, WhatIf
 
 __all__ = [
     "beeswarm_figure",
