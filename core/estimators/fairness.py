@@ -23,6 +23,7 @@ from fairlearn.reductions import (
 )
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Tags, get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from core.estimators.fairness_inputs import (
@@ -175,10 +176,19 @@ class _SampleWeightRouter(ClassifierMixin, BaseEstimator):
             model.fit(X, y, sample_weight=sample_weight)
         self.estimator_ = model
         self.classes_ = model.classes_
+        if hasattr(model, "n_features_in_"):
+            self.n_features_in_ = model.n_features_in_
         return self
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self)
         return self.estimator_.predict(X)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        if self.estimator is not None:
+            tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
 
 
 class ReductionModel(ClassifierMixin, BaseEstimator):
@@ -239,10 +249,11 @@ class ReductionModel(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """(n, 2) in classes_ order; the positive column is P[the mix says positive]."""
-        pmf = self.mitigator_._pmf_predict(self._rows(X))
-        return in_class_order(pmf, self.positive_index_)
+        rows = self._rows(X)  # checks it is fitted before mitigator_ is read
+        return in_class_order(self.mitigator_._pmf_predict(rows), self.positive_index_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Original labels, drawn from the mix with ``random_state=seed``."""
-        decision = self.mitigator_.predict(self._rows(X), random_state=self.seed)
+        rows = self._rows(X)
+        decision = self.mitigator_.predict(rows, random_state=self.seed)
         return as_labels(decision, self.classes_, self.positive_index_)
