@@ -87,7 +87,7 @@ def is_whole(value: Any, minimum: int) -> bool:
     return (
         isinstance(value, numbers.Integral)
         and not isinstance(value, bool | np.bool_)
-        and value >= minimum
+        and int(value) >= minimum
     )
 
 
@@ -288,7 +288,7 @@ def check_reduction_options(estimator: Any, max_iter: Any, eps: Any) -> None:
             MSG_MITIGATION_NUMBER.format(name="max_iter", rule=rule, value=max_iter),
             field="max_iter",
         )
-    if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and eps > 0):
+    if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and float(eps) > 0):
         raise FairnessError(
             MSG_MITIGATION_NUMBER.format(name="eps", rule="more than 0", value=eps), field="eps"
         )

@@ -40,7 +40,7 @@ class _CodeBook:
         self.uniques = {c: pd.factorize(joined[c], use_na_sentinel=False)[1] for c in columns}
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        codes = [self.uniques[c].get_indexer_for(frame[c]) for c in self.columns]
+        codes = [self.uniques[c].get_indexer_for(pd.Index(frame[c])) for c in self.columns]
         return np.column_stack(codes).astype(np.float64)
 
     def decode(self, matrix: np.ndarray) -> pd.DataFrame:
@@ -225,7 +225,11 @@ _NUMPY_RANDOM = threading.Lock()  # shap's permutation explainer shuffles with n
 
 
 def permutation_values(
-    space: Space, order: Sequence[str], seed: int, report: ProgressCallback | None
+    space: Space,
+    background: np.ndarray,
+    order: Sequence[str],
+    seed: int,
+    report: ProgressCallback | None,
 ) -> tuple[np.ndarray, float, list[str]]:
     """Per input column values (in ``order``); each chunk is seeded alone, so chunking
     never changes them."""
@@ -234,7 +238,7 @@ def permutation_values(
     origins = list(dict.fromkeys(origin for _, origin in space.items))
     inputs = [c for c in order if c in origins] + [c for c in origins if c not in order]
     groups = [[j for j, (_, o) in enumerate(space.items) if o == name] for name in inputs]
-    masker = _GroupMasker(space.background, groups)
+    masker = _GroupMasker(background, groups)
     evaluations = PERMUTATIONS * (2 * len(groups) + 1)
     pieces, base = [], 0.0
     work = chunks(len(space.matrix), PERMUTATION_CHUNK)

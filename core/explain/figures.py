@@ -381,12 +381,14 @@ def _outcome_text(what_if: WhatIf) -> str:
     return f"Prediction: {_show_value(before)} → {_show_value(after)}"
 
 
-def _what_if_contributions(what_if: WhatIf, top: int) -> pd.DataFrame:
-    before = what_if.original_explanation.input_values().iloc[0]
-    after = what_if.new_explanation.input_values().iloc[0]
+def _what_if_contributions(
+    original: Explanation, new: Explanation, changed: tuple[str, ...], top: int
+) -> pd.DataFrame:
+    before = original.input_values().iloc[0]
+    after = new.input_values().iloc[0]
     table = pd.DataFrame({"before": before, "after": after})
     table["size"] = table[["before", "after"]].abs().max(axis=1)
-    table["changed"] = [name in what_if.changed for name in table.index]
+    table["changed"] = [name in changed for name in table.index]
     table = table.sort_values(["changed", "size"], ascending=[False, False], kind="stable")
     return table.head(max(top, int(table["changed"].sum())))
 
@@ -396,7 +398,7 @@ def what_if_figure(what_if: WhatIf, *, top: int = 12) -> go.Figure:
     fig = go.Figure()
     if what_if.original_explanation is None or what_if.new_explanation is None:
         before, after = what_if.original_proba, what_if.new_proba
-        if before is None:
+        if before is None or after is None:
             before, after = what_if.original_prediction, what_if.new_prediction
         fig.add_trace(
             go.Bar(
@@ -408,7 +410,9 @@ def what_if_figure(what_if: WhatIf, *, top: int = 12) -> go.Figure:
         )
         fig.update_layout(title={"text": _outcome_text(what_if)}, showlegend=False)
         return fig
-    table = _what_if_contributions(what_if, top)
+    table = _what_if_contributions(
+        what_if.original_explanation, what_if.new_explanation, what_if.changed, top
+    )
     names = [
         f"<b>{_escape(n)}</b> (changed)" if changed else _escape(n)
         for n, changed in zip(table.index, table["changed"], strict=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -152,6 +153,11 @@ def class_index_of(pipeline: Any, label: Any) -> int:
     classes = split_pipeline(pipeline).classes
     if classes is None:
         raise ExplainError(MSG_CLASS_REGRESSION.format(value=label), field="positive")
+    return position_of_label(list(classes), label)
+
+
+def position_of_label(classes: Sequence[Any], label: Any) -> int:
+    """The position of ``label`` among ``classes``, compared as text; else ``ExplainError``."""
     wanted = class_label(label)
     for i, value in enumerate(classes):
         if class_label(value) == wanted:

@@ -127,8 +127,6 @@ def run_explainer(
     inputs = inputs_of(parts, rows)
     if background is not None:
         inputs_of(parts, background)
-    if parts.kind == "permutation" and background is None:
-        raise ExplainError(MSG_NEEDS_BACKGROUND.format(kind="model-agnostic"), field="background")
     space = explainer_space(parts, rows, background, inputs, position)
     if report is not None:
         report(0.1, "Prepared the rows")
@@ -140,7 +138,10 @@ def run_explainer(
         bg = 0 if space.background is None else len(space.background)
         notes.append(NOTE_LINEAR.format(background=bg) if bg else NOTE_LINEAR_ZERO)
     else:
-        values, base, columns = permutation_values(space, inputs, seed, report)
+        if space.background is None:
+            message = MSG_NEEDS_BACKGROUND.format(kind="model-agnostic")
+            raise ExplainError(message, field="background")
+        values, base, columns = permutation_values(space, space.background, inputs, seed, report)
         notes.append(
             NOTE_PERMUTATION.format(
                 permutations=PERMUTATIONS, background=len(space.background), seed=seed
@@ -190,9 +191,9 @@ def _row_limit(parts: Parts, frame: pd.DataFrame) -> tuple[int | None, str | Non
         limit = _agnostic_row_limit(parts, columns, min(BACKGROUND_ROWS, len(frame)))
         return limit, NOTE_AGNOSTIC_CAP.format(limit=limit)
     if parts.kind == "tree":
-        limit = _tree_row_limit(parts.model)
-        if limit is not None:
-            return limit, NOTE_TREE_CAP.format(limit=limit)
+        cap = _tree_row_limit(parts.model)
+        if cap is not None:
+            return cap, NOTE_TREE_CAP.format(limit=cap)
     return None, None
 
 

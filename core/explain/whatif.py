@@ -20,7 +20,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from core.coerce import class_label
-from core.explain.pipeline import MSG_UNKNOWN_CLASS, Parts, inputs_of, one_row, split_pipeline
+from core.explain.pipeline import Parts, inputs_of, one_row, position_of_label, split_pipeline
 from core.explain.result import ExplainError, Explanation, WhatIf, preview, suggest
 from core.explain.shap import background_sample, run_explainer
 
@@ -145,12 +145,7 @@ def _positive_position(labels: list[Any] | None, positive: Any, predicted: Any) 
         if len(labels) == 2:
             return 1
         positive = predicted
-    wanted = class_label(positive)
-    for i, value in enumerate(labels):
-        if class_label(value) == wanted:
-            return i
-    shown = preview([class_label(c) for c in labels])
-    raise ExplainError(MSG_UNKNOWN_CLASS.format(value=positive, classes=shown), field="positive")
+    return position_of_label(labels, positive)
 
 
 def _split_explanation(both: Explanation, index: int) -> Explanation:
@@ -190,7 +185,7 @@ def what_if(
     labels = _class_labels(parts, classes)
     both = pd.concat([row, new_row])
     predictions = pipeline.predict(both)
-    if labels is not None and classes is not None:  # predictions in the caller's labels
+    if parts.classes is not None and labels is not None and classes is not None:  # caller's labels
         position_of = {class_label(c): i for i, c in enumerate(parts.classes)}
         predictions = np.asarray([labels[position_of[class_label(p)]] for p in predictions])
     position = _positive_position(labels, positive, predictions[0])
@@ -224,7 +219,7 @@ def what_if(
         original_explanation=explained[0],
         new_explanation=explained[1],
         changed=changed,
-        positive=None if position is None else labels[position],
+        positive=None if position is None or labels is None else labels[position],
         original_row=row,
         new_row=new_row,
         notes=tuple(notes),

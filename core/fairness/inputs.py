@@ -117,7 +117,7 @@ def check_options(task: Any, bootstrap: Any, min_group_size: Any, volume: Any) -
     if not is_whole(min_group_size, 1):
         raise FairnessError(MSG_MIN_GROUP_SIZE.format(value=min_group_size), field="min_group_size")
     if volume is not None and not (
-        isinstance(volume, numbers.Real) and math.isfinite(volume) and volume >= 0
+        isinstance(volume, numbers.Real) and math.isfinite(volume) and float(volume) >= 0
     ):
         raise FairnessError(MSG_VOLUME.format(value=volume), field="volume_per_month")
 

@@ -78,7 +78,7 @@ def sentence(name: str, value: float, table: pd.DataFrame, positive: str | None)
     if column.empty or not math.isfinite(value):
         return SENTENCE_UNDEFINED.format(what=DISPARITY_LABELS[name].lower())
     low, high = column.idxmin(), column.idxmax()
-    low_value, high_value = float(column[low]), float(column[high])
+    low_value, high_value = float(column.min()), float(column.max())
     if low_value == high_value:
         return SENTENCE_EQUAL.format(what=what, value=_shown(metric, high_value))
     return template.format(
