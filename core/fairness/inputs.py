@@ -19,6 +19,7 @@ import pandas as pd
 
 from core.business import Task
 from core.coerce import class_label
+from core.data.inference import usual_positive_class
 from core.estimators.fairness_inputs import (
     ATTRIBUTE_SEPARATOR,
     MISSING_GROUP,
@@ -30,7 +31,6 @@ from core.estimators.fairness_inputs import (
     sensitive_groups,
 )
 from core.fairness.report import DISPARITIES
-from core.data.inference import usual_positive_class
 
 TASKS: tuple[str, ...] = get_args(Task)
 _PROBA_TOLERANCE = 1e-6
