@@ -111,6 +111,6 @@ def test_no_answer_is_a_5xx(service) -> None:
     finally:
         count = sum(1 for code in ANSWERS if code >= 500)
         print(f"\nfuzz: {count} of {len(ANSWERS)} requests answered 5xx")
-    lines = log.read_text(encoding="utf-8").splitlines()  # as core.monitor reads it
+    lines = log.read_text(encoding="utf-8").splitlines()  # as core.monitor.logs reads it
     assert len(lines) == len(ANSWERS)  # every request logged, bad ones too
     assert {json.loads(line)["status"] for line in lines} == set(ANSWERS)

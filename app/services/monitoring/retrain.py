@@ -21,7 +21,7 @@ from app.services import datasets, evaluation, scoring, splits, training
 from app.services.jsonable import plain
 from app.services.monitoring.store import batch_rows, list_batches, monitored_run
 from app.services.training import RunInfo, value_inputs
-from core import monitor, simulate, train
+from core import monitor, train
 from core.data import ingest
 from core.data.schema import probability_column
 from core.exceptions import CoreError
@@ -75,7 +75,7 @@ def simulate_production(
         return scored["prediction"].to_numpy(), scored[probability_column(positive)].to_numpy()
 
     try:
-        simulated = simulate.simulate_production_log(
+        simulated = monitor.simulate_production_log(
             frame, score, start=DEMO_START, months=months, drift_column=drift_column, seed=seed,
             target=target, id_column=id_column, positive=positive,
             feature_columns=run.input_columns, model_version=f"run{run.id}",

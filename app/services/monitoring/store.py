@@ -16,6 +16,7 @@ from app.errors import UserError
 from app.services import data_dirs, evaluation, training
 from app.services.training import RunInfo
 from core import monitor
+from core.data.schema import PROBABILITY_PREFIX
 from storage.models import MonitoringBatch, MonitorSettings
 
 
@@ -92,7 +93,7 @@ def watched_columns(run: RunInfo) -> list[str]:
     return [
         c.name
         for c in schema.columns
-        if c.name not in skipped and not c.name.startswith(monitor.PROBABILITY_PREFIX)
+        if c.name not in skipped and not c.name.startswith(PROBABILITY_PREFIX)
     ]
 
 

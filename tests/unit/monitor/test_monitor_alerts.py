@@ -5,16 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.monitor import (
-    MSG_KPI,
-    MSG_RULE_KIND,
-    MSG_RULE_METRIC,
-    AlertRule,
-    MonitorError,
-    drift_report,
-    evaluate_alerts,
-    service_health,
-)
+from core.monitor import AlertRule, MonitorError, drift_report, evaluate_alerts, service_health
+from core.monitor.alerts import MSG_KPI, MSG_RULE_KIND, MSG_RULE_METRIC
 
 
 @pytest.fixture

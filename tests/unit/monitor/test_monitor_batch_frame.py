@@ -11,14 +11,12 @@ import pytest
 from core.monitor import (
     BATCH_CALLER,
     LOG_COLUMNS,
-    MSG_BAD_TIMES,
-    MSG_BATCH_TIME,
-    MSG_PREDICTION_MISSING,
     MonitorError,
     batch_frame,
     scored_rows,
     service_health,
 )
+from core.monitor.logs import MSG_BAD_TIMES, MSG_BATCH_TIME, MSG_PREDICTION_MISSING
 
 WHEN = datetime(2025, 3, 1, 6, 0, tzinfo=UTC)
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.monitor import (
-    MSG_COLUMNS,
-    MSG_PSI_LIMITS,
-    MSG_SHARE,
-    MSG_WHOLE,
-    MonitorError,
-    drift_report,
-)
+from core.monitor import MonitorError, drift_report
+from core.monitor.common import MSG_SHARE, MSG_WHOLE
+from core.monitor.drift import MSG_PSI_LIMITS
+from core.monitor.logs import MSG_COLUMNS
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.monitor import DRIFT_OVER_TIME_COLUMNS, MSG_FREQ, MonitorError, drift_over_time
+from core.monitor import DRIFT_OVER_TIME_COLUMNS, MonitorError, drift_over_time
+from core.monitor.common import MSG_FREQ
 
 
 @pytest.fixture

@@ -6,12 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.monitor import (
-    FINDING_MISSING_COLUMN,
-    FINDING_NO_PREDICTION,
-    FINDING_TOO_FEW_ROWS,
-    drift_report,
-)
+from core.monitor import drift_report
+from core.monitor.drift import FINDING_MISSING_COLUMN, FINDING_NO_PREDICTION, FINDING_TOO_FEW_ROWS
 
 
 def codes(report) -> dict[str, str]:

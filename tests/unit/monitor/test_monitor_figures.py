@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core.monitor import MonitorError, drift_over_time, drift_report, service_health
-from core.monitor_figures import (
+from core.monitor.figures import (
     MSG_NO_VALUE,
     MSG_UNKNOWN_METRIC,
     STATUS_COLOURS,

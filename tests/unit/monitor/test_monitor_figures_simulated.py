@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.monitor_figures import SIMULATED_LABEL, value_over_time_figure
+from core.monitor.figures import SIMULATED_LABEL, value_over_time_figure
 
 
 def _performance() -> pd.DataFrame:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.monitor import MSG_COLUMN_MISSING, MSG_DUPLICATE_IDS, MonitorError, join_outcomes
+from core.monitor import MonitorError, join_outcomes
+from core.monitor.common import MSG_COLUMN_MISSING
+from core.monitor.performance import MSG_DUPLICATE_IDS
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from core.monitor import (
+from core.monitor import MonitorError, parse_prediction_log
+from core.monitor.logs import (
     MAX_BAD_LINES,
     MSG_BAD_JSON,
     MSG_BAD_RECORD,
@@ -14,8 +15,6 @@ from core.monitor import (
     MSG_LOG_NO_RECORDS,
     MSG_LOG_TEXT,
     MSG_RESERVED,
-    MonitorError,
-    parse_prediction_log,
 )
 
 

@@ -15,13 +15,8 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from core.monitor import (
-    MSG_NO_ACTUAL,
-    MSG_NO_OUTCOMES,
-    MSG_POSITIVE_NEEDED,
-    MonitorError,
-    performance_over_time,
-)
+from core.monitor import MonitorError, performance_over_time
+from core.monitor.performance import MSG_NO_ACTUAL, MSG_NO_OUTCOMES, MSG_POSITIVE_NEEDED
 
 
 def scored(rows: int, seed: int, labels=("No", "Yes")) -> pd.DataFrame:

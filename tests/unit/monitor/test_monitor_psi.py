@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.monitor import MISSING_BUCKET, OTHER_BUCKET, PSI_EPSILON, drift_report, psi
+from core.monitor import drift_report, psi
+from core.monitor.psi import MISSING_BUCKET, OTHER_BUCKET, PSI_EPSILON
 
 
 def term(current: float, reference: float) -> float:

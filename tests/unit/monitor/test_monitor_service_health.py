@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.monitor import MSG_NO_REQUESTS, MonitorError, parse_prediction_log, service_health
+from core.monitor import MonitorError, parse_prediction_log, service_health
+from core.monitor.health import MSG_NO_REQUESTS
 
 
 @pytest.fixture

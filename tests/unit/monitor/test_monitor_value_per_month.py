@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from core.business import ErrorCost, PayoffMatrix
-from core.monitor import MSG_VOLUME, MonitorError, performance_over_time
+from core.monitor import MonitorError, performance_over_time
+from core.monitor.performance import MSG_VOLUME
 
 PAYOFF = PayoffMatrix(tp=10, fp=-2, fn=-5, tn=0)
 

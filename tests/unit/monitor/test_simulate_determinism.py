@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from core.simulate import simulate_production_log
+from core.monitor import simulate_production_log
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 
 from core.monitor import (
+    DriftSpec,
     MonitorError,
     drift_over_time,
     join_outcomes,
     parse_prediction_log,
     performance_over_time,
+    simulate_production_log,
 )
-from core.simulate import MSG_DRIFT_MONTH, MSG_DRIFT_SPEC, DriftSpec, simulate_production_log
+from core.monitor.simulate import MSG_DRIFT_MONTH, MSG_DRIFT_SPEC
 
 FEATURES = ["tenure_months", "monthly_charges", "contract"]
 START = datetime(2025, 1, 1, tzinfo=UTC)

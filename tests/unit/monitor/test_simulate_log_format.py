@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.monitor import parse_prediction_log
-from core.simulate import CALLERS, SIMULATED_KEY, UNKNOWN_CLIENT, simulate_production_log
+from core.monitor import SIMULATED_KEY, parse_prediction_log, simulate_production_log
+from core.monitor.simulate import CALLERS, UNKNOWN_CLIENT
 
 FEATURES = ["tenure_months", "monthly_charges", "contract"]
 START = datetime(2025, 1, 1, tzinfo=UTC)

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from core.monitor import parse_prediction_log
-from core.simulate import simulate_production_log
+from core.monitor import parse_prediction_log, simulate_production_log
 
 CLASSES = ("bronze", "gold", "silver")
 

@@ -27,18 +27,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
 from core.coerce import class_label
-from core.monitor import MonitorError
+from core.monitor.common import MonitorError, _check_frame, _id_text, _whole
 
 __all__ = ["SIMULATED_KEY", "DriftSpec", "Scorer", "SimulatedLog", "simulate_production_log"]
 
@@ -61,9 +60,7 @@ UNAUTHORIZED_MSG = "a valid X-API-Key header is required"
 SIMULATED_KEY = "simulated"
 _REQUEST_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
-MSG_NOT_FRAME = "frame must be a pandas DataFrame, got {type}"
 MSG_COLUMN = "frame has no {what} column {column!r}"
-MSG_WHOLE = "{field} must be a whole number of at least {minimum}, got {value!r}"
 MSG_DRIFT_MONTH = "drift_from_month must be between 1 and months ({months}), got {value!r}"
 MSG_START = "start must be a date and time, got {value!r}"
 MSG_CLASSES = "the target {target!r} needs at least two classes; found {found}"
@@ -108,12 +105,6 @@ class SimulatedLog:
 
 
 # --- checks --------------------------------------------------------------------------------
-
-
-def _whole(value: Any, field: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise MonitorError(MSG_WHOLE.format(field=field, minimum=minimum, value=value), field=field)
-    return int(value)
 
 
 def _utc(value: Any) -> pd.Timestamp:
@@ -186,7 +177,7 @@ def _flip_chance(before: pd.Series, after: pd.Series) -> np.ndarray:
     """Numbers: FLIP_MAX times the row's percentile in the month; categories: moved rows."""
     if _numeric(after):
         return FLIP_MAX * after.rank(pct=True).fillna(0.0).to_numpy()
-    moved = _label_text(before) != _label_text(after)
+    moved = _id_text(before) != _id_text(after)
     return np.where(moved.to_numpy(), FLIP_MOVED, 0.0)
 
 
@@ -204,12 +195,6 @@ def _flip(
 
 
 # --- rows, times and scores ----------------------------------------------------------------
-
-
-def _label_text(values: pd.Series) -> pd.Series:
-    missing = values.isna()
-    mapping = {v: class_label(v) for v in pd.unique(values[~missing])}
-    return values.map(mapping).where(~missing, None)
 
 
 def _month_times(
@@ -244,7 +229,7 @@ def _months(
     parts = []
     for month in range(1, months + 1):
         rows = clean.iloc[rng.integers(0, len(clean), per_month)].reset_index(drop=True)
-        labels = _label_text(rows[s.target]).to_numpy(dtype=object)
+        labels = _id_text(rows[s.target]).to_numpy(dtype=object)
         if month >= s.drift_from_month:
             drifted = _apply_drift(rows, s.drift_column, drift, rng)
             chance = _flip_chance(rows[s.drift_column], drifted[s.drift_column])
@@ -283,7 +268,8 @@ def _scores(
 def _json_inputs(inputs: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: missing values null, numpy numbers as Python numbers."""
     plain = inputs.astype(object).where(inputs.notna(), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in plain.to_dict("records")]
+    records = cast("list[dict[str, Any]]", plain.to_dict("records"))  # feature names are text
+    return [{k: _plain(v) for k, v in row.items()} for row in records]
 
 
 def _plain(value: Any) -> Any:
@@ -324,6 +310,7 @@ def _refused_record(
     field_index: int,
     model_version: str,
 ) -> dict[str, Any]:
+    problem: dict[str, Any]
     if unauthorized:
         status, caller, inputs = 401, UNKNOWN_CLIENT, None
         problem = {"loc": ["header", "X-API-Key"], "msg": UNAUTHORIZED_MSG, "type": "unauthorized"}
@@ -410,8 +397,7 @@ def simulate_production_log(
     number, as a client would send in X-Request-ID), ``target`` its true (possibly
     flipped) label.
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise MonitorError(MSG_NOT_FRAME.format(type=type(frame).__name__), field="frame")
+    frame = _check_frame(frame, "frame")
     for what, column in (("target", target), ("id", id_column), ("drift", drift_column)):
         if column not in frame.columns:
             raise MonitorError(MSG_COLUMN.format(what=what, column=column), field=f"{what}_column")
@@ -435,7 +421,7 @@ def simulate_production_log(
         features=features,
         drift_column=drift_column,
         drift_from_month=drift_from_month,
-        classes=_classes(_label_text(clean[target]).dropna(), target, positive),
+        classes=_classes(_id_text(clean[target]).dropna(), target, positive),
     )
     rng = np.random.default_rng(seed)
     rows = _months(clean, setup, begin, months, per_month, drift, rng)
@@ -465,11 +451,12 @@ def _write(
     inputs = _json_inputs(rows[s.features])
     answered = np.flatnonzero(~refused)
     predictions, probabilities = _scores(score, rows.iloc[answered][s.features], classes)
+    times = pd.DatetimeIndex(rows["_time"])
     lines, outcome_ids, outcome_labels = [], [], []
     answer = 0
     for i in range(n):
         request_id = _request_id(rows[s.id_column].iat[i], i + 1)
-        time = _time_text(rows["_time"].iat[i])
+        time = _time_text(times[i])
         if refused[i]:
             record = _refused_record(
                 request_id, time, inputs[i], s.features, bool(unauthorized[i]), callers[i],

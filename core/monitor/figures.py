@@ -28,7 +28,9 @@ from core.business_figures import (
 )
 from core.figure_style import style_figure
 from core.metrics import higher_is_better, metric_label
-from core.monitor import DriftReport, MonitorError, ServiceHealth
+from core.monitor.common import MonitorError
+from core.monitor.drift import DriftReport
+from core.monitor.health import ServiceHealth
 
 __all__ = [
     "STATUS_COLOURS",
