@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
+from core.export import bundle_runtime
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -43,8 +45,6 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     tab/CR) gets a leading apostrophe, as OWASP advises; numbers, and text that is a plain
     negative number such as ``-1``, are left alone.
     """
-    from core.export import bundle_runtime
-
     return bundle_runtime().spreadsheet_safe(frame)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,10 +34,12 @@ from core.business import (
     ConfusionCounts,
     ErrorCost,
     PayoffMatrix,
+    Task,
     expected_value,
     regression_value_per_month,
 )
 from core.coerce import class_label
+from core.data.inference import TASKS
 from core.monitor.common import (
     MonitorError,
     _check_frame,
@@ -49,8 +51,6 @@ from core.monitor.common import (
 )
 from core.monitor.logs import scored_rows
 
-Task = Literal["binary", "multiclass", "regression"]
-TASKS: tuple[str, ...] = get_args(Task)
 #: The registry metrics performance_over_time measures that a rule can bound (bias has no
 #: direction, so no minimum or maximum).
 PERFORMANCE_METRICS = (

@@ -18,7 +18,8 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
 
-from core.export import MSG_MAIN_MODULE, ExportError
+from core.export import ExportError
+from core.export.modules import MSG_MAIN_MODULE
 from core.train import TrainSettings, fit_final
 
 CHECK = """

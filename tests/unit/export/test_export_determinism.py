@@ -7,7 +7,8 @@ import zipfile
 
 import joblib
 
-from core.export import ZIP_MODE, read_bundle_file
+from core.export import read_bundle_file
+from core.export.layout import ZIP_MODE
 
 
 def test_building_twice_gives_the_same_bytes(trained, builder, binary_bundle) -> None:

@@ -9,23 +9,20 @@ import sys
 import pytest
 
 from core.data.schema import infer_schema
-from core.export import (
+from core.export import ExportError, read_bundle_file, verify_bundle
+from core.export.bundle import (
     MSG_CREATED,
     MSG_EXTRA_BYTES,
     MSG_EXTRA_CLASH,
     MSG_EXTRA_NAME,
-    MSG_FEATURES_MISSING,
-    MSG_FRAME_TYPE,
-    MSG_GOLDEN_MISMATCH,
     MSG_MODEL_CARD,
     MSG_NO_PROBA,
     MSG_NOT_ESTIMATOR,
     MSG_VERSION,
-    RUNTIME_MODULE,
-    ExportError,
-    read_bundle_file,
-    verify_bundle,
 )
+from core.export.contract import MSG_FEATURES_MISSING, MSG_FRAME_TYPE
+from core.export.golden import MSG_GOLDEN_MISMATCH
+from core.export.layout import RUNTIME_MODULE
 from core.zoo import make_pipeline
 
 

@@ -9,13 +9,7 @@ import json
 import sys
 import zipfile
 
-from core.export import (
-    BUNDLE_FORMAT,
-    MANIFEST_FILE,
-    REQUIRED_FILES,
-    SERVICE_PINS,
-    read_bundle_file,
-)
+from core.export import BUNDLE_FORMAT, MANIFEST_FILE, REQUIRED_FILES, SERVICE_PINS, read_bundle_file
 
 
 def _files(bundle) -> dict[str, bytes]:

@@ -10,17 +10,19 @@ import pytest
 
 from core.data.schema import infer_schema
 from core.export import (
+    BundleSchema,
+    ExportError,
+    bundle_schema,
+    bundle_schema_from_dict,
+    read_bundle_file,
+)
+from core.export.contract import (
     MAX_ALLOWED_VALUES,
     MSG_FEATURES_MISSING,
     MSG_FRAME_EMPTY,
     MSG_NO_TASK,
     MSG_POSITIVE,
     MSG_THRESHOLD,
-    BundleSchema,
-    ExportError,
-    bundle_schema,
-    bundle_schema_from_dict,
-    read_bundle_file,
 )
 
 

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from core.export import (
+from core.export import verify_bundle
+from core.export.verify import (
     MSG_VERIFY_DUPLICATE,
     MSG_VERIFY_HASH,
     MSG_VERIFY_MISSING,
@@ -17,7 +18,6 @@ from core.export import (
     MSG_VERIFY_SIZE,
     MSG_VERIFY_UNLISTED,
     MSG_VERIFY_UNSAFE,
-    verify_bundle,
 )
 
 
