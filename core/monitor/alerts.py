@@ -24,7 +24,7 @@ from core.metrics import canonical_name, find_metric, higher_is_better, metric_l
 from core.monitor.common import MonitorError, _num, _p_text, _pct, _period_text
 from core.monitor.drift import DriftReport
 from core.monitor.health import LATENCY_QUANTILES, ServiceHealth
-from core.monitor.performance import PERFORMANCE_METRICS
+from core.monitor.performance import MEASURED_METRICS, PERFORMANCE_METRICS
 
 AlertKind = Literal["drift", "metric", "kpi", "latency", "error_rate"]
 AlertSeverity = Literal["warning", "critical"]
@@ -55,6 +55,10 @@ WHY_DRIFT_ROWS = "drift needs at least {minimum:,} rows on each side; the {side}
 WHY_DRIFT_MISSING = "{column!r} is missing from the reference or the latest batch"
 WHY_NO_OUTCOMES = "no outcomes joined yet: the live {label} needs the true labels"
 WHY_METRIC_UNKNOWN = "{metric!r} is not measured for this model; measured: {measured}"
+WHY_METRIC_UNBOUNDED = (
+    "{metric!r} has no better direction (closer to 0 is better), so no rule can bound it; "
+    "measured: {measured}"
+)
 WHY_METRIC_EMPTY = "no period has a {label} yet (too few labelled rows, or a single class)"
 WHY_NO_VALUE_OUTCOMES = "no outcomes joined yet: the realised value per month needs the true labels"
 WHY_NO_VALUE = (
@@ -297,9 +301,11 @@ def _metric_unchecked(rule: AlertRule, performance: pd.DataFrame | None) -> str 
     label = metric_label(metric)
     if performance is None or performance.empty:
         return WHY_NO_OUTCOMES.format(label=label)
-    if metric not in performance.columns:
-        measured = [c for c in performance.columns if c in PERFORMANCE_METRICS]
-        return WHY_METRIC_UNKNOWN.format(metric=metric, measured=", ".join(measured) or "none")
+    measured = ", ".join(c for c in performance.columns if c in PERFORMANCE_METRICS) or "none"
+    if metric in MEASURED_METRICS and metric not in PERFORMANCE_METRICS:
+        return WHY_METRIC_UNBOUNDED.format(metric=metric, measured=measured)
+    if metric not in performance.columns or metric not in PERFORMANCE_METRICS:
+        return WHY_METRIC_UNKNOWN.format(metric=metric, measured=measured)
     if _latest(performance, metric) is None:
         return WHY_METRIC_EMPTY.format(label=label)
     return None

@@ -40,6 +40,7 @@ from core.business import (
 )
 from core.coerce import class_label
 from core.data.inference import TASKS
+from core.metrics import get_metric
 from core.monitor.common import (
     MonitorError,
     _check_frame,
@@ -51,11 +52,15 @@ from core.monitor.common import (
 )
 from core.monitor.logs import scored_rows
 
-#: The registry metrics performance_over_time measures that a rule can bound (bias has no
-#: direction, so no minimum or maximum).
-PERFORMANCE_METRICS = (
-    "accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "value_per_month",
+#: The registry metrics performance_over_time measures (besides rows and the binary rates).
+MEASURED_METRICS = (
+    "accuracy", "precision", "recall", "f1", "roc_auc", "mae", "rmse", "bias", "value_per_month",
 )  # fmt: skip
+#: Those a rule can bound: the registry gives them a direction (bias has none, closer to 0
+#: is better, so it has no minimum or maximum).
+PERFORMANCE_METRICS = tuple(
+    m for m in MEASURED_METRICS if get_metric(m).greater_is_better is not None
+)
 
 MSG_DUPLICATE_IDS = (
     "outcomes hold {count:,} id(s) more than once in {column!r}, e.g. {examples}; "

@@ -42,6 +42,21 @@ def test_a_metric_the_performance_table_lacks_is_reported() -> None:
     assert "roc_auc" in _why(check, "metric") and "rmse" in _why(check, "metric")
 
 
+@pytest.mark.parametrize("metric", ["bias", "rows", "actual_rate"])
+def test_a_column_a_rule_cannot_bound_is_reported_not_evaluated(metric: str) -> None:
+    # bias has no direction in core.metrics (closer to 0 is better) and rows/actual_rate are
+    # no metrics: a rule on them used to fire as if they were minimums ("below the minimum").
+    performance = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-06"], utc=True),
+            "rows": [500], "actual_rate": [0.2], "mae": [3.0], "bias": [-2.0],
+        }
+    )  # fmt: skip
+    check = check_alerts([AlertRule("metric", 1000.0, metric=metric)], performance=performance)
+    assert check.alerts == ()
+    assert metric in _why(check, "metric") and "mae" in _why(check, "metric")
+
+
 def test_kpi_latency_and_error_rules_without_their_inputs_are_reported() -> None:
     performance = pd.DataFrame(
         {"period": pd.to_datetime(["2025-01-06"], utc=True), "rows": [500], "roc_auc": [0.8]}
