@@ -14,7 +14,7 @@ import pandas as pd
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison, median_seconds
 from core.data.schema import infer_schema
-from core.profile import ProfileSettings, overview, profile_report
+from core.explore import ProfileSettings, overview, profile_report
 
 DEMO = Path(__file__).resolve().parents[1] / "assets" / "demo" / "churn.csv"
 

@@ -256,7 +256,7 @@ def data_overview(
     """Column overview of a dataset version: types, missing, distinct, statistics."""
     from app.services.datasets import resolve_version
     from app.services.explore import explore_frame
-    from core.profile import overview
+    from core.explore import overview
 
     version = resolve_version(wb, project.id, version_ref)
     data = explore_frame(wb, version, apply_recipe=not raw)
@@ -291,7 +291,11 @@ def data_overview(
     help="Rows to profile (seeded sample).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--minimal", is_flag=True, help="ydata-profiling's minimal mode (about 7× faster).")
+@click.option(
+    "--minimal",
+    is_flag=True,
+    help="ydata-profiling's minimal mode (faster: no correlations or interactions).",
+)
 @click.option("--out", type=OUT_FILE, required=True, help="Where to write the HTML report.")
 @json_option
 @pass_workbench
@@ -302,7 +306,7 @@ def data_profile(
     """Write the full ydata-profiling report of a dataset version (cached per version and settings)."""
     from app.services import explore
     from app.services.datasets import resolve_version
-    from core.profile import ProfileSettings
+    from core.explore import ProfileSettings
 
     version = resolve_version(wb, project.id, version_ref)
     settings = ProfileSettings(

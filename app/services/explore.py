@@ -16,9 +16,9 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets
 from app.services.projects import touch_project
-from core import profile
 from core.data import cleaning
 from core.data.schema import Schema
+from core.explore import ProfileSettings, profile_report
 from core.text_limits import check_text
 from storage.models import DatasetNote, DatasetVersion, ProfileReport, utcnow
 
@@ -106,13 +106,11 @@ class ReportInfo:
     created_at: datetime
 
 
-def settings_key(settings: profile.ProfileSettings) -> str:
+def settings_key(settings: ProfileSettings) -> str:
     return json.dumps(dataclasses.asdict(settings), sort_keys=True)
 
 
-def find_report(
-    wb: Workbench, version_id: int, settings: profile.ProfileSettings
-) -> ReportInfo | None:
+def find_report(wb: Workbench, version_id: int, settings: ProfileSettings) -> ReportInfo | None:
     with wb.db.read() as session:
         row = session.scalar(
             select(ProfileReport).where(
@@ -136,17 +134,13 @@ def latest_report(wb: Workbench, version_id: int) -> ReportInfo | None:
             .order_by(ProfileReport.id.desc())
             .limit(1)
         )
-    return (
-        None
-        if row is None
-        else find_report(wb, version_id, profile.ProfileSettings(**row.settings))
-    )
+    return None if row is None else find_report(wb, version_id, ProfileSettings(**row.settings))
 
 
 def submit_profile(
     wb: Workbench,
     version: datasets.VersionInfo,
-    settings: profile.ProfileSettings,
+    settings: ProfileSettings,
     *,
     claimed: bool = False,
 ) -> int:
@@ -174,14 +168,14 @@ def report_html(wb: Workbench, report: ReportInfo) -> bytes:
 def profile_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = ctx.workbench
     version = datasets.get_version(wb, int(params["version_id"]))
-    settings = profile.ProfileSettings(**params["settings"])
+    settings = ProfileSettings(**params["settings"])
     cached = find_report(wb, version.id, settings)
     if cached is not None:
         return {"report_id": cached.id, "_message": "This report already exists (cached)."}
     ctx.progress(0.02, "Loading the data…")
     data = explore_frame(wb, version)
     started = datetime.now()
-    result = profile.profile_report(
+    result = profile_report(
         data.frame,
         settings,
         schema=data.schema,

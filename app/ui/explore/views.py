@@ -13,9 +13,26 @@ from app.services.data_config import get_settings
 from app.services.datasets import VersionInfo
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
-from core import profile
 from core.business import code_span
 from core.exceptions import CoreError
+from core.explore import (
+    Overview,
+    ProfileSettings,
+    box_summary,
+    correlations,
+    distribution,
+    distribution_stats,
+    figures,
+    missing_counts,
+    missing_patterns,
+    overview,
+    pair_view,
+    split_comparison,
+    split_distribution,
+    target_associations,
+    target_relation,
+    time_view,
+)
 
 NUMERIC_TYPES = ("numeric", "boolean")
 
@@ -40,9 +57,9 @@ def load(wb: Workbench, version: VersionInfo, *, apply_recipe: bool) -> explore.
 @st.cache_data(max_entries=6, show_spinner="Computing the overview…")
 def _cached_overview(
     version_id: int, sha256: str, apply_recipe: bool, settings_key: str, home: str
-) -> profile.Overview:
+) -> Overview:
     data = _cached_explore(version_id, sha256, apply_recipe, settings_key, home)
-    return profile.overview(data.frame, data.schema)
+    return overview(data.frame, data.schema)
 
 
 def overview_section(wb: Workbench, version: VersionInfo, *, apply_recipe: bool) -> None:
@@ -88,38 +105,44 @@ def distribution_tab(data: explore.ExploreFrame) -> None:
     column = left.selectbox("Column", columns, index=default, key="wb.explore.dist.column")
     bins = right.slider("Bins", 5, 100, 30, key="wb.explore.dist.bins")
     series = data.frame[column]
-    st.plotly_chart(profile.distribution_figure(series, bins=bins), key="wb.explore.dist.chart")
+    st.plotly_chart(
+        figures.distribution_figure(distribution(series, bins=bins)), key="wb.explore.dist.chart"
+    )
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        stats = attempt(lambda: profile.distribution_stats(series))
+        stats = attempt(lambda: distribution_stats(series))
         if stats is not None:
             cols = st.columns(4)
             cols[0].metric("Skewness", f"{stats.skewness:.2f}")
             cols[1].metric("Outliers (IQR)", f"{stats.outliers_iqr:,}")
             cols[2].metric("Fences", f"{stats.lower_fence:.4g} … {stats.upper_fence:.4g}")
             cols[3].metric("Shape", stats.normality)
-        st.plotly_chart(profile.box_figure(series), key="wb.explore.box.chart")
+        st.plotly_chart(figures.box_figure(box_summary(series)), key="wb.explore.box.chart")
 
 
 def missing_tab(data: explore.ExploreFrame) -> None:
     if not data.frame.isna().any().any():
         st.success("No missing values in any column.", icon=":material/check_circle:")
         return
-    st.plotly_chart(profile.missing_figure(data.frame), key="wb.explore.missing.chart")
-    st.plotly_chart(profile.missing_pattern_figure(data.frame), key="wb.explore.pattern.chart")
+    st.plotly_chart(
+        figures.missing_figure(missing_counts(data.frame)), key="wb.explore.missing.chart"
+    )
+    st.plotly_chart(
+        figures.missing_pattern_figure(missing_patterns(data.frame)), key="wb.explore.pattern.chart"
+    )
 
 
 def correlation_tab(data: explore.ExploreFrame) -> None:
     method = st.radio(
         "Method for numbers", ["pearson", "spearman"], horizontal=True, key="wb.explore.corr.method"
     )
-    corr = attempt(lambda: profile.correlations(data.frame, data.schema, method=method))
+    corr = attempt(lambda: correlations(data.frame, data.schema, method=method))
     if corr is None:
         return
     left, right = st.columns(2)
     with left:
         if corr.matrix.shape[0] >= 2:
             st.plotly_chart(
-                profile.correlation_figure(
+                figures.correlation_figure(
                     corr.matrix, f"{method.capitalize()} correlation (numbers)"
                 ),
                 key="wb.explore.corr.num",
@@ -129,7 +152,7 @@ def correlation_tab(data: explore.ExploreFrame) -> None:
     with right:
         if corr.cramers_v.shape[0] >= 2:
             st.plotly_chart(
-                profile.correlation_figure(corr.cramers_v, "Cramér's V (categories)"),
+                figures.correlation_figure(corr.cramers_v, "Cramér's V (categories)"),
                 key="wb.explore.corr.cat",
             )
         else:
@@ -151,7 +174,7 @@ def target_tab(data: explore.ExploreFrame) -> None:
             icon=":material/target:",
         )
         return
-    ranked = attempt(lambda: profile.target_associations(data.frame, data.schema))
+    ranked = attempt(lambda: target_associations(data.frame, data.schema))
     if ranked is not None:
         st.markdown(f"**Columns ranked by association with {code_span(data.schema.target)}**")
         st.dataframe(ranked, hide_index=True, width="stretch")
@@ -162,9 +185,9 @@ def target_tab(data: explore.ExploreFrame) -> None:
         else 0
     )
     column = st.selectbox("Column", options, index=default, key="wb.explore.target.column")
-    relation = attempt(lambda: profile.target_relation(data.frame, data.schema, column))
+    relation = attempt(lambda: target_relation(data.frame, data.schema, column))
     if relation is not None:
-        st.plotly_chart(profile.target_relation_figure(relation), key="wb.explore.target.chart")
+        st.plotly_chart(figures.target_relation_figure(relation), key="wb.explore.target.chart")
 
 
 def pair_tab(data: explore.ExploreFrame) -> None:
@@ -175,7 +198,9 @@ def pair_tab(data: explore.ExploreFrame) -> None:
     left, right = st.columns(2)
     x = left.selectbox("X", options, index=0, key="wb.explore.pair.x")
     y = right.selectbox("Y", options, index=1, key="wb.explore.pair.y")
-    figure = attempt(lambda: profile.pair_figure(data.frame, x, y, color=data.schema.target))
+    figure = attempt(
+        lambda: figures.pair_figure(pair_view(data.frame, x, y, color=data.schema.target))
+    )
     if figure is not None:
         st.plotly_chart(figure, key="wb.explore.pair.chart")
 
@@ -193,9 +218,9 @@ def time_tab(data: explore.ExploreFrame) -> None:
         )
         return
     column = st.selectbox("Date column", candidates, key="wb.explore.time.column")
-    view = attempt(lambda: profile.time_view(data.frame, column, data.schema))
+    view = attempt(lambda: time_view(data.frame, column, data.schema))
     if view is not None:
-        st.plotly_chart(profile.time_figure(view, column, data.schema), key="wb.explore.time.chart")
+        st.plotly_chart(figures.time_figure(view, column, data.schema), key="wb.explore.time.chart")
 
 
 def split_tab(wb: Workbench, version: VersionInfo, data: explore.ExploreFrame) -> None:
@@ -206,7 +231,7 @@ def split_tab(wb: Workbench, version: VersionInfo, data: explore.ExploreFrame) -
             icon=":material/call_split:",
         )
         return
-    table = attempt(lambda: profile.split_comparison(data.frame, stored.split, data.schema))
+    table = attempt(lambda: split_comparison(data.frame, stored.split, data.schema))
     if table is None:
         return
     flagged = int(table["differs"].sum()) if "differs" in table else 0
@@ -218,7 +243,7 @@ def split_tab(wb: Workbench, version: VersionInfo, data: explore.ExploreFrame) -
     st.dataframe(table, hide_index=True, width="stretch")
     column = st.selectbox("Column", list(table.iloc[:, 0]), key="wb.explore.split.column")
     st.plotly_chart(
-        profile.split_comparison_figure(data.frame, stored.split, column),
+        figures.split_comparison_figure(split_distribution(data.frame, stored.split, column)),
         key="wb.explore.split.chart",
     )
 
@@ -237,9 +262,11 @@ def report_tab(wb: Workbench, version: VersionInfo) -> None:
     )
     seed = int(mid.number_input("Seed", 0, 10_000, 0, key="wb.explore.report.seed"))
     minimal = right.toggle(
-        "Minimal (about 7× faster)", value=False, key="wb.explore.report.minimal"
+        "Minimal (faster: no correlations or interactions)",
+        value=False,
+        key="wb.explore.report.minimal",
     )
-    settings = profile.ProfileSettings(
+    settings = ProfileSettings(
         sample_rows=sample, seed=seed, minimal=minimal, title=f"Dataset v{version.version}"
     )
     data = load(wb, version, apply_recipe=True)  # the report profiles the cleaned rows

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.schema import infer_schema
-from core.profile import overview
+from core.explore import overview
 
 
 def test_overview_of_an_empty_frame_is_all_zero() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.schema import infer_schema
-from core.profile import target_associations
+from core.explore import target_associations
 
 
 def test_informative_columns_rank_above_noise() -> None:

@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.profile import missing_figure, missing_pattern_figure, missing_patterns
+from core.explore import missing_counts, missing_patterns
+from core.explore.figures import missing_figure, missing_pattern_figure
 
 
 def gappy() -> pd.DataFrame:
@@ -21,7 +22,7 @@ def gappy() -> pd.DataFrame:
 
 
 def test_missing_figure_sorts_columns_with_gaps() -> None:
-    fig = missing_figure(gappy())
+    fig = missing_figure(missing_counts(gappy()))
     bar = fig.data[0]
     assert isinstance(bar, go.Bar) and bar.orientation == "h"
     assert list(bar.y) == ["b", "a"]  # plotly draws bottom-up: the largest share on top
@@ -29,7 +30,10 @@ def test_missing_figure_sorts_columns_with_gaps() -> None:
 
 
 def test_missing_figure_without_gaps_says_so() -> None:
-    assert missing_figure(pd.DataFrame({"a": [1, 2]})).layout.title.text == "No missing values"
+    assert (
+        missing_figure(missing_counts(pd.DataFrame({"a": [1, 2]}))).layout.title.text
+        == "No missing values"
+    )
 
 
 def test_missing_patterns_count_rows_per_combination() -> None:
@@ -49,7 +53,7 @@ def test_missing_patterns_sum_the_rest_into_other() -> None:
 
 
 def test_missing_pattern_figure_is_a_heatmap_of_patterns() -> None:
-    fig = missing_pattern_figure(gappy())
+    fig = missing_pattern_figure(missing_patterns(gappy()))
     heat = fig.data[0]
     assert isinstance(heat, go.Heatmap)
     assert list(heat.x) == ["a", "b"] and len(heat.y) == 3

@@ -8,12 +8,14 @@ import plotly.graph_objects as go
 import pytest
 from scipy import stats
 
-from core.profile import MSG_BINS, ProfileError, distribution_figure, distribution_stats
+from core.explore import ProfileError, distribution, distribution_stats
+from core.explore.columns import MSG_BINS
+from core.explore.figures import distribution_figure
 
 
 def test_distribution_figure_histogram_has_the_asked_bins() -> None:
     series = pd.Series(np.arange(1000, dtype=float), name="amount")
-    fig = distribution_figure(series, bins=25)
+    fig = distribution_figure(distribution(series, bins=25))
     assert [type(t) for t in fig.data] == [go.Bar]
     assert len(fig.data[0].x) == 25 and sum(fig.data[0].y) == 1000
     assert "amount" in fig.layout.title.text
@@ -21,20 +23,20 @@ def test_distribution_figure_histogram_has_the_asked_bins() -> None:
 
 def test_distribution_figure_bars_for_text_show_the_top_20() -> None:
     series = pd.Series([f"v{i % 30}" for i in range(3000)] + ["v0"], name="code")
-    fig = distribution_figure(series)
+    fig = distribution_figure(distribution(series))
     assert len(fig.data[0].x) == 20 and fig.data[0].x[0] == "v0"
     assert "top 20 of 30" in fig.layout.title.text
 
 
 def test_distribution_figure_escapes_html_in_names() -> None:
-    fig = distribution_figure(pd.Series(["<b>x</b>", "y"], name="<i>n</i>"))
+    fig = distribution_figure(distribution(pd.Series(["<b>x</b>", "y"], name="<i>n</i>")))
     assert "<i>" not in fig.layout.title.text and "&lt;b&gt;x&lt;/b&gt;" in fig.data[0].x
 
 
 @pytest.mark.parametrize("bins", [0, 501, 2.5, True])
-def test_distribution_figure_rejects_bad_bins(bins) -> None:
+def test_distribution_rejects_bad_bins(bins) -> None:
     with pytest.raises(ProfileError) as error:
-        distribution_figure(pd.Series([1.0, 2.0]), bins=bins)
+        distribution(pd.Series([1.0, 2.0]), bins=bins)
     assert str(error.value) == MSG_BINS.format(value=bins)
 
 

@@ -8,13 +8,9 @@ import plotly.graph_objects as go
 import pytest
 
 from core.data.schema import infer_schema
-from core.profile import (
-    MSG_METHOD,
-    ProfileError,
-    correlation_figure,
-    correlations,
-    cramers_v_corrected,
-)
+from core.explore import ProfileError, correlations, cramers_v_corrected
+from core.explore.correlations import MSG_METHOD
+from core.explore.figures import correlation_figure
 
 
 @pytest.fixture(scope="module")

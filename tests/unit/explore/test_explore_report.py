@@ -7,7 +7,7 @@ import threading
 import pandas as pd
 import pytest
 
-from core.profile import (
+from core.explore import (
     ProfileError,
     ProfileSettings,
     profile_report,

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.profile import MAX_POINTS, box_figure
+from core.explore import MAX_POINTS, box_summary
+from core.explore.figures import box_figure
 
 
 def test_box_figure_counts_outliers_on_all_rows_and_samples_points() -> None:
@@ -15,7 +16,7 @@ def test_box_figure_counts_outliers_on_all_rows_and_samples_points() -> None:
     q1, q3 = np.quantile(values, [0.25, 0.75])
     low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
     expected = int(((values < low) | (values > high)).sum())
-    fig = box_figure(pd.Series(values, name="v"))
+    fig = box_figure(box_summary(pd.Series(values, name="v")))
     assert isinstance(fig.data[0], go.Box)
     assert fig.data[0].q1[0] == q1 and fig.data[0].q3[0] == q3
     assert f"{expected:,} outliers" in fig.layout.title.text
@@ -23,6 +24,6 @@ def test_box_figure_counts_outliers_on_all_rows_and_samples_points() -> None:
 
 
 def test_box_figure_without_outliers_has_only_the_box() -> None:
-    fig = box_figure(pd.Series(np.arange(100.0), name="v"))
+    fig = box_figure(box_summary(pd.Series(np.arange(100.0), name="v")))
     assert [type(t) for t in fig.data] == [go.Box]
     assert "0 outliers" in fig.layout.title.text

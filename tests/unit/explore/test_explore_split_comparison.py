@@ -9,7 +9,8 @@ import pytest
 
 from core.data.schema import infer_schema
 from core.data.split import Split, SplitSpec, make_split
-from core.profile import ProfileError, split_comparison, split_comparison_figure
+from core.explore import ProfileError, split_comparison, split_distribution
+from core.explore.figures import split_comparison_figure
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,15 @@ def test_split_from_another_version_is_refused(frame) -> None:
 @pytest.mark.parametrize(("column", "mode"), [("amount", "overlay"), ("level", "group")])
 def test_split_comparison_figure_shows_both_sides_as_shares(frame, column, mode) -> None:
     split = make_split(frame, SplitSpec(test_size=0.3), target="target", task="binary")
-    fig = split_comparison_figure(frame, split, column)
+    fig = split_comparison_figure(split_distribution(frame, split, column))
     assert [t.name for t in fig.data] == ["train", "test"]
     assert all(isinstance(t, go.Bar) for t in fig.data)
     assert sum(fig.data[1].y) == pytest.approx(1.0) and fig.layout.barmode == mode
+
+
+def test_split_comparison_figure_of_an_all_missing_number_column_is_empty_not_an_error() -> None:
+    frame = pd.DataFrame({"gap": [np.nan] * 40, "target": ["yes", "no"] * 20})
+    split = make_split(frame, SplitSpec(test_size=0.25), target="target", task="binary")
+    fig = split_comparison_figure(split_distribution(frame, split, "gap"))
+    assert [t.name for t in fig.data] == ["train", "test"]
+    assert all(sum(t.y) == 0 for t in fig.data)

@@ -8,13 +8,9 @@ import plotly.graph_objects as go
 import pytest
 
 from core.data.schema import infer_schema
-from core.profile import (
-    MISSING_LABEL,
-    MSG_NO_TARGET,
-    ProfileError,
-    target_relation,
-    target_relation_figure,
-)
+from core.explore import ProfileError, target_relation
+from core.explore.columns import MISSING_LABEL, MSG_NO_TARGET
+from core.explore.figures import target_relation_figure
 
 
 def test_binary_rates_by_category_match_a_groupby(churn, churn_schema) -> None:

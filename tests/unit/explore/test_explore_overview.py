@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.data.schema import infer_schema
-from core.profile import overview
+from core.explore import overview
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import plotly.graph_objects as go
 import pytest
 
 from core.data.schema import infer_schema
-from core.profile import MSG_DATES_PARSE, ProfileError, time_figure, time_view
+from core.explore import ProfileError, time_view
+from core.explore.figures import time_figure
+from core.explore.time_view import MSG_DATES_PARSE
 
 
 def test_time_view_counts_rows_and_rates_per_month(churn, churn_schema) -> None:
