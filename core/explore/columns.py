@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from core.business import Task
 from core.coerce import class_label
 from core.data.inference import ColumnType, infer_column_type
-from core.data.schema import Schema
+from core.data.schema import Role, Schema
 from core.exceptions import CoreError
 
 MAX_POINTS = 5_000  # most points any scatter sends to the browser (seeded sample)
@@ -47,16 +48,17 @@ def check_bins(bins: Any) -> int:
     if (
         isinstance(bins, bool)
         or not isinstance(bins, numbers.Integral)
-        or not 1 <= bins <= MAX_BINS
+        or not 1 <= int(bins) <= MAX_BINS
     ):
         raise ProfileError(MSG_BINS.format(value=bins), field="bins")
     return int(bins)
 
 
-def require_target(df: pd.DataFrame, schema: Schema, what: str) -> pd.Series:
+def require_target(df: pd.DataFrame, schema: Schema, what: str) -> tuple[pd.Series, Task]:
+    """The target column and the task; ProfileError when the schema has no target."""
     if schema.target is None or schema.task is None:
         raise ProfileError(MSG_NO_TARGET.format(what=what), field="target")
-    return check_column(df, schema.target)
+    return check_column(df, schema.target), schema.task
 
 
 def is_number(series: pd.Series) -> bool:
@@ -152,10 +154,10 @@ def with_missing_bin(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, 
     return codes, labels
 
 
-def types_and_roles(df: pd.DataFrame, schema: Schema) -> dict[str, tuple[ColumnType, str]]:
+def types_and_roles(df: pd.DataFrame, schema: Schema) -> dict[str, tuple[ColumnType, Role]]:
     """Each column's type and role from the schema; a column it lacks is inferred."""
     known = {c.name: (c.type, c.role) for c in schema.columns}
-    out = {}
+    out: dict[str, tuple[ColumnType, Role]] = {}
     for name in df.columns:
         if name in known:
             out[name] = known[name]

@@ -139,11 +139,12 @@ def _cramers_matrix(coded: dict[str, tuple[np.ndarray, int]]) -> pd.DataFrame:
 def _strong_pairs(matrix: pd.DataFrame, skip: str | None) -> list[tuple[str, str, float]]:
     pairs = []
     names = list(matrix.columns)
+    values = matrix.to_numpy(dtype=np.float64)
     for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            value = matrix.loc[a, b]
-            if skip not in (a, b) and np.isfinite(value) and abs(value) >= STRONG_RELATION:
-                pairs.append((str(a), str(b), float(value)))
+        for j in range(i + 1, len(names)):
+            b, value = names[j], float(values[i, j])
+            if skip not in (a, b) and math.isfinite(value) and abs(value) >= STRONG_RELATION:
+                pairs.append((str(a), str(b), value))
     return pairs
 
 

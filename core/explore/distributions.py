@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,8 @@ def distribution_stats(series: pd.Series) -> DistributionStats:
     _, _, lower, upper = fences(values)
     outliers = int(np.count_nonzero((values < lower) | (values > upper)))
     finite = pd.Series(values)
-    skewness, kurtosis = float(finite.skew()), float(finite.kurt())
+    # pandas' bias-corrected estimators; the stubs type them as any scalar
+    skewness, kurtosis = float(cast(float, finite.skew())), float(cast(float, finite.kurt()))
     p_value = None
     if values.min() == values.max():
         words = "constant: every value is the same"

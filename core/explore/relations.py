@@ -97,7 +97,7 @@ def target_relation(
     Rows without a target value are left out.
     """
     bins = check_bins(bins)
-    y = require_target(df, schema, "the target view")
+    y, task = require_target(df, schema, "the target view")
     x = check_column(df, column)
     if column == schema.target:
         raise ProfileError(MSG_TARGET_ITSELF.format(name=column), field=column)
@@ -116,39 +116,40 @@ def target_relation(
     table = pd.DataFrame({"bin": labels, "rows": sizes})
     if centres is not None:
         table["centre"] = np.r_[centres, [np.nan] * (len(labels) - len(centres))]
-    common = {
-        "column": str(column),
-        "target": str(schema.target),
-        "task": schema.task,
-        "kind": "numeric" if numeric else "categorical",
-        "rows": len(y),
-    }
-    if schema.task == "regression":
-        return _regression_relation(table, codes, x, y, common)
+    relation = TargetRelation(
+        column=str(column),
+        target=str(schema.target),
+        task=task,
+        kind="numeric" if numeric else "categorical",
+        table=table,
+        overall=None,
+        rows=len(y),
+    )
+    if task == "regression":
+        return _regression_relation(relation, codes, x, y)
     text = class_labels(y)
-    if schema.task == "binary":
+    if task == "binary":
         positive = (text == schema.positive_class).to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             table["rate"] = np.bincount(codes, weights=positive, minlength=len(labels)) / sizes
         overall = float(positive.mean())
-        return TargetRelation(
-            table=table, overall=overall, positive_class=schema.positive_class, **common
-        )
+        return dataclasses.replace(relation, overall=overall, positive_class=schema.positive_class)
     shares = pd.crosstab(np.asarray(labels)[codes], text.to_numpy(), normalize="index")
     shares = shares.reindex(index=labels, columns=list(schema.classes) or None).fillna(0.0)
-    return TargetRelation(table=table, overall=None, shares=shares, **common)
+    return dataclasses.replace(relation, shares=shares)
 
 
 def _regression_relation(
-    table: pd.DataFrame, codes: np.ndarray, x: pd.Series, y: pd.Series, common: dict
+    relation: TargetRelation, codes: np.ndarray, x: pd.Series, y: pd.Series
 ) -> TargetRelation:
+    table = relation.table
     target = floats(y)
     ok = np.isfinite(target)
     sizes = np.bincount(codes[ok], minlength=len(table))
     with np.errstate(invalid="ignore"):
         table["mean"] = np.bincount(codes[ok], weights=target[ok], minlength=len(table)) / sizes
     trend, sample = None, None
-    if common["kind"] == "numeric":
+    if relation.kind == "numeric":
         usable = table.dropna(subset=["centre", "mean"])
         if len(usable) >= 2:
             slope, intercept = np.polyfit(usable["centre"], usable["mean"], 1)
@@ -158,7 +159,7 @@ def _regression_relation(
         pick = both[sample_positions(len(both), MAX_POINTS)]
         sample = pd.DataFrame({"x": values[pick], "y": target[pick]})
     overall = float(target[ok].mean()) if ok.any() else None
-    return TargetRelation(table=table, overall=overall, trend=trend, sample=sample, **common)
+    return dataclasses.replace(relation, overall=overall, trend=trend, sample=sample)
 
 
 def _strength(equivalent_r: float) -> str:
@@ -186,7 +187,7 @@ def target_associations(
     # scikit-learn's feature selection loads in ~1 s; only this view needs it
     from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
-    y_all = require_target(df, schema, "ranking columns")
+    y_all, task = require_target(df, schema, "ranking columns")
     kinds = types_and_roles(df, schema)
     names = [
         n
@@ -219,7 +220,7 @@ def target_associations(
         return pd.DataFrame(columns=columns)
     x = np.column_stack(features)
     y = part[schema.target]
-    if schema.task == "regression":
+    if task == "regression":
         target = floats(y)
         ok = np.isfinite(target)
         mi = mutual_info_regression(
@@ -308,7 +309,9 @@ def _scatter(
     both = np.flatnonzero(np.isfinite(xv) & np.isfinite(yv))
     pick = both[sample_positions(len(both), MAX_POINTS)]
     shown = colour.iloc[pick]
-    numbers, groups, labels = None, None, []
+    numbers: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    labels: list[str] = []
     if is_number(shown) and shown.nunique() > COLOUR_GROUPS:
         numbers = floats(shown)
     else:

@@ -126,7 +126,7 @@ _PROGRESS: contextvars.ContextVar[_ReportProgress | None] = contextvars.ContextV
 
 
 def _hooked_tqdm(base: type) -> type:
-    class HookedTqdm(base):  # type: ignore[misc, valid-type]
+    class HookedTqdm(base):
         wb_hooked = True
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -134,7 +134,8 @@ def _hooked_tqdm(base: type) -> type:
             if hook is not None:
                 kwargs["disable"] = True
             super().__init__(*args, **kwargs)
-            self.wb_hook, self.wb_done = hook, 0
+            self.wb_hook = hook
+            self.wb_done: float = 0
             if hook is not None and hook.main is None:
                 hook.main = self
 
@@ -178,7 +179,7 @@ def _hook_ydata_progress() -> None:
                 continue
             base = getattr(module, "tqdm", None)
             if isinstance(base, type) and not getattr(base, "wb_hooked", False):
-                module.tqdm = _hooked_tqdm(base)
+                vars(module)["tqdm"] = _hooked_tqdm(base)
 
 
 def _plain(value: Any) -> Any:

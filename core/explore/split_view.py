@@ -138,8 +138,16 @@ def split_distribution(df: pd.DataFrame, split: Split, column: str) -> SplitDist
         values = floats(series)
         finite = np.isfinite(values)
         edges = np.histogram_bin_edges(values[finite], bins=30) if finite.any() else [0, 1]
-        sides = [np.histogram(values[mask & finite], bins=edges)[0] for mask in (train, test)]
-        return SplitDistribution(str(column), True, np.asarray(edges), [], *sides, *rows)
+        train_counts, test_counts = (
+            np.histogram(values[mask & finite], bins=edges)[0] for mask in (train, test)
+        )
+        return SplitDistribution(
+            str(column), True, np.asarray(edges), [], train_counts, test_counts, *rows
+        )
     codes, labels = with_missing_bin(*category_bins(series, TOP_CATEGORIES))
-    sides = [np.bincount(codes[mask], minlength=len(labels)) for mask in (train, test)]
-    return SplitDistribution(str(column), False, np.zeros(0), labels, *sides, *rows)
+    train_counts, test_counts = (
+        np.bincount(codes[mask], minlength=len(labels)) for mask in (train, test)
+    )
+    return SplitDistribution(
+        str(column), False, np.zeros(0), labels, train_counts, test_counts, *rows
+    )

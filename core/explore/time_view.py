@@ -67,9 +67,17 @@ def _parse_dates(series: pd.Series, name: str) -> pd.Series:
     return pd.Series(values, index=series.index, dtype="datetime64[ns]")
 
 
-def _auto_frequency(span: pd.Timedelta) -> str:
+_AUTO_STEPS: tuple[tuple[int, TimeFrequency], ...] = (
+    (3, "hour"),
+    (120, "day"),
+    (2 * 365, "week"),
+    (12 * 365, "month"),
+)
+
+
+def _auto_frequency(span: pd.Timedelta) -> TimeFrequency:
     days = span / pd.Timedelta(days=1)
-    for limit, freq in ((3, "hour"), (120, "day"), (2 * 365, "week"), (12 * 365, "month")):
+    for limit, freq in _AUTO_STEPS:
         if days <= limit:
             return freq
     return "quarter" if days <= 40 * 365 else "year"
