@@ -184,7 +184,7 @@ def target_associations(
     |Pearson r| for normal data; it gives the plain ``strength`` label. Columns typed text,
     date or identifier are not ranked.
     """
-    # scikit-learn's feature selection loads in ~1 s; only this view needs it
+    # imported here: scikit-learn is slow to import and only this view needs it
     from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
     y_all, task = require_target(df, schema, "ranking columns")

@@ -269,7 +269,7 @@ def profile_report(
     report_progress(0.03, "Loading ydata-profiling")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # its notice about a new name
-        # imported here: ydata-profiling takes seconds to load and only the report needs it
+        # imported here: ydata-profiling is slow to import and only the report needs it
         from ydata_profiling import ProfileReport
     _hook_ydata_progress()
     report = ProfileReport(
