@@ -39,9 +39,10 @@ import pandas as pd
 
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
-from core import train, zoo
+from core import train
 from core.data.schema import infer_schema
 from core.export import build_bundle
+from core.train import zoo
 
 TRAIN_ROWS = 20_000
 BATCH_ROWS = 100_000

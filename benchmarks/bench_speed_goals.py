@@ -22,8 +22,8 @@ from core.data.quality import quality_findings
 from core.data.schema import infer_schema
 from core.explain import explain_row
 from core.fairness import fairness_report
-from core.features import feature_columns
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 
 def _churn(rows: int, seed: int = 1) -> pd.DataFrame:

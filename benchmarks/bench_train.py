@@ -14,8 +14,9 @@ from sklearn.model_selection import StratifiedKFold, cross_validate, train_test_
 
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
-from core import train, zoo
+from core import train
 from core.data.schema import infer_schema
+from core.train import zoo
 
 SIZES = (100_000, 1_000_000)
 FLAML_BUDGET_SECONDS = 60

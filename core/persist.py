@@ -1,7 +1,7 @@
 """Loading saved pipelines whose classes have since moved to another module.
 
 A pickle names each class by module path. When a refactor moves a pipeline step (say
-``core.prepare.DateParts`` to ``core.features.DateParts``), models saved before it still name
+``core.prepare.DateParts`` to ``core.estimators.columns.DateParts``), models saved before it still name
 the old path; ``load_joblib`` resolves those through ``MOVED`` for the time of one load, so a
 user's trained runs and explanations keep working. Add a line to ``MOVED`` for every class a
 saved object may reference when you move it.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.machinery
 import io
 import sys
 import threading
@@ -22,10 +23,17 @@ import joblib
 
 #: old "module:qualname" -> new "module:qualname" of classes saved pipelines may reference
 MOVED: dict[str, str] = {
-    "core.prepare:_ColumnwiseTransformer": "core.features:_ColumnwiseTransformer",
-    "core.prepare:CategoryText": "core.features:CategoryText",
-    "core.prepare:BooleanFlags": "core.features:BooleanFlags",
-    "core.prepare:DateParts": "core.features:DateParts",
+    "core.prepare:_ColumnwiseTransformer": "core.estimators.columns:_ColumnwiseTransformer",
+    "core.prepare:CategoryText": "core.estimators.columns:CategoryText",
+    "core.prepare:BooleanFlags": "core.estimators.columns:BooleanFlags",
+    "core.prepare:DateParts": "core.estimators.columns:DateParts",
+    "core.features:_ColumnwiseTransformer": "core.estimators.columns:_ColumnwiseTransformer",
+    "core.features:CategoryText": "core.estimators.columns:CategoryText",
+    "core.features:BooleanFlags": "core.estimators.columns:BooleanFlags",
+    "core.features:DateParts": "core.estimators.columns:DateParts",
+    "core.train:RuleClassifier": "core.estimators.rules:RuleClassifier",
+    "core.train:RuleExpression": "core.estimators.rules:RuleExpression",
+    "core.zoo:XGBoostClassifier": "core.estimators.xgboost:XGBoostClassifier",
     "core.fairness:GroupThresholdModel": "core.estimators.fairness:GroupThresholdModel",
     "core.fairness:ReductionModel": "core.estimators.fairness:ReductionModel",
     "core.fairness:_PositiveScore": "core.estimators.fairness:_PositiveScore",
@@ -42,10 +50,16 @@ def _resolve(path: str) -> Any:
 
 
 def _importable(module: str) -> types.ModuleType | None:
+    """The module if it still exists in its package's own folder (never a stale copy that
+    another install of the package on ``sys.meta_path`` might still hold)."""
+    parent, _, _ = module.rpartition(".")
     try:
-        return importlib.import_module(module)
+        path = getattr(importlib.import_module(parent), "__path__", None) if parent else None
     except ImportError:
         return None
+    if importlib.machinery.PathFinder.find_spec(module, path) is None:
+        return None
+    return importlib.import_module(module)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from app.context import Workbench
     from app.services.projects import ProjectInfo
     from app.services.training import Preset, RunInfo, SensitiveCost
-    from core.features import ExcludedInput
+    from core.train.features import ExcludedInput
 
 #: How to use a sensitive column after all, named after this command's own option.
 EXCLUDED_HINT = {"sensitive": "--include-sensitive to use {it}"}
@@ -112,7 +112,7 @@ def _excluded_json(item: ExcludedInput) -> dict[str, str]:
 
 
 def _echo_excluded(items: list[ExcludedInput]) -> None:
-    from core.features import group_excluded
+    from core.train.features import group_excluded
 
     if items:
         listed = "; ".join(

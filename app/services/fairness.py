@@ -7,7 +7,6 @@ quantile groups for the report. Mitigated models read the sensitive column at pr
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -23,9 +22,10 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import evaluation, goals, training
 from app.services.evaluation import EvaluationRows
 from app.services.training import RunInfo
-from core import fairness, train, zoo
+from core import fairness, train
 from core.data.schema import schema_from_dict
 from core.exceptions import CoreError
+from core.train import zoo
 from storage.models import FairnessAnalysis
 
 MITIGATE_KIND = "fairness.mitigate"
@@ -290,13 +290,8 @@ def mitigation_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     inputs = list(dict.fromkeys([*original.input_columns, *sensitive]))
     X, y = frame[inputs], frame[ctx.schema.target]
     positive = evaluation.positive_class(ctx.schema, tuple(sorted({str(v) for v in y.unique()})))
-    settings = train.TrainSettings(
-        **{
-            **original.settings,
-            "models": (original.model_key,),
-            "tune_trials": None,
-            "tune_seconds": None,
-        }
+    settings = train.TrainSettings.from_stored(
+        original.settings, models=(original.model_key,), tune_trials=None, tune_seconds=None
     )
     jctx.progress(0.2, f"Fitting: {METHODS[method].split(' (')[0].lower()}…")
     try:
@@ -344,7 +339,7 @@ def _save_mitigated(
         predict_ms_per_1k=original.predict_ms_per_1k, size_bytes=0, best_threshold=None, oof=None,
     )  # fmt: skip
     plain = {
-        **dataclasses.asdict(settings),
+        **settings.stored(),
         "sensitive_inputs": list(mitigation["sensitive"]),
         "mitigation": mitigation,
     }

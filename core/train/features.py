@@ -2,39 +2,30 @@
 
 Steps that learn from data (imputation, scaling, encoding) are built here, fitted inside each
 training pipeline on training rows only: the caller fits a fresh copy inside every
-cross-validation fold, so nothing leaks from validation rows. Everything here pickles with
-joblib and holds only scikit-learn classes and the small transformers below, which the
-exported bundle imports from ``core.features``. The fixed cleaning steps that run before
-(the recipe) live in ``core.data.recipe``.
+cross-validation fold, so nothing leaks from validation rows. The built transformer holds only
+scikit-learn classes and the column-wise steps of ``core.estimators.columns``, the one module
+an exported bundle needs to load it. The fixed cleaning steps that run before (the recipe)
+live in ``core.data.recipe``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import Any, Literal
 
-import numpy as np
-import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from core import conditions
-from core.coerce import class_labels
 from core.data.inference import NOTE_DATES_AS_TEXT
 from core.data.schema import Schema
+from core.estimators.columns import BooleanFlags, CategoryText, DateParts
 from core.exceptions import CoreError
 
 __all__ = [
     "HIGH_CARDINALITY",
-    "BooleanFlags",
-    "CategoryText",
-    "DateParts",
     "ExcludedInput",
     "FeatureError",
     "FeaturePlan",
@@ -55,7 +46,6 @@ MSG_NO_FEATURES = (
     "'feature' on the Data page"
 )
 MSG_NO_TASK = "the schema has no task yet: choose a target column on the Data page first"
-MSG_DATE_COLUMNS = "DateParts was fitted on {expected} column(s) but got {got}"
 
 NOTE_TEXT_DROPPED = "{column}: free text is not used by the models yet (no text features); left out"
 NOTE_DATES_AS_TEXT_DROPPED = (
@@ -265,176 +255,3 @@ def build_preprocessor(
     ]
     transformers = [(name, step, list(cols)) for name, step, cols in candidates if cols]
     return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
-
-
-def _frame(X: Any, names: Any) -> pd.DataFrame:
-    if isinstance(X, pd.DataFrame):
-        return X
-    array = np.asarray(X, dtype=object)
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
-    columns = list(names) if names is not None else list(range(array.shape[1]))
-    return pd.DataFrame(array, columns=columns)
-
-
-class _ColumnwiseTransformer(TransformerMixin, BaseEstimator):
-    """Shared input checks: remembers the columns at fit, one output column per input."""
-
-    def _start(self, X: Any, *, reset: bool) -> pd.DataFrame:
-        validate_data(self, X, skip_check_array=True, reset=reset)
-        return _frame(X, getattr(self, "feature_names_in_", None))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self, "n_features_in_")
-        if input_features is not None:
-            return np.asarray(list(input_features), dtype=object)
-        names = getattr(self, "feature_names_in_", None)
-        if names is None:
-            names = [f"x{i}" for i in range(self.n_features_in_)]
-        return np.asarray(list(names), dtype=object)
-
-
-class CategoryText(_ColumnwiseTransformer):
-    """Category values as text (``1.0`` → "1", ``True`` → "True"); missing stays NaN.
-
-    So numbers-as-categories, pandas categoricals and mixed columns encode the same way.
-    """
-
-    def fit(self, X: Any, y: Any = None) -> CategoryText:
-        self._start(X, reset=True)
-        return self
-
-    def transform(self, X: Any) -> pd.DataFrame:
-        check_is_fitted(self, "n_features_in_")
-        frame = self._start(X, reset=False)
-        out = {}
-        for i in range(frame.shape[1]):
-            series = frame.iloc[:, i]
-            if series.dtype == object and pd.api.types.infer_dtype(series) == "string":
-                missing = series.isna()
-                out[i] = series.where(~missing, np.nan) if missing.any() else series
-            else:
-                text = class_labels(series.astype(object))
-                out[i] = text.astype(object).where(text.notna(), np.nan)
-        result = pd.DataFrame(out, index=frame.index)
-        result.columns = list(frame.columns)
-        return result
-
-
-def _flag_key(value: Any) -> str:
-    return str(value).strip().lower()
-
-
-class BooleanFlags(_ColumnwiseTransformer):
-    """Two-valued columns as 1.0 / 0.0 (missing or unseen values → NaN).
-
-    Yes/true/y/t/1 mean 1 whatever the case; other pairs map their later value in sorted
-    order to 1 (learned at fit, stored in ``true_keys_``).
-    """
-
-    def fit(self, X: Any, y: Any = None) -> BooleanFlags:
-        frame = self._start(X, reset=True)
-        self.true_keys_: list[frozenset[str]] = []
-        self.false_keys_: list[frozenset[str]] = []
-        for i in range(frame.shape[1]):
-            keys = sorted({_flag_key(v) for v in pd.unique(frame.iloc[:, i].dropna())})
-            if keys and set(keys) <= (conditions.TRUE_WORDS | conditions.FALSE_WORDS):
-                true, false = (
-                    [k for k in keys if k in conditions.TRUE_WORDS],
-                    [k for k in keys if k in conditions.FALSE_WORDS],
-                )
-            else:
-                true, false = keys[-1:], keys[:-1]
-            self.true_keys_.append(frozenset(true))
-            self.false_keys_.append(frozenset(false))
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "true_keys_")
-        frame = self._start(X, reset=False)
-        out = np.full(frame.shape, np.nan)
-        for i in range(frame.shape[1]):
-            series = frame.iloc[:, i]
-            present = series.notna().to_numpy()
-            uniques = pd.unique(series[present])
-            mapping = {}
-            for value in uniques:
-                key = _flag_key(value)
-                if key in self.true_keys_[i]:
-                    mapping[value] = 1.0
-                elif key in self.false_keys_[i]:
-                    mapping[value] = 0.0
-            column = out[:, i]
-            column[present] = series[present].map(mapping).to_numpy(dtype=float, na_value=np.nan)
-        return out
-
-
-def _as_dates(series: pd.Series) -> pd.Series:
-    """Timestamps without time zone (UTC wall time); text is parsed, unreadable → NaT."""
-    if isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
-        series = series.astype(object).infer_objects()
-    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "could not infer format" chatter
-            parsed = pd.to_datetime(series, errors="coerce", utc=True)
-            unread = series.notna() & parsed.isna()
-            if unread.any():  # a second format in the column: read those values one by one
-                again = pd.to_datetime(series[unread], errors="coerce", utc=True, format="mixed")
-                parsed = parsed.copy()
-                parsed[unread] = again
-        series = parsed
-    if getattr(series.dtype, "tz", None) is not None:
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    return series.astype("datetime64[ns]")
-
-
-class DateParts(_ColumnwiseTransformer):
-    """Dates → year, month, day of week, day of year and age in days.
-
-    Age is counted back from ``reference`` or, when None, from the latest date seen at fit
-    (``reference_``), so the same fitted transformer gives the same numbers later. Missing
-    or unreadable dates give NaN (impute afterwards). Text dates are parsed.
-
-    >>> DateParts().fit_transform(pd.DataFrame({"d": ["2024-01-01", "2024-03-01"]}))[:, -1]
-    array([60.,  0.])
-    """
-
-    PARTS = ("year", "month", "dayofweek", "dayofyear", "age_days")
-
-    def __init__(self, reference: Any = None) -> None:
-        self.reference = reference
-
-    def fit(self, X: Any, y: Any = None) -> DateParts:
-        frame = self._start(X, reset=True)
-        if self.reference is not None:
-            reference = pd.Timestamp(self.reference)
-            if reference.tzinfo is not None:
-                reference = reference.tz_convert("UTC").tz_localize(None)
-        else:
-            latest = [_as_dates(frame.iloc[:, i]).max() for i in range(frame.shape[1])]
-            seen = [stamp for stamp in latest if pd.notna(stamp)]
-            reference = max(seen) if seen else pd.Timestamp("1970-01-01")
-        self.reference_ = pd.Timestamp(reference)
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "reference_")
-        frame = self._start(X, reset=False)
-        width = len(self.PARTS)
-        out = np.full((frame.shape[0], width * frame.shape[1]), np.nan)
-        for i in range(frame.shape[1]):
-            dates = _as_dates(frame.iloc[:, i])
-            parts = (
-                dates.dt.year,
-                dates.dt.month,
-                dates.dt.dayofweek,
-                dates.dt.dayofyear,
-                (self.reference_ - dates) / pd.Timedelta(days=1),
-            )
-            for j, part in enumerate(parts):
-                out[:, i * width + j] = part.to_numpy(dtype=float, na_value=np.nan)
-        return out
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        names = super().get_feature_names_out(input_features)
-        return np.asarray([f"{name}_{part}" for name in names for part in self.PARTS], dtype=object)

@@ -2,10 +2,10 @@
 
 Every model is one ``ModelSpec``: an estimator factory with fixed seeds and explicit thread
 counts, default parameters and an Optuna search space. ``make_pipeline`` joins a model with
-the schema's preprocessor (``core.features.build_preprocessor``) into the one
+the schema's preprocessor (``core.train.features.build_preprocessor``) into the one
 ``Pipeline([("prepare", ...), ("model", ...)])`` that is cross-validated, fitted and exported.
 Classifiers keep the original class labels: ``pipeline.classes_`` is ``np.unique(y)``, so
-XGBoost is wrapped in ``XGBoostClassifier`` which encodes labels itself. Pure Python: no
+XGBoost is wrapped in ``core.estimators.xgboost.XGBoostClassifier``, which encodes labels. Pure Python: no
 Streamlit, no storage; Optuna and XGBoost are imported only when used.
 
     pipeline = make_pipeline(schema, "hgb", seed=0)
@@ -20,8 +20,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
     ExtraTreesClassifier,
@@ -39,12 +38,12 @@ from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from core.data.schema import Schema
+from core.estimators.xgboost import XGBoostClassifier
 from core.exceptions import CoreError
-from core.features import build_preprocessor
+from core.train.features import build_preprocessor
 
 if TYPE_CHECKING:
     import optuna
@@ -54,7 +53,6 @@ __all__ = [
     "Family",
     "ModelSpec",
     "Preset",
-    "XGBoostClassifier",
     "ZooError",
     "get_spec",
     "make_ensemble",
@@ -80,7 +78,6 @@ MSG_BAD_PARAM = "model {key!r}: {problem}"
 MSG_PRESET = "preset must be 'quick', 'thorough' or None, got {value!r}"
 MSG_ENSEMBLE_SIZE = "an ensemble needs at least two members, got {count}"
 MSG_ENSEMBLE_MEMBER = "model {key!r} cannot be an ensemble member; use one of {known}"
-MSG_XGB_CLASSES = "XGBoostClassifier needs at least two classes in y, got {count}"
 
 
 class ZooError(CoreError):
@@ -90,81 +87,6 @@ class ZooError(CoreError):
 def _suggest(value: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(str(value), list(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-# --- XGBoost with the original class labels ------------------------------------------------
-
-
-class XGBoostClassifier(ClassifierMixin, BaseEstimator):
-    """XGBoost (hist) for any class labels: ``classes_`` = sorted original labels.
-
-    XGBoost wants labels 0..k-1; this encodes them at fit and decodes at predict, so a
-    pipeline predicts "Yes"/"No" like every other model. ``class_weight="balanced"`` sets
-    ``scale_pos_weight`` = negatives/positives for two classes, balanced sample weights
-    for more. The fitted booster is ``model_``.
-    """
-
-    def __init__(
-        self,
-        n_estimators: int = 200,
-        max_depth: int = 6,
-        learning_rate: float = 0.1,
-        subsample: float = 1.0,
-        colsample_bytree: float = 1.0,
-        min_child_weight: float = 1.0,
-        reg_lambda: float = 1.0,
-        reg_alpha: float = 0.0,
-        gamma: float = 0.0,
-        class_weight: Literal["balanced"] | None = None,
-        n_jobs: int = 1,
-        random_state: int = 0,
-    ) -> None:
-        self.n_estimators = n_estimators
-        self.max_depth = max_depth
-        self.learning_rate = learning_rate
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.min_child_weight = min_child_weight
-        self.reg_lambda = reg_lambda
-        self.reg_alpha = reg_alpha
-        self.gamma = gamma
-        self.class_weight = class_weight
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> XGBoostClassifier:
-        from xgboost import XGBClassifier
-
-        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(MSG_XGB_CLASSES.format(count=len(self.classes_)))
-        extra: dict[str, Any] = {}
-        if self.class_weight == "balanced":
-            if len(self.classes_) == 2:
-                positives = max(int(codes.sum()), 1)
-                extra["scale_pos_weight"] = (len(codes) - positives) / positives
-            else:
-                balanced = compute_sample_weight("balanced", codes)
-                sample_weight = balanced if sample_weight is None else sample_weight * balanced
-        params = {k: v for k, v in self.get_params().items() if k != "class_weight"}
-        self.model_ = XGBClassifier(tree_method="hist", **params, **extra)
-        self.model_.fit(X, codes, sample_weight=sample_weight)
-        self.n_features_in_ = self.model_.n_features_in_
-        if hasattr(self.model_, "feature_names_in_"):
-            self.feature_names_in_ = self.model_.feature_names_in_
-        return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "model_")
-        return np.asarray(self.model_.predict_proba(X), dtype=np.float64)
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    @property
-    def feature_importances_(self) -> np.ndarray:
-        check_is_fitted(self, "model_")
-        return self.model_.feature_importances_
 
 
 # --- the catalogue -------------------------------------------------------------------------
@@ -562,7 +484,7 @@ def make_pipeline(
 ) -> Pipeline:
     """``Pipeline([("prepare", preprocessor), ("model", estimator)])``, unfitted.
 
-    Fit it on the schema's feature columns (``core.features.feature_columns``) and the target.
+    Fit it on the schema's feature columns (``core.train.features.feature_columns``) and the target.
     """
     if schema.task is None:
         raise ZooError(MSG_NO_TASK, field="task")

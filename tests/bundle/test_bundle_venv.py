@@ -33,8 +33,8 @@ import pytest
 
 from core.data.schema import infer_schema
 from core.export import build_bundle
-from core.features import feature_columns
 from core.train import TrainSettings, fit_final
+from core.train.features import feature_columns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
 

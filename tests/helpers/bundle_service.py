@@ -18,8 +18,8 @@ import pandas as pd
 
 from core.data.schema import infer_schema
 from core.export import build_bundle
-from core.features import feature_columns
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 _counter = itertools.count()
 SETTINGS = ("BUNDLE_API_KEYS", "BUNDLE_API_KEYS_FILE", "BUNDLE_MAX_ROWS", "BUNDLE_MAX_BODY_BYTES")

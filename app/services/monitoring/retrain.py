@@ -6,7 +6,6 @@ and compares it with the champion on the newest ones (kept out of training).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -243,10 +242,8 @@ def _holds_dates(column: pd.Series) -> bool:
 def _train_challenger(wb: Workbench, jctx: JobContext, champion: RunInfo, version: Any) -> RunInfo:
 
     ctx = training.training_context(wb, champion.project_id, version.id)
-    known = {f.name for f in dataclasses.fields(train.TrainSettings)}
-    stored = {k: v for k, v in champion.settings.items() if k in known}
-    settings = train.TrainSettings(
-        **{**stored, "models": (champion.model_key,), "tune_trials": None, "tune_seconds": None}
+    settings = train.TrainSettings.from_stored(
+        champion.settings, models=(champion.model_key,), tune_trials=None, tune_seconds=None
     )
     value = value_inputs(ctx)
     result = train.cross_validate_model(

@@ -13,11 +13,12 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_config, datasets, goals, splits
-from core import business, features, train, zoo
+from core import business, train
 from core.data.cleaning import apply_recipe
 from core.data.recipe import Recipe, recipe_to_list
 from core.data.schema import Schema, schema_to_dict
 from core.metrics import UNPRICED_METRIC, stored_name
+from core.train import features, zoo
 from storage.models import DatasetSplit
 
 QUICK_SAMPLE_ROWS = 50_000

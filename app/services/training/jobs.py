@@ -5,7 +5,6 @@ Every finished model is saved as a run at once, so Cancel keeps what is done.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from typing import Any
 
@@ -34,8 +33,9 @@ from app.services.training.runs import (
     leaderboard,
     run_info,
 )
-from core import metrics, train, zoo
+from core import metrics, train
 from core.metrics import better_first
+from core.train import zoo
 from storage.models import Run
 
 TRAIN_KIND = "train.models"
@@ -96,7 +96,7 @@ def save_run(
             scores={k: finite(v) for k, v in result.scores.items()},
             folds=folds,
             params=plain(dict(result.params)),
-            settings=plain(settings_override or dataclasses.asdict(settings)),
+            settings=plain(settings_override or settings.stored()),
             snapshot=run_snapshot(ctx),
             fit_seconds=result.fit_seconds,
             predict_ms_per_1k=result.predict_ms_per_1k,
@@ -163,7 +163,7 @@ def training_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     variants: list[tuple[train.TrainSettings, dict[str, Any]]] = [(settings, {})]
     if plan.compare_sensitive:  # the same models with and without the sensitive inputs
         variants = [
-            (dataclasses.replace(settings, include_sensitive=used), _comparison_tags(used, jctx))
+            (settings.model_copy(update={"include_sensitive": used}), _comparison_tags(used, jctx))
             for used in (True, False)
         ]
     steps = (len(order) + (1 if with_ensemble else 0)) * len(variants)
@@ -301,9 +301,8 @@ def rerun_job(jctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     wb = jctx.workbench
     original = get_run(wb, int(params["run_id"]))
     ctx = training_context(wb, original.project_id, original.dataset_version_id)
-    stored = dict(original.settings)
-    settings = train.TrainSettings(
-        **{**stored, "models": (original.model_key,), "tune_trials": None, "tune_seconds": None}
+    settings = train.TrainSettings.from_stored(
+        original.settings, models=(original.model_key,), tune_trials=None, tune_seconds=None
     )
     value = value_inputs(ctx)
     jctx.progress(0.1, f"Re-running {original.model_name}…")

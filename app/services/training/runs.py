@@ -21,9 +21,10 @@ from app.jobs import INCOMPLETE_STATUSES
 from app.services import data_config, datasets
 from app.services.jsonable import finite
 from app.services.projects import touch_project
-from core import features, persist, train, zoo
+from core import persist, train
 from core.data.schema import schema_from_dict
 from core.metrics import better_first
+from core.train import features, zoo
 from storage.models import Job, Run
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, training
 from app.services.training import RunInfo, SensitiveCost, TrainingContext
-from core import business, features
+from core import business
+from core.train import features
 
 TOGGLE = "Use sensitive attributes as inputs"
 #: How to use an excluded column after all, named after this page's own controls.

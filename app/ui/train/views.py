@@ -17,9 +17,10 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from app.ui.train import sensitive as train_sensitive
-from core import business, metrics, train, zoo
+from core import business, metrics, train
 from core.figure_style import style_figure
 from core.report import csv_bytes
+from core.train import zoo
 
 PRESETS = {
     "quick": "Quick — light models, about a minute on the demo; big data on a 50,000-row stratified sample",

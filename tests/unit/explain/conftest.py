@@ -18,8 +18,8 @@ from threadpoolctl import threadpool_limits
 
 from core.data.schema import Schema, infer_schema
 from core.explain import Explanation
-from core.features import feature_columns
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 STRONG = "strong"
 TARGETS = {"binary": "churned", "multiclass": "tier", "regression": "revenue"}

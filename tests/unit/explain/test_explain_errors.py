@@ -12,7 +12,7 @@ from core.explain.pipeline import (
     MSG_NO_ROWS,
     MSG_NOT_FITTED,
 )
-from core.zoo import make_pipeline
+from core.train.zoo import make_pipeline
 
 
 def test_explain_unfitted_pipeline(fitted) -> None:

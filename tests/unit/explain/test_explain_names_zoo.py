@@ -16,8 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from core.explain.names import feature_items
-from core.features import feature_columns
-from core.zoo import make_pipeline, models_for
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline, models_for
 
 from .conftest import SMALL, TARGETS, make_frame, make_schema
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from core.estimators.rules import RuleClassifier
 from core.explain import explain, explain_row, what_if
-from core.features import feature_columns
-from core.train import RuleClassifier
-from core.zoo import make_ensemble
+from core.train import parse_rule
+from core.train.features import feature_columns
+from core.train.zoo import make_ensemble
 
 
 def test_rule_pipeline_is_explained_on_its_columns(fitted) -> None:
     _, frame, schema = fitted("binary", "tree")
-    rule = Pipeline(
-        [("model", RuleClassifier(rule="strong > 0 and plan != 'basic'", positive_class="Yes"))]
-    )
+    parsed = parse_rule("strong > 0 and plan != 'basic'", ["strong", "plan"])
+    rule = Pipeline([("model", RuleClassifier(rule=parsed, positive_class="Yes"))])
     rule.fit(frame[["strong", "plan"]], frame[schema.target])
     explanation = explain(rule, frame, sample=40)
     assert explanation.explainer == "permutation"

@@ -22,8 +22,8 @@ import pytest
 
 from core.data.schema import Schema, infer_schema
 from core.export import Bundle, build_bundle
-from core.features import feature_columns
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 from tests.helpers.bundle_service import load_module
 
 CREATED = "2025-01-31"

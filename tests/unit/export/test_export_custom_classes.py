@@ -61,10 +61,11 @@ def test_preprocessing_steps_and_xgboost_load_without_the_workbench(
     trained, builder, unpacker, tmp_path
 ) -> None:
     bundle = builder(trained("binary", "xgboost"))
-    assert {"core.features", "core.zoo"} <= set(bundle.workbench_modules)
+    assert {"core.estimators.columns", "core.estimators.xgboost"} <= set(bundle.workbench_modules)
     assert "core.train" not in bundle.workbench_modules  # only what the pickle needs
     root = unpacker(bundle, tmp_path / "bundle")
-    _assert_self_contained(_run_isolated(root), root, {"core.features", "core.zoo"})
+    modules = {"core.estimators.columns", "core.estimators.xgboost"}
+    _assert_self_contained(_run_isolated(root), root, modules)
 
 
 def test_rule_classifier_loads_without_the_workbench(trained, builder, unpacker, tmp_path):
@@ -75,20 +76,20 @@ def test_rule_classifier_loads_without_the_workbench(trained, builder, unpacker,
     )
     bundle = builder(model, pipeline=rule)
     assert bundle.schema.feature_order == ("spend", "plan")  # the rule's own columns
-    assert "core.train" in bundle.workbench_modules
+    assert "core.estimators.rules" in bundle.workbench_modules
     root = unpacker(bundle, tmp_path / "bundle")
-    _assert_self_contained(_run_isolated(root), root, {"core.train"})
+    _assert_self_contained(_run_isolated(root), root, {"core.estimators.rules"})
 
 
 def test_copied_modules_are_verbatim(binary_bundle) -> None:
     import io
     import zipfile
 
-    import core.features
+    import core.estimators.columns
 
     with zipfile.ZipFile(io.BytesIO(binary_bundle.zip_bytes)) as archive:
-        copied = archive.read("core/features.py")
-    assert copied == Path(core.features.__file__).read_bytes()
+        copied = archive.read("core/estimators/columns.py")
+    assert copied == Path(core.estimators.columns.__file__).read_bytes()
 
 
 class ScriptClassifier(ClassifierMixin, BaseEstimator):

@@ -23,7 +23,7 @@ from core.export.bundle import (
 from core.export.contract import MSG_FEATURES_MISSING, MSG_FRAME_TYPE
 from core.export.golden import MSG_GOLDEN_MISMATCH
 from core.export.layout import RUNTIME_MODULE
-from core.zoo import make_pipeline
+from core.train.zoo import make_pipeline
 
 
 def _refused(builder, model, **options) -> ExportError:

@@ -72,7 +72,7 @@ def test_requirements_pin_the_installed_versions(binary_bundle) -> None:
 def test_requirements_add_xgboost_when_the_model_uses_it(trained, builder) -> None:
     bundle = builder(trained("binary", "xgboost"))
     assert _pins(bundle)["xgboost"] == importlib.metadata.version("xgboost")
-    assert "core.zoo" in bundle.workbench_modules  # XGBoostClassifier lives there
+    assert "core.estimators.xgboost" in bundle.workbench_modules  # XGBoostClassifier lives there
 
 
 def test_dockerfile_uses_this_python_and_the_same_steps(binary_bundle) -> None:

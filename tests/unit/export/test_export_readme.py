@@ -9,8 +9,8 @@ import pandas as pd
 
 from core.data.schema import infer_schema
 from core.export import read_bundle_file
-from core.features import feature_columns
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 
 def _readme(bundle) -> str:

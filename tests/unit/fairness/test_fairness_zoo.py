@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.estimators.fairness_inputs import MSG_SAMPLE_WEIGHT
-from core.fairness import FairnessError, expgrad_mitigation, threshold_mitigation
-from core.features import feature_columns
-from core.zoo import make_pipeline, models_for
+from core.fairness import (
+    MSG_SAMPLE_WEIGHT,
+    FairnessError,
+    expgrad_mitigation,
+    threshold_mitigation,
+)
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline, models_for
 
 OPTIONS = {"sensitive_columns": ["gender"], "constraint": "demographic_parity", "positive": "Yes"}
 

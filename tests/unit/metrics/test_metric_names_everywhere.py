@@ -76,7 +76,7 @@ def test_a_goal_accepts_registry_names_and_aliases_and_stores_the_train_name(
 def test_train_settings_accept_the_same_aliases(given, stored) -> None:
     settings = train.TrainSettings(models=("logreg",), metric=given)
     assert settings.metric == stored
-    train._check_settings(settings)
+    assert train.TrainSettings.from_stored(settings.stored()).metric == stored
 
 
 @pytest.fixture

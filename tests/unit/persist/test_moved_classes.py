@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core import persist
-from core.features import DateParts
+from core.estimators.columns import DateParts
 
 
 def _saved_under(obj: object, old: str, new: str) -> bytes:
@@ -24,7 +24,9 @@ def _saved_under(obj: object, old: str, new: str) -> bytes:
 def test_a_pipeline_step_saved_under_its_old_module_loads_and_transforms_alike() -> None:
     frame = pd.DataFrame({"when": pd.to_datetime(["2024-01-31", "2024-06-15", None])})
     fitted = DateParts().fit(frame)
-    old_bytes = _saved_under(fitted, "core.prepare\nDateParts", "core.features\nDateParts")
+    old_bytes = _saved_under(
+        fitted, "core.prepare\nDateParts", "core.estimators.columns\nDateParts"
+    )
     with pytest.raises((AttributeError, ModuleNotFoundError)):
         joblib.load(io.BytesIO(old_bytes))
     loaded = persist.load_joblib(old_bytes)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core.data.schema import infer_schema
-from core.features import excluded_inputs, feature_columns
+from core.train.features import excluded_inputs, feature_columns
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_train_backend_without_result_streams_runs_folds_in_chunks(tiny, monkeyp
     cancelling still works between chunks."""
     import joblib
 
-    import core.train as train
+    import core.train.cv as train
 
     chunks: list[int] = []
 

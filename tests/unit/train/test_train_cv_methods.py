@@ -5,13 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.train import (
-    NOTE_MISSING_TARGET,
-    NOTE_SAMPLE,
-    TrainSettings,
-    cross_validate_model,
-    cv_folds,
-)
+from core.train import TrainSettings, cross_validate_model, cv_folds
+from core.train.rows import NOTE_MISSING_TARGET, NOTE_SAMPLE
 
 
 def _settings(**changes) -> TrainSettings:

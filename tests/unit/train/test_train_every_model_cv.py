@@ -9,7 +9,7 @@ import pytest
 
 from core.business import ErrorCost, PayoffMatrix
 from core.train import METRICS, TrainSettings, cross_validate_model
-from core.zoo import ZOO
+from core.train.zoo import ZOO
 
 CASES = [(key, task) for key, spec in ZOO.items() for task in sorted(spec.tasks)]
 PAYOFF = PayoffMatrix(tp=120, fp=-60, fn=-40, tn=0)

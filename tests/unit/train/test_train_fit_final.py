@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.features import feature_columns
 from core.train import TrainError, TrainSettings, cross_validate_model, fit_final
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 
 def test_train_fit_final_equals_a_plain_pipeline_fit(tiny) -> None:

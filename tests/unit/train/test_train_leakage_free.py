@@ -9,9 +9,9 @@ from sklearn.base import clone
 from sklearn.metrics import log_loss, roc_auc_score
 
 from core.data.schema import infer_schema
-from core.features import feature_columns
 from core.train import TrainSettings, cross_validate_model, cv_folds
-from core.zoo import make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import make_pipeline
 
 
 def _outlier_frame() -> pd.DataFrame:

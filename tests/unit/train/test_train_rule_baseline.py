@@ -26,7 +26,8 @@ RULE = "spend > 55 and visits >= 2"
 
 def test_rule_classifier_predicts_like_the_rule(tiny) -> None:
     frame, _ = tiny("binary")
-    model = RuleClassifier(rule=RULE, positive_class="Yes").fit(frame, frame["churned"])
+    rule = parse_rule(RULE, frame.columns)
+    model = RuleClassifier(rule=rule, positive_class="Yes").fit(frame, frame["churned"])
     hits = parse_rule(RULE, frame.columns).evaluate(frame)
     assert list(model.classes_) == ["No", "Yes"]
     np.testing.assert_array_equal(model.predict(frame), np.where(hits, "Yes", "No"))
@@ -37,7 +38,8 @@ def test_rule_classifier_predicts_like_the_rule(tiny) -> None:
 
 def test_rule_classifier_positive_class_can_be_the_first_label() -> None:
     frame = pd.DataFrame({"x": [1, 2, 3, 4], "y": [0, 0, 1, 1]})
-    model = RuleClassifier(rule="x < 3", positive_class="0").fit(frame[["x"]], frame["y"])
+    rule = parse_rule("x < 3", ["x"])
+    model = RuleClassifier(rule=rule, positive_class="0").fit(frame[["x"]], frame["y"])
     np.testing.assert_array_equal(model.predict(frame[["x"]]), [0, 0, 1, 1])
     np.testing.assert_array_equal(model.predict_proba(frame[["x"]])[:, 0], [1, 1, 0, 0])
 

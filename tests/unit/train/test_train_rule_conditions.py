@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from core.conditions import ColumnRef, Condition
-from core.train import parse_rule, rule_condition
+from core.estimators.rules import rule_condition
+from core.train import parse_rule
 
 FRAME = pd.DataFrame({"a": [1.0, 5.0, np.nan, 2.0], "b": [2.0, 4.0, 3.0, np.nan]})
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from core.train import TrainError, parse_rule
+from core.train.rules import check_rule
 
 COLUMNS = ["tenure_months", "contract", "monthly charges", "senior", "signup"]
 
@@ -101,10 +102,12 @@ def test_rule_parser_never_evaluates_the_text(tmp_path) -> None:
         ("contract in [1, 2]", "column 'contract' holds text"),
     ],
 )
-def test_rule_type_mismatch_is_reported_on_evaluation(rule: str, message: str, customers) -> None:
+def test_rule_type_mismatch_is_reported_against_the_data(
+    rule: str, message: str, customers
+) -> None:
     expression = parse_rule(rule, COLUMNS)
     with pytest.raises(TrainError, match=message):
-        expression.evaluate(customers)
+        check_rule(expression, customers)
 
 
 def test_rule_missing_values_never_match(customers) -> None:

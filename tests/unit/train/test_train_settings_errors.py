@@ -10,18 +10,10 @@ import pytest
 
 from core.business import PayoffMatrix
 from core.data.schema import infer_schema
-from core.train import (
-    MSG_FOLDS,
-    MSG_NO_MODELS,
-    MSG_NO_TARGET,
-    MSG_SMALL_CLASS,
-    MSG_TOO_FEW_ROWS,
-    NOTE_FALLBACK,
-    TrainError,
-    TrainSettings,
-    cross_validate_model,
-    validate_settings,
-)
+from core.train import TrainError, TrainSettings, cross_validate_model, validate_settings
+from core.train.rows import MSG_NO_TARGET, MSG_SMALL_CLASS, MSG_TOO_FEW_ROWS
+from core.train.scoring import NOTE_FALLBACK
+from core.train.settings import MSG_FOLDS, MSG_NO_MODELS
 
 PAYOFF = PayoffMatrix(tp=120, fp=-60, fn=-40, tn=0)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.train import NOTE_NOTHING_TO_TUNE, TrainSettings, tune_model
-from core.zoo import ZOO
+from core.train import TrainSettings, tune_model
+from core.train.tuning import NOTE_NOTHING_TO_TUNE
+from core.train.zoo import ZOO
 
 SETTINGS = TrainSettings(models=("hgb",), folds=2, n_jobs=1, metric="roc_auc", tune_trials=3)
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import optuna
 import pytest
 
-from core.zoo import ZOO, ZooError, get_spec, make_pipeline, models_for
+from core.train.zoo import ZOO, ZooError, get_spec, make_pipeline, models_for
 
 
 def test_zoo_models_for_binary_lists_light_models_first() -> None:

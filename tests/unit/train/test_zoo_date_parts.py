@@ -10,7 +10,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from core.features import BooleanFlags, CategoryText, DateParts
+from core.estimators.columns import BooleanFlags, CategoryText, DateParts
 
 
 def test_date_parts_from_text_and_timestamps() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.features import feature_columns
-from core.zoo import ZooError, make_ensemble, make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import ZooError, make_ensemble, make_pipeline
 
 
 def test_zoo_make_ensemble_averages_fitted_pipelines_without_refitting(tiny) -> None:

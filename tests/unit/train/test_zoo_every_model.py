@@ -8,8 +8,8 @@ import joblib
 import numpy as np
 import pytest
 
-from core.features import feature_columns
-from core.zoo import ZOO, make_pipeline
+from core.train.features import feature_columns
+from core.train.zoo import ZOO, make_pipeline
 
 CASES = [(key, task) for key, spec in ZOO.items() for task in sorted(spec.tasks)]
 SMALL = {"n_estimators": 10}  # keeps the forests and boosters quick on tiny data

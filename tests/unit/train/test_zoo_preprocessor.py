@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.data.schema import infer_schema
-from core.features import (
+from core.train.features import (
     MSG_NO_FEATURES,
     NOTE_DATES_AS_TEXT_DROPPED,
     NOTE_TEXT_DROPPED,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.zoo import XGBoostClassifier
+from core.estimators.xgboost import XGBoostClassifier
 
 
 def _data(labels: list) -> tuple[pd.DataFrame, np.ndarray]:
