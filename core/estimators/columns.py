@@ -185,7 +185,7 @@ class DateParts(_ColumnwiseTransformer):
                 dates.dt.month,
                 dates.dt.dayofweek,
                 dates.dt.dayofyear,
-                (self.reference_ - dates) / pd.Timedelta(days=1),
+                pd.to_timedelta(self.reference_ - dates) / pd.Timedelta(days=1),
             )
             for j, part in enumerate(parts):
                 out[:, i * width + j] = part.to_numpy(dtype=float, na_value=np.nan)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import Tags
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
@@ -56,7 +57,7 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> XGBoostClassifier:
-        from xgboost import XGBClassifier
+        from xgboost import XGBClassifier  # heavy: imported when a model is fitted
 
         self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
         if len(self.classes_) < 2:
@@ -82,7 +83,14 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         return np.asarray(self.model_.predict_proba(X), dtype=np.float64)
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # first: an unfitted model says so (NotFittedError)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # XGBoost learns where missing values go
+        tags.input_tags.sparse = True
+        return tags
 
     @property
     def feature_importances_(self) -> np.ndarray:

@@ -19,7 +19,7 @@ import math
 import pickle
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import closing
 from typing import Any
 
@@ -112,7 +112,7 @@ def _run_fold(
 # --- running folds -------------------------------------------------------------------------
 
 
-def _fold_stream(jobs: list[Any], n_jobs: int) -> Iterator[_FoldOutput]:
+def _fold_stream(jobs: list[Any], n_jobs: int) -> Generator[_FoldOutput, None, None]:
     """Fold results in fold order as they finish; at most ``n_jobs`` folds in flight.
 
     Closing the stream (on cancel) drops the folds still running. Backends that cannot

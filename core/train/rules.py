@@ -13,7 +13,7 @@ import ast
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 from pandas.api import types as ptypes
@@ -176,7 +176,7 @@ class _RuleParser:
         return ("value", self.value(node))
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, complex)
 
 

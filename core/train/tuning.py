@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -64,16 +65,21 @@ def tune_model(
         frame, schema, settings, payoff=payoff, error_cost=error_cost, volume=volume_per_month
     )
     notes = _model_notes(spec, settings, task, len(data.y))
-    run = dict(n_jobs=settings.n_jobs, on_fold=on_fold, should_stop=should_stop)
-    if not spec.tunable:
-        params = dict(spec.defaults)
+
+    def cross_validate(params: dict[str, Any], notes: Sequence[str] = ()) -> ModelResult:
         estimator = _model_pipeline(schema, spec, params, settings)
-        result = _cross_validate(data, estimator, model=model_key, params=params, **run)
+        return _cross_validate(
+            data, estimator, model=model_key, params=params, n_jobs=settings.n_jobs,
+            notes=notes, on_fold=on_fold, should_stop=should_stop,
+        )  # fmt: skip
+
+    if not spec.tunable:
+        result = cross_validate(dict(spec.defaults))
         if on_trial is not None:
             on_trial(model_key, 1, result.cv_mean)
         note = NOTE_NOTHING_TO_TUNE.format(model=model_key)
         return dataclasses.replace(result, trials=1, notes=(*result.notes, *notes, note))
-    greater = METRICS[data.metric].greater_is_better
+    greater = bool(METRICS[data.metric].greater_is_better)
     trials = settings.tune_trials
     if trials is None and settings.tune_seconds is None:
         trials = DEFAULT_TUNE_TRIALS
@@ -87,11 +93,7 @@ def tune_model(
     cancelled = False
 
     def objective(trial: optuna.Trial) -> float:
-        params = {**spec.defaults, **spec.search_space(trial, task)}
-        estimator = _model_pipeline(schema, spec, params, settings)
-        result = _cross_validate(
-            data, estimator, model=model_key, params=params, notes=notes, **run
-        )
+        result = cross_validate({**spec.defaults, **spec.search_space(trial, task)}, notes)
         results[trial.number] = result
         return result.cv_mean
 

@@ -91,7 +91,8 @@ def _suggest(value: str, known: Sequence[str]) -> str:
 
 # --- the catalogue -------------------------------------------------------------------------
 
-Builder = Callable[[str, dict[str, Any], int, "str | None", int], BaseEstimator]
+Weight = Literal["balanced"] | None
+Builder = Callable[[str, dict[str, Any], int, Weight, int], BaseEstimator]
 Space = Callable[["optuna.Trial", str], dict[str, Any]]
 
 
@@ -169,21 +170,21 @@ def _configured(estimator: BaseEstimator, params: dict[str, Any]) -> BaseEstimat
     return estimator.set_params(**params)
 
 
-def _dummy(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _dummy(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         return _configured(DummyRegressor(), params)
     return _configured(DummyClassifier(random_state=seed), params)
 
 
-def _logreg(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _logreg(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     return _configured(LogisticRegression(class_weight=cw, random_state=seed), params)
 
 
-def _ridge(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _ridge(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     return _configured(Ridge(random_state=seed), params)
 
 
-def _elasticnet(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _elasticnet(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         params = {k: v for k, v in params.items() if k != "C"}
         return _configured(ElasticNet(random_state=seed, max_iter=5000), params)
@@ -192,14 +193,14 @@ def _elasticnet(task: str, params: dict, seed: int, cw: str | None, n_jobs: int)
     return _configured(model, params)
 
 
-def _tree(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _tree(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         return _configured(DecisionTreeRegressor(random_state=seed), params)
     return _configured(DecisionTreeClassifier(class_weight=cw, random_state=seed), params)
 
 
 def _forest(classifier: type, regressor: type) -> Builder:
-    def build(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+    def build(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
         if task == "regression":
             return _configured(regressor(random_state=seed, n_jobs=n_jobs), params)
         model = classifier(class_weight=cw, random_state=seed, n_jobs=n_jobs)
@@ -208,14 +209,14 @@ def _forest(classifier: type, regressor: type) -> Builder:
     return build
 
 
-def _hgb(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _hgb(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         return _configured(HistGradientBoostingRegressor(random_state=seed), params)
     model = HistGradientBoostingClassifier(class_weight=cw, random_state=seed)
     return _configured(model, params)
 
 
-def _xgboost(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _xgboost(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         from xgboost import XGBRegressor
 
@@ -228,7 +229,7 @@ def _xgboost(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) ->
     return _configured(XGBoostClassifier(class_weight=cw, n_jobs=n_jobs, random_state=seed), params)
 
 
-def _knn(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _knn(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
         return _configured(KNeighborsRegressor(n_jobs=n_jobs), params)
     return _configured(KNeighborsClassifier(n_jobs=n_jobs), params)
@@ -242,7 +243,7 @@ ENSEMBLE_MEMBERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _ensemble(task: str, params: dict, seed: int, cw: str | None, n_jobs: int) -> BaseEstimator:
+def _ensemble(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     """Soft voting over member models that share one (scaled) preprocessor.
 
     ``params["members"]``: model keys, or a mapping of model key → that model's params.

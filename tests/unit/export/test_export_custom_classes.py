@@ -7,20 +7,24 @@ packages come back through PYTHONPATH alone.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
 
+from core.estimators.rules import RuleClassifier
 from core.export import ExportError
 from core.export.modules import MSG_MAIN_MODULE
-from core.train import TrainSettings, fit_final
+from core.train import TrainSettings, fit_final, parse_rule
+from core.train.zoo import make_ensemble
 
 CHECK = """
 import importlib.util, json, sys
@@ -81,10 +85,39 @@ def test_rule_classifier_loads_without_the_workbench(trained, builder, unpacker,
     _assert_self_contained(_run_isolated(root), root, {"core.estimators.rules"})
 
 
-def test_copied_modules_are_verbatim(binary_bundle) -> None:
-    import io
-    import zipfile
+#: The light modules a bundle may copy: the estimators and what core.conditions needs.
+LIGHT = {"core/__init__.py", "core/conditions.py", "core/coerce.py", "core/exceptions.py"}
 
+
+def test_every_workbench_step_travels_with_only_the_light_modules(
+    trained, builder, unpacker, tmp_path
+) -> None:
+    """CategoryText, BooleanFlags, DateParts, XGBoostClassifier and RuleClassifier in one
+    model: the bundle copies core.estimators and core.conditions, never a stage package."""
+    model = trained("binary", "xgboost")
+    parsed = parse_rule("spend < 40", model.features)
+    rule = Pipeline([("model", RuleClassifier(rule=parsed, positive_class="Yes"))])
+    rule.fit(model.X, model.frame["churned"])  # reads every input, decides on spend
+    both = make_ensemble({"xgboost": model.pipeline, "rule": rule}, "binary")
+    both.fit(model.X, model.frame["churned"])
+    used = {
+        type(step).__name__
+        for _, pipe, _ in model.pipeline.named_steps["prepare"].transformers
+        for _, step in pipe.steps
+    }
+    assert {"CategoryText", "BooleanFlags", "DateParts"} <= used
+    bundle = builder(model, pipeline=both)
+    with zipfile.ZipFile(io.BytesIO(bundle.zip_bytes)) as archive:
+        copied = {name for name in archive.namelist() if name.startswith("core/")}
+    estimators = {name for name in copied if name.startswith("core/estimators/")}
+    assert {"core/estimators/columns.py", "core/estimators/rules.py"} <= estimators
+    assert "core/estimators/xgboost.py" in estimators
+    assert copied - estimators <= LIGHT, copied - estimators - LIGHT
+    root = unpacker(bundle, tmp_path / "bundle")
+    _assert_self_contained(_run_isolated(root), root, {"core.estimators.rules"})
+
+
+def test_copied_modules_are_verbatim(binary_bundle) -> None:
     import core.estimators.columns
 
     with zipfile.ZipFile(io.BytesIO(binary_bundle.zip_bytes)) as archive:

@@ -54,7 +54,7 @@ def test_readme_explains_running_keys_logs_metrics_and_docker(binary_bundle) -> 
 def test_readme_lists_the_copied_workbench_modules(binary_bundle) -> None:
     text = _readme(binary_bundle)
     assert "## Workbench code inside" in text
-    assert "`core.features`" in text
+    assert "`core.estimators.columns`" in text
 
 
 def test_readme_escapes_awkward_column_names(builder, trained) -> None:

@@ -47,3 +47,11 @@ def test_zoo_xgboost_needs_two_classes() -> None:
     X, _ = _data(["x"])
     with pytest.raises(ValueError, match="at least two classes"):
         XGBoostClassifier(n_estimators=5).fit(X, np.array(["Yes"] * 40))
+
+
+def test_xgboost_unfitted_predict_says_not_fitted() -> None:
+    """predict before fit named a missing ``classes_`` (AttributeError), not the fix."""
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        XGBoostClassifier().predict(np.zeros((2, 1)))
