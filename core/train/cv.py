@@ -48,7 +48,10 @@ __all__ = ["cross_validate_model", "rule_baseline", "validate_settings"]
 
 MAX_WARNING_NOTES = 5
 
-MSG_RULE_TASK = "a rule baseline needs a binary task (predict the positive class when the rule holds), not {task}"
+MSG_RULE_TASK = (
+    "a rule baseline needs a binary task (predict the positive class when the rule holds), "
+    "not {task}"
+)
 
 NOTE_CLASS_WEIGHT = "{model} has no class weights; class_weight='balanced' is ignored for it"
 NOTE_MAX_ROWS = "{model} is meant for at most {limit:,} rows, got {rows:,}: expect slow training"

@@ -5,8 +5,8 @@ counts, default parameters and an Optuna search space. ``make_pipeline`` joins a
 the schema's preprocessor (``core.train.features.build_preprocessor``) into the one
 ``Pipeline([("prepare", ...), ("model", ...)])`` that is cross-validated, fitted and exported.
 Classifiers keep the original class labels: ``pipeline.classes_`` is ``np.unique(y)``, so
-XGBoost is wrapped in ``core.estimators.xgboost.XGBoostClassifier``, which encodes labels. Pure Python: no
-Streamlit, no storage; Optuna and XGBoost are imported only when used.
+XGBoost is wrapped in ``core.estimators.xgboost.XGBoostClassifier``, which encodes them.
+Pure Python: no Streamlit, no storage; Optuna and XGBoost are imported only when used.
 
     pipeline = make_pipeline(schema, "hgb", seed=0)
     pipeline.fit(frame[feature_columns(schema)], frame[schema.target])
@@ -218,7 +218,7 @@ def _hgb(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEst
 
 def _xgboost(task: str, params: dict, seed: int, cw: Weight, n_jobs: int) -> BaseEstimator:
     if task == "regression":
-        from xgboost import XGBRegressor
+        from xgboost import XGBRegressor  # heavy: imported only when an XGBoost model is built
 
         model = XGBRegressor(tree_method="hist", n_jobs=n_jobs, random_state=seed)
         known = set(XGBoostClassifier().get_params()) - {"class_weight"}

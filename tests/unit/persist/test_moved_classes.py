@@ -51,3 +51,22 @@ def test_every_moved_class_resolves(old: str) -> None:
     with persist.old_names():
         module, _, name = old.partition(":")
         assert getattr(sys.modules[module], name) is persist._resolve(persist.MOVED[old])
+
+
+def test_a_rule_saved_by_the_old_core_train_still_predicts() -> None:
+    """Saved rule pipelines name ``core.train.RuleClassifier`` (its rule as text) and hold a
+    ``core.train.RuleExpression``; both now live in core.estimators.rules."""
+    from core.estimators.rules import RuleClassifier
+    from core.train import parse_rule
+
+    frame = pd.DataFrame({"x": [1.0, 5.0, None, 2.0], "y": ["No", "Yes", "No", "Yes"]})
+    rule = "x < 3"
+    fitted = RuleClassifier(rule=parse_rule(rule, ["x"]), positive_class="Yes")
+    fitted.fit(frame[["x"]], frame["y"])
+    fitted.rule = rule  # what the old class kept as its parameter
+    data = pickle.dumps(fitted, protocol=0)
+    for name in (b"RuleClassifier", b"RuleExpression"):
+        data = data.replace(b"core.estimators.rules\n" + name, b"core.train\n" + name)
+    assert b"core.estimators" not in data
+    loaded = persist.load_joblib(data)
+    assert list(loaded.predict(frame[["x"]])) == ["Yes", "No", "No", "Yes"]
