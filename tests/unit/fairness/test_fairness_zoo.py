@@ -1,4 +1,4 @@
-"""The workbench's own pipelines (core.zoo) can be mitigated, or are refused clearly."""
+"""The workbench's own pipelines (core.train.zoo) can be mitigated, or are refused clearly."""
 
 from __future__ import annotations
 
