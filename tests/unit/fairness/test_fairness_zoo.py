@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.fairness import (
-    MSG_SAMPLE_WEIGHT,
-    FairnessError,
-    expgrad_mitigation,
-    threshold_mitigation,
-)
+from core.estimators.fairness_inputs import MSG_SAMPLE_WEIGHT
+from core.fairness import FairnessError, expgrad_mitigation, threshold_mitigation
 from core.train.features import feature_columns
 from core.train.zoo import make_pipeline, models_for
 
