@@ -22,10 +22,10 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from benchmarks.data import generated_frame
 from benchmarks.harness import Comparison
 from core import train
-from core.business import PayoffMatrix
 from core.data.schema import infer_schema
 from core.evaluate import CALIBRATION_BINS, error_figures, evaluate_classification, figures
 from core.explain import explain
+from core.goal import PayoffMatrix
 from core.train import zoo
 
 TRAIN_ROWS = 1_000_000

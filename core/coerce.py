@@ -10,6 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1"})  # how people write true and false
+FALSE_WORDS = frozenset({"false", "no", "n", "f", "0"})
+
 
 def to_number(value: Any) -> float | None:
     """A finite real number from a number or numeric text; None for anything else (bools too)."""

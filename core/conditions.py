@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.coerce import class_label, to_number
+from core.coerce import FALSE_WORDS, TRUE_WORDS, class_label, to_number
 from core.exceptions import CoreError
 
 __all__ = [
@@ -83,8 +83,6 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1"})
-FALSE_WORDS = frozenset({"false", "no", "n", "f", "0"})
 
 
 class ConditionError(CoreError):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import pydantic
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from core.exceptions import CoreError
 
@@ -30,6 +30,7 @@ __all__ = [
     "FieldError",
     "FieldProblem",
     "PositionalDocument",
+    "field_error",
     "field_path",
     "plain_problems",
     "read",
@@ -53,6 +54,8 @@ MSG_TOO_LONG = "{field} must hold at most {limit} item(s) or character(s), got {
 MSG_TOO_SHORT = "{field} must hold at least {limit} item(s) or character(s), got {length}"
 MSG_INVALID = "{field}: {problem}"
 MSG_DOCUMENT_INVALID = "the {document} has {count} problem(s): {summary}"
+
+FIELD_ERROR = "document_field"  # the type of a validator's own worded problem (field_error)
 
 _BY_TYPE: dict[str, str] = {
     "missing": MSG_REQUIRED,
@@ -156,6 +159,15 @@ class DocumentError(CoreError):
         super().__init__(message, field=only)
 
 
+def field_error(template: str, *, at: Sequence[str] = (), **values: Any) -> PydanticCustomError:
+    """A validator's own problem, worded by ``template``: ``{field}`` becomes the field's dotted
+    path, other ``{names}`` come from ``values``. ``at`` places it on a sub-field of the model
+    whose validator raised it (``at=("target",)`` raised by ``kpi`` is ``kpi.target``)."""
+    context = {"template": template, "at": tuple(at), "values": values}
+    context["message"] = template.format(field="this field", **values)  # outside read()
+    return PydanticCustomError(FIELD_ERROR, "{message}", context)
+
+
 def field_path(location: Sequence[int | str], prefix: str = "") -> str:
     """``("risks", 2, "impact")`` -> ``risks[2].impact`` (the form's field key)."""
     path = prefix
@@ -195,6 +207,8 @@ def _model_in(annotation: Any) -> Any:
 
 def _message(error: ErrorDetails, field: str, model: type[pydantic.BaseModel] | None) -> str:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == FIELD_ERROR:
+        return str(ctx["template"]).format(field=field or "the document", **ctx["values"])
     if kind == "extra_forbidden":
         known = _known_fields(model, error["loc"][:-1])
         close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
@@ -228,6 +242,8 @@ def plain_problems(
     seen: set[str] = set()
     for item in error.errors(include_url=False):
         location = [part for part in item["loc"] if not _is_union_tag(part)]
+        if item["type"] == FIELD_ERROR:
+            location += (item.get("ctx") or {}).get("at", ())
         field = field_path(location, prefix)
         placed = (item.get("ctx") or {}).get("error")
         if isinstance(placed, FieldError):  # a model validator named the field itself

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -44,6 +44,7 @@ __all__ = [
     "UNPRICED_METRIC",
     "Metric",
     "MetricError",
+    "Task",
     "better_first",
     "canonical_name",
     "find_metric",
@@ -56,6 +57,8 @@ __all__ = [
     "metrics_for",
     "stored_name",
 ]
+
+Task = Literal["binary", "multiclass", "regression"]  # the kinds of prediction a metric fits
 
 CLASSIFICATION = frozenset({"binary", "multiclass"})
 BINARY = frozenset({"binary"})

@@ -6,7 +6,7 @@ from app.services import monitoring
 from app.ui import state
 from app.ui.feedback import attempt
 from app.ui.monitor import views as monitor_views
-from core.business import escape_markdown
+from core.report import escape_markdown
 
 wb, project = state.require_project()
 

@@ -5,7 +5,7 @@ import streamlit as st
 from app.ui import state
 from app.ui.feedback import attempt
 from app.ui.train import views as train_views
-from core.business import code_span, escape_markdown
+from core.report import code_span, escape_markdown
 
 wb, project = state.require_project()
 

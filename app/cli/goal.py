@@ -27,7 +27,7 @@ def goal_group() -> None:
 def goal_set(wb: Workbench, project: ProjectInfo, path: Path, as_json: bool) -> None:
     """Validate FILE.yaml and save it as the goal's next version."""
     from app.services.goals import read_goal_file, save_goal
-    from core.business import GoalValidationError, goal_missing_fields
+    from core.goal import GoalValidationError, goal_missing_fields
 
     data = read_goal_file(path)
     try:
@@ -55,7 +55,7 @@ def goal_set(wb: Workbench, project: ProjectInfo, path: Path, as_json: bool) -> 
 def goal_show(wb: Workbench, project: ProjectInfo, as_json: bool) -> None:
     """Show the goal with its computed figures (value per month, ROI, payback)."""
     from app.services.goals import goal_report
-    from core.business import format_money
+    from core.goal import format_money
 
     report = goal_report(wb, project.id)
     if report is None:

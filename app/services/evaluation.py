@@ -22,12 +22,13 @@ from app.services import datasets, goals, splits
 from app.services.projects import touch_project
 from app.services.scoring import coerce_numbers
 from app.services.training import RunInfo, get_run, load_pipeline
-from core import business, evaluate
+from core import evaluate
 from core.coerce import class_label
 from core.data.cleaning import apply_recipe
 from core.data.recipe import recipe_from_list
 from core.data.schema import Schema, model_positive_class, schema_from_dict
 from core.exceptions import CoreError
+from core.goal import ErrorCost, PayoffMatrix, assumed_roi
 from core.metrics import flag_at_threshold
 from core.text_limits import check_text
 from storage.models import Run, SavedCohort
@@ -210,8 +211,8 @@ def _check_columns(frame: pd.DataFrame, needed: list[str], label: str) -> None:
 class Money:
     """What the Goal page says a prediction is worth, for the run's task."""
 
-    payoff: business.PayoffMatrix | None
-    error_cost: business.ErrorCost | None
+    payoff: PayoffMatrix | None
+    error_cost: ErrorCost | None
     volume_per_month: float | None
     currency: str | None
     business_case_value: float | None  # value per month the goal's ROI assumptions promise
@@ -223,7 +224,7 @@ def money(wb: Workbench, project_id: int) -> Money:
     if latest is None:
         return Money(None, None, None, None, None, None)
     goal = latest.goal
-    roi = business.assumed_roi(goal)
+    roi = assumed_roi(goal)
     return Money(
         goal.payoff,
         goal.error_cost,

@@ -25,9 +25,10 @@ from app.services import datasets, evaluation, fairness, goals, scoring, trainin
 from app.services.projects import get_project, touch_project
 from app.services.training import RunInfo
 from core import export
-from core.business import code_span, escape_markdown, format_money
 from core.data.schema import probability_column
 from core.exceptions import CoreError
+from core.goal import format_money
+from core.report import code_span, escape_markdown
 from storage.models import ModelVersion
 
 EXPORT_KIND = "export.bundle"

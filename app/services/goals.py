@@ -1,4 +1,4 @@
-"""Goal documents: validated by core.business, saved as versions, never overwritten."""
+"""Goal documents: validated by core.goal, saved as versions, never overwritten."""
 
 from __future__ import annotations
 
@@ -14,7 +14,19 @@ from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.services.projects import touch_project
 from app.settings import load_settings
-from core import business
+from core.goal import (
+    FieldProblem,
+    Goal,
+    GoalValidationError,
+    RoiEstimate,
+    assumed_roi,
+    goal_from_dict,
+    goal_missing_fields,
+    goal_to_dict,
+    is_goal_complete,
+    ml_needed_verdict,
+    suggest_metric,
+)
 from core.safe_yaml import TOO_BIG, YamlLimitError, YamlLimits, load_yaml
 from core.text_limits import document_text_problems
 from storage.models import GoalVersion
@@ -32,8 +44,8 @@ class GoalVersionInfo:
     created_at: datetime
 
     @property
-    def goal(self) -> business.Goal:
-        return business.goal_from_dict(self.document, draft=True)
+    def goal(self) -> Goal:
+        return goal_from_dict(self.document, draft=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,14 +121,14 @@ def save_goal(
 ) -> GoalVersionInfo:
     """Validate and save ``document`` as the next version; an unchanged document adds nothing.
 
-    Raises :class:`core.business.GoalValidationError` listing every problem by field.
+    Raises :class:`core.goal.GoalValidationError` listing every problem by field.
     ``draft=False`` also requires the fields the goal needs to be complete.
     """
     too_long = document_text_problems(document)
     if too_long:
-        raise business.GoalValidationError([business.FieldProblem(f, m) for f, m in too_long])
-    goal = business.goal_from_dict(document, draft=draft)
-    normalised = business.goal_to_dict(goal)
+        raise GoalValidationError([FieldProblem(f, m) for f, m in too_long])
+    goal = goal_from_dict(document, draft=draft)
+    normalised = goal_to_dict(goal)
     with wb.db.write() as session:
         latest = session.scalar(
             select(GoalVersion)
@@ -213,15 +225,15 @@ def goal_report(wb: Workbench, project_id: int) -> dict[str, Any] | None:
     if latest is None:
         return None
     goal = latest.goal
-    roi = business.assumed_roi(goal)
+    roi = assumed_roi(goal)
     money = goal.error_cost if goal.task == "regression" else goal.payoff
-    suggestion = business.suggest_metric(goal.task, money)
-    verdict = business.ml_needed_verdict(goal.ml_check) if goal.ml_check else None
+    suggestion = suggest_metric(goal.task, money)
+    verdict = ml_needed_verdict(goal.ml_check) if goal.ml_check else None
     return {
         "version": latest.version,
         "saved_at": latest.created_at.isoformat(),
-        "complete": business.is_goal_complete(goal),
-        "missing": list(business.goal_missing_fields(goal)),
+        "complete": is_goal_complete(goal),
+        "missing": list(goal_missing_fields(goal)),
         "goal": latest.document,
         "figures": None if roi is None else _roi_json(roi, source="roi_assumptions"),
         "metric_suggestion": {
@@ -235,7 +247,7 @@ def goal_report(wb: Workbench, project_id: int) -> dict[str, Any] | None:
     }
 
 
-def _roi_json(roi: business.RoiEstimate, *, source: str) -> dict[str, Any]:
+def _roi_json(roi: RoiEstimate, *, source: str) -> dict[str, Any]:
     return {
         "source": source,
         "basis": roi.basis,

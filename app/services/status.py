@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.context import Workbench
 from app.jobs.queue import INCOMPLETE_STATUSES
 from app.services.stages import StageState, status_provider
+from core.goal import GoalValidationError, goal_from_dict, goal_missing_fields
 from core.metrics import better_first, find_metric
 from storage.models import (
     DataConfig,
@@ -32,12 +33,12 @@ from storage.models import (
 
 
 def goal_missing(document: dict[str, Any]) -> list[str]:
-    """Fields a goal still needs to be complete (mirrors core.business.goal_missing_fields)."""
-    missing = [key for key in ("problem", "kpi", "metric") if not document.get(key)]
-    money = "error_cost" if document.get("task") == "regression" else "payoff"
-    if not document.get(money):
-        missing.append(money)
-    return missing
+    """Fields a stored goal still needs to be complete: ``core.goal.goal_missing_fields``, the
+    one rule; a document that no longer reads names its problem fields instead."""
+    try:
+        return list(goal_missing_fields(goal_from_dict(document, draft=True)))
+    except GoalValidationError as error:
+        return [problem.field or "goal" for problem in error.problems]
 
 
 @status_provider("goal")

@@ -9,8 +9,8 @@ from typing import TypeVar
 import streamlit as st
 
 from app.errors import UserError, describe_error
-from core.business import escape_markdown
 from core.exceptions import CoreError
+from core.report import escape_markdown
 from storage.artifacts import ArtifactError
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from app.ui import state
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.sidebar import STATE_LABELS
-from core.business import escape_markdown
+from core.report import escape_markdown
 
 CARDS_PER_ROW = 2
 

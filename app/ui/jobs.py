@@ -7,7 +7,7 @@ import streamlit as st
 from app.context import Workbench
 from app.jobs import JobInfo, get_job, request_cancel
 from app.jobs.worker import worker_running
-from core.business import escape_markdown
+from core.report import escape_markdown
 
 POLL_SECONDS = 1.0
 

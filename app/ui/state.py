@@ -10,7 +10,7 @@ import streamlit as st
 from app.context import Workbench, open_workbench
 from app.jobs.worker import ensure_worker
 from app.services.projects import ProjectInfo, list_projects
-from core.business import escape_markdown
+from core.report import escape_markdown
 
 PROJECT_KEY = "wb.project_id"  # the one source of truth for the selected project
 PICKER_KEY = "wb.sidebar.project"  # the sidebar's selectbox: a view of PROJECT_KEY, synced below

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.business import Task
 from core.coerce import class_label, class_labels
 from core.exceptions import CoreError
+from core.metrics import Task
 
 ColumnType = Literal["numeric", "categorical", "boolean", "datetime", "text", "identifier"]
 COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)

@@ -21,7 +21,6 @@ from typing import Annotated, Any, Literal, get_args
 import pandas as pd
 import pydantic
 
-from core.business import Task
 from core.coerce import class_label
 from core.data.inference import (
     COLUMN_TYPES,
@@ -42,6 +41,7 @@ from core.data.inference import (
     infer_task,
 )
 from core.documents import Document, FieldError, FieldProblem, read
+from core.metrics import Task
 
 Role = Literal["feature", "target", "sensitive", "identifier", "ignore"]
 ROLES: tuple[str, ...] = get_args(Role)

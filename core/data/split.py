@@ -25,11 +25,11 @@ import pydantic
 from pandas.api import types as ptypes
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
-from core.business import Task
 from core.coerce import class_label, class_labels, to_number
 from core.data.inference import default_positive_class
 from core.documents import FieldError, PositionalDocument, read
 from core.exceptions import CoreError
+from core.metrics import Task
 
 __all__ = [
     "Split",

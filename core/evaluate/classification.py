@@ -2,7 +2,7 @@
 
 A binary prediction is positive when its score reaches the threshold
 (``core.metrics.flag_at_threshold``); multiclass predicts the most probable class. Money per
-month comes from the goal's payoff matrix (``core.business``).
+month comes from the goal's payoff matrix (``core.goal``).
 
     ev = evaluate_classification(test_y, proba, classes=("No", "Yes"), positive="Yes",
                                  threshold=0.42, payoff=payoff, volume_per_month=7000)
@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
-from core.business import PayoffMatrix, ValueCurve, value_curve
 from core.evaluate.curves import calibration_table, gains_table, roc_pr_curves, score_histogram
 from core.evaluate.inputs import NOTE_DROPPED, Classified, check_options, classified
 from core.evaluate.metrics import (
@@ -32,6 +31,7 @@ from core.evaluate.metrics import (
     proba_point,
     with_intervals,
 )
+from core.goal import PayoffMatrix, ValueCurve, value_curve
 from core.metrics import flag_at_threshold
 
 DEFAULT_THRESHOLD = 0.5

@@ -2,7 +2,7 @@
 money read off the value curve at a threshold.
 
 Curves are thinned to ``MAX_CURVE_POINTS`` points so pages stay light. The value curve itself
-(money per month at every threshold) is ``core.business.value_curve``; a row is flagged when
+(money per month at every threshold) is ``core.goal.value_curve``; a row is flagged when
 its score reaches the threshold (``core.metrics.flag_at_threshold``).
 """
 
@@ -13,8 +13,8 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from core.business import ConfusionCounts, ValueCurve
 from core.evaluate.inputs import Classified
+from core.goal import ConfusionCounts, ValueCurve
 
 MAX_CURVE_POINTS = 500  # per ROC / PR curve
 CALIBRATION_BINS = 10

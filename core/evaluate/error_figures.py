@@ -13,14 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.business_figures import (
-    CHOSEN_COLOUR,
-    CURVE_COLOUR,
-    LOSS_COLOUR,
-    NEUTRAL_COLOUR,
-    RISK_TEXT_COLOUR,
-    ZERO_LINE_COLOUR,
-)
 from core.evaluate.classification import ClassificationEvaluation
 from core.evaluate.cohorts import Cohort, cohorts_table
 from core.evaluate.figures import (
@@ -34,6 +26,14 @@ from core.evaluate.figures import (
     style,
 )
 from core.evaluate.regression import RegressionEvaluation
+from core.goal.figures import (
+    CHOSEN_COLOUR,
+    CURVE_COLOUR,
+    LOSS_COLOUR,
+    NEUTRAL_COLOUR,
+    RISK_TEXT_COLOUR,
+    ZERO_LINE_COLOUR,
+)
 
 __all__ = [
     "cohort_bar_figure",

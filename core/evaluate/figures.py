@@ -19,8 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.business import ValueCurve, format_money
-from core.business_figures import (
+from core.evaluate.classification import ClassificationEvaluation
+from core.evaluate.inputs import EvaluateError
+from core.figure_style import style_figure
+from core.goal import ValueCurve, format_money
+from core.goal.figures import (
     CHOSEN_COLOUR,
     CURVE_COLOUR,
     GAIN_COLOUR,
@@ -30,9 +33,6 @@ from core.business_figures import (
     ZERO_LINE_COLOUR,
     value_curve_figure,
 )
-from core.evaluate.classification import ClassificationEvaluation
-from core.evaluate.inputs import EvaluateError
-from core.figure_style import style_figure
 
 __all__ = [
     "MAX_FIGURE_POINTS",

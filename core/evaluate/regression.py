@@ -1,7 +1,7 @@
 """Evaluate stage: a regressor's test-set evaluation, everything the Evaluate page shows.
 
 ``residual`` = actual − prediction, while ``bias`` = mean(prediction − actual), so a positive
-bias over-predicts. Money per month comes from the goal's error cost (``core.business``).
+bias over-predicts. Money per month comes from the goal's error cost (``core.goal``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.business import ErrorCost, regression_value_per_month
 from core.evaluate.inputs import (
     MSG_NO_ROWS,
     NOTE_DROPPED,
@@ -29,6 +28,7 @@ from core.evaluate.metrics import (
     regression_statistic,
     with_intervals,
 )
+from core.goal import ErrorCost, regression_value_per_month
 
 MAX_PLOT_ROWS = 5_000  # sampled residual rows for scatter plots
 RESIDUAL_BINS = 40
@@ -121,7 +121,7 @@ def evaluate_regression(
 ) -> RegressionEvaluation:
     """Metrics with intervals, residual sample and binned residual summaries.
 
-    value_per_month = −volume × mean cost of errors (core.business.regression_value_per_month
+    value_per_month = −volume × mean cost of errors (core.goal.regression_value_per_month
     with this data's MAE and bias). Rows without a true value or a prediction are left out.
     """
     check_options(None, bootstrap, volume_per_month)

@@ -1,7 +1,7 @@
 """Plotly figures for the Explain stage: importance, beeswarm, dependence, waterfall, what-if.
 
 Computing lives in ``core.explain`` (``result`` holds what is drawn); these builders only draw its results, so pages just place
-them. Colours come from ``core.business_figures`` and follow SHAP's habit: red pushes the
+them. Colours come from ``core.goal.figures`` and follow SHAP's habit: red pushes the
 prediction up, blue pulls it down, feature values run blue (low) → grey → red (high). No
 template or background is set, so the figures read in light and dark themes. Feature names
 and values are user text and are HTML-escaped, because Plotly renders tags in labels.
@@ -19,15 +19,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.api import types as ptypes
 
-from core.business_figures import (
+from core.coerce import class_label
+from core.explain.result import By, Explanation, WhatIf
+from core.goal.figures import (
     CHOSEN_COLOUR,
     CURVE_COLOUR,
     GAIN_COLOUR,
     LOSS_COLOUR,
     ZERO_LINE_COLOUR,
 )
-from core.coerce import class_label
-from core.explain.result import By, Explanation, WhatIf
 
 __all__ = [
     "beeswarm_figure",

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.business import Task
 from core.coerce import class_label
 from core.data.inference import ColumnType, infer_column_type
 from core.data.schema import Role, Schema
 from core.exceptions import CoreError
+from core.metrics import Task
 
 MAX_POINTS = 5_000  # most points any scatter sends to the browser (seeded sample)
 SEED = 0

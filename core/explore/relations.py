@@ -10,7 +10,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from core.business import Task
 from core.coerce import class_labels
 from core.data.schema import Schema
 from core.explore.columns import (
@@ -30,6 +29,7 @@ from core.explore.columns import (
     with_missing_bin,
 )
 from core.explore.distributions import Quartiles, quartiles
+from core.metrics import Task
 
 PAIR_BINS = 40  # 2-D histogram bins per axis
 MI_SAMPLE = 50_000

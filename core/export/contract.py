@@ -15,11 +15,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from core.business import Task
 from core.coerce import class_label
 from core.data.inference import infer_column_type
 from core.data.schema import Schema, model_positive_class, probability_column
 from core.export.layout import ExportError
+from core.metrics import Task
 
 InputType = Literal["numeric", "categorical", "boolean", "datetime", "text"]
 SCHEMA_FORMAT = 1

@@ -42,7 +42,6 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from core.business import ConfusionCounts, PayoffMatrix, Task, expected_value
 from core.fairness.inputs import Inputs, check_limits, check_options, group_order, read_inputs
 from core.fairness.intervals import group_draws, interval
 from core.fairness.report import (
@@ -53,6 +52,8 @@ from core.fairness.report import (
     FairnessReport,
 )
 from core.fairness.wording import sentence
+from core.goal import ConfusionCounts, PayoffMatrix, expected_value
+from core.metrics import Task
 
 __all__ = ["fairness_report"]
 

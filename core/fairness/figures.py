@@ -18,16 +18,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.business_figures import (
+from core.fairness import FairnessError
+from core.fairness.report import METRIC_LABELS, SHARE_METRICS, Disparity, FairnessReport
+from core.figure_style import style_figure
+from core.goal.figures import (
     CHOSEN_COLOUR,
     CURVE_COLOUR,
     LOSS_COLOUR,
     OPTIMAL_COLOUR,
     ZERO_LINE_COLOUR,
 )
-from core.estimators.fairness_inputs import FairnessError
-from core.fairness.report import METRIC_LABELS, SHARE_METRICS, Disparity, FairnessReport
-from core.figure_style import style_figure
 
 __all__ = [
     "KINDS",

@@ -17,7 +17,6 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
-from core.business import Task
 from core.coerce import class_label
 from core.data.inference import usual_positive_class
 from core.estimators.fairness_inputs import (
@@ -31,6 +30,7 @@ from core.estimators.fairness_inputs import (
     sensitive_groups,
 )
 from core.fairness.report import DISPARITIES
+from core.metrics import Task
 
 TASKS: tuple[str, ...] = get_args(Task)
 _PROBA_TOLERANCE = 1e-6

@@ -14,9 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.business import Task
 from core.estimators.fairness_inputs import ATTRIBUTE_SEPARATOR
-from core.metrics import get_metric
+from core.metrics import Task, get_metric
 
 METRICS: dict[str, tuple[str, ...]] = {
     "binary": (

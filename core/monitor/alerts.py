@@ -2,7 +2,7 @@
 
 Every rule is either evaluated (its alerts, if it fired) or listed as unchecked with why;
 a rule is never silently skipped. Metric names, labels and directions come from
-``core.metrics``; money is worded by ``core.business.format_money``.
+``core.metrics``; money is worded by ``core.goal.format_money``.
 
     check = check_alerts(default_rules(goal), drift=report, performance=table, health=health)
     check.alerts, check.unchecked
@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from core.business import Goal, assumed_roi, format_money
+from core.goal import Goal, assumed_roi, format_money
 from core.metrics import canonical_name, find_metric, higher_is_better, metric_label
 from core.monitor.common import MonitorError, _num, _p_text, _pct, _period_text
 from core.monitor.drift import DriftReport

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.business import format_money
-from core.business_figures import (
+from core.figure_style import style_figure
+from core.goal import format_money
+from core.goal.figures import (
     CHOSEN_COLOUR,
     CURVE_COLOUR,
     GAIN_COLOUR,
@@ -26,7 +27,6 @@ from core.business_figures import (
     OPTIMAL_COLOUR,
     ZERO_LINE_COLOUR,
 )
-from core.figure_style import style_figure
 from core.metrics import higher_is_better, metric_label
 from core.monitor.common import MonitorError
 from core.monitor.drift import DriftReport

@@ -3,7 +3,7 @@
 ``join_outcomes`` adds each prediction's true outcome as ``actual`` (ids matched as text);
 ``performance_over_time`` measures scikit-learn's metrics per period on the scored rows
 that have one, and the realised value per month through the goal's payoff matrix (or error
-cost for regression), as ``core.business`` prices it.
+cost for regression), as ``core.goal`` prices it.
 
     joined = join_outcomes(log.frame, outcomes, id_column="customer_id", target="churned",
                            prediction_id="request_id")
@@ -30,17 +30,16 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from core.business import (
+from core.coerce import class_label
+from core.data.inference import TASKS
+from core.goal import (
     ConfusionCounts,
     ErrorCost,
     PayoffMatrix,
-    Task,
     expected_value,
     regression_value_per_month,
 )
-from core.coerce import class_label
-from core.data.inference import TASKS
-from core.metrics import get_metric
+from core.metrics import Task, get_metric
 from core.monitor.common import (
     MonitorError,
     _check_frame,

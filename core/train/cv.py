@@ -30,13 +30,9 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from core.business import (
-    ErrorCost,
-    PayoffMatrix,
-    value_optimal_threshold,
-)
 from core.data.schema import Schema
 from core.estimators.rules import RuleClassifier
+from core.goal import ErrorCost, PayoffMatrix, value_optimal_threshold
 from core.train.results import RULE_KEY, FoldScore, ModelResult, TrainCancelled
 from core.train.rows import _check_schema, _Data, _prepare, _spec
 from core.train.rules import checked_rule

@@ -19,10 +19,10 @@ import pandas as pd
 from pandas.api import types as ptypes
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
-from core.business import ErrorCost, PayoffMatrix
 from core.coerce import class_label
 from core.data.inference import default_positive_class
 from core.data.schema import Schema
+from core.goal import ErrorCost, PayoffMatrix
 from core.train.features import feature_columns
 from core.train.scoring import _ranking_metric, _Scoring
 from core.train.settings import TrainError, TrainSettings

@@ -24,7 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import label_binarize
 
-from core.business import ErrorCost, PayoffMatrix, regression_value_per_month, value_curve
+from core.goal import ErrorCost, PayoffMatrix, regression_value_per_month, value_curve
 from core.metrics import UNPRICED_METRIC
 from core.train.results import ModelResult
 from core.train.settings import METRICS, MSG_UNKNOWN_METRIC, TrainError

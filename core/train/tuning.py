@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from core.business import ErrorCost, PayoffMatrix
 from core.data.schema import Schema
+from core.goal import ErrorCost, PayoffMatrix
 from core.train.cv import _cross_validate, _model_notes, _model_pipeline
 from core.train.results import FoldScore, ModelResult, TrainCancelled
 from core.train.rows import _check_schema, _prepare, _spec

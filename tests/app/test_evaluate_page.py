@@ -15,7 +15,7 @@ from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import evaluation, explanations, projects, training
 from core import evaluate
-from core.business import format_money
+from core.goal import format_money
 
 PAGE = "../pages/evaluate.py"
 

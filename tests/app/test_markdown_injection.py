@@ -126,7 +126,7 @@ def hostile(home: Path, hostile_template: Path) -> int:
 
 
 def test_live_links_sees_links_and_images_but_not_escaped_ones() -> None:
-    from core.business import escape_markdown
+    from core.report import escape_markdown
 
     assert live_links(LINK) and live_links(IMAGE) and live_links(f"a {LINK} b")
     assert not live_links(escape_markdown(LINK)) and not live_links(escape_markdown(IMAGE))
@@ -143,7 +143,7 @@ def test_no_page_renders_user_text_as_a_link_or_image(open_page, hostile: int, p
 
 
 def test_code_span_cannot_be_broken_out_of() -> None:
-    from core.business import code_span
+    from core.report import code_span
 
     assert code_span("age") == "`age`"
     assert not live_links(code_span(LINK))

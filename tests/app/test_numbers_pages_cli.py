@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from app.cli import main
 from app.context import open_workbench
 from app.services import projects
-from core.business import format_money
+from core.goal import format_money
 from tests.conftest import DEMO
 from tests.helpers.homes import building_home
 

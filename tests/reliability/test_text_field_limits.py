@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from app.cli import main
 from app.errors import UserError
-from core.business import GoalValidationError
 from core.exceptions import CoreError
+from core.goal import GoalValidationError
 from core.text_limits import TEXT_LIMITS
 
 HUGE = "x" * 5_000_000

@@ -13,10 +13,11 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_config, datasets, goals, splits
-from core import business, train
+from core import train
 from core.data.cleaning import apply_recipe
 from core.data.recipe import Recipe, recipe_to_list
 from core.data.schema import Schema, schema_to_dict
+from core.goal import Goal
 from core.metrics import UNPRICED_METRIC, stored_name
 from core.train import features, zoo
 from storage.models import DatasetSplit
@@ -59,7 +60,7 @@ class TrainingContext:
     version: datasets.VersionInfo
     frame: pd.DataFrame  # training rows only (the frozen split's train side, after the recipe)
     schema: Schema
-    goal: business.Goal | None
+    goal: Goal | None
     goal_version: int | None
     recipe: Recipe
     split_description: str
@@ -227,9 +228,7 @@ def run_snapshot(ctx: TrainingContext) -> dict[str, Any]:
 # -- requirement flags -----------------------------------------------------------------
 
 
-def requirement_flags(
-    result: train.ModelResult, goal: business.Goal | None, metric: str
-) -> dict[str, str]:
+def requirement_flags(result: train.ModelResult, goal: Goal | None, metric: str) -> dict[str, str]:
     """Why this model may not ship, per the Goal page's requirements (empty = nothing against it)."""
     if goal is None:
         return {}

@@ -11,8 +11,8 @@ from app.services.datasets import VersionInfo, get_version, load_frame
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core.business import escape_markdown
 from core.data.expectations import Expectation, expectation_from_dict
+from core.report import escape_markdown
 
 SEVERITY_STYLE = {
     "error": (":material/error:", "red"),

@@ -13,10 +13,10 @@ from app.services.datasets import VersionInfo
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core.business import escape_markdown
 from core.data.cleaning import preview_recipe
 from core.data.recipe import RECIPE_SCOPE_NOTE, Recipe, Step, step_from_dict
 from core.data.split import split_spec_from_dict
+from core.report import escape_markdown
 
 STEP_LABELS = {
     "drop_column": "Drop a column",

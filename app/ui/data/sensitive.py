@@ -11,7 +11,7 @@ import streamlit as st
 
 from app.context import Workbench
 from app.services import data_config
-from core.business import escape_markdown
+from core.report import escape_markdown
 
 CAPTION = (
     "Guessed from the column names only. **Accept** marks a column *sensitive*: the Fairness "

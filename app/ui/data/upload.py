@@ -17,9 +17,9 @@ from app.ui.data.common import select_version_next
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core.business import escape_markdown
 from core.data import ingest
 from core.exceptions import CoreError
+from core.report import escape_markdown
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]

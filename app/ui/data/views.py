@@ -12,10 +12,10 @@ from app.ui.data import sensitive as data_sensitive
 from app.ui.data.common import frame_of
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
-from core.business import code_span, escape_markdown
 from core.data.inference import ColumnType
 from core.data.schema import Role, Schema, infer_schema
 from core.data.versions import compare_versions
+from core.report import code_span, escape_markdown
 
 TYPES = list(ColumnType.__args__)  # type: ignore[attr-defined]
 ROLES = list(Role.__args__)  # type: ignore[attr-defined]

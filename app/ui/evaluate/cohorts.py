@@ -14,9 +14,8 @@ from app.ui.evaluate.views import rows_for, run_label
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import evaluate
-from core.business import escape_markdown
 from core.evaluate import error_figures
-from core.report import csv_bytes
+from core.report import csv_bytes, escape_markdown
 
 
 def _download(table: pd.DataFrame, name: str, key: str) -> None:

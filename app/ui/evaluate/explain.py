@@ -20,9 +20,8 @@ from app.ui.evaluate.views import cached_pipeline
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core.business import escape_markdown
 from core.explain import figures as explain_figures
-from core.report import csv_bytes
+from core.report import csv_bytes, escape_markdown
 
 
 @st.cache_data(max_entries=4, show_spinner="Loading the explanation…")

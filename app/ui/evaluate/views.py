@@ -16,10 +16,10 @@ from app.ui.charts import show_chart
 from app.ui.feedback import attempt
 from app.ui.labels import Labels
 from core import evaluate
-from core.business import escape_markdown, format_money
 from core.evaluate import error_figures, figures
+from core.goal import format_money
 from core.metrics import HEADLINE_METRICS
-from core.report import csv_bytes
+from core.report import csv_bytes, escape_markdown
 
 # -- run choice and cached computations -----------------------------------------------------
 

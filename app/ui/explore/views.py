@@ -13,7 +13,6 @@ from app.services.data_config import get_settings
 from app.services.datasets import VersionInfo
 from app.ui.feedback import attempt, show_error
 from app.ui.jobs import job_panel
-from core.business import code_span
 from core.exceptions import CoreError
 from core.explore import (
     Overview,
@@ -33,6 +32,7 @@ from core.explore import (
     target_relation,
     time_view,
 )
+from core.report import code_span
 
 NUMERIC_TYPES = ("numeric", "boolean")
 

@@ -16,10 +16,10 @@ from app.ui.evaluate.views import rows_for, run_label
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
-from core.business import escape_markdown, format_money
 from core.fairness import METRIC_LABELS, FairnessReport
 from core.fairness import figures as fairness_figures
-from core.report import csv_bytes
+from core.goal import format_money
+from core.report import csv_bytes, escape_markdown
 
 
 def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[str, int]] | None:

@@ -14,13 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from app.ui.labels import Labels
-from core import business
+from core.goal import FieldProblem, MilestoneStatus, RiskCategory
+from core.report import escape_markdown
 
 GENERATION_KEY = "wb.goal.generation"
 SYNCED_KEY = "wb.goal.synced"
 
-RISK_CATEGORIES = list(business.RiskCategory.__args__)  # type: ignore[attr-defined]
-MILESTONE_STATUSES = list(business.MilestoneStatus.__args__)  # type: ignore[attr-defined]
+RISK_CATEGORIES = list(RiskCategory.__args__)  # type: ignore[attr-defined]
+MILESTONE_STATUSES = list(MilestoneStatus.__args__)  # type: ignore[attr-defined]
 RISK_COLUMNS = ["name", "category", "likelihood", "impact", "owner", "mitigation"]
 MILESTONE_COLUMNS = ["name", "due", "status"]
 
@@ -166,7 +167,7 @@ class GoalForm:
                 document.pop(section)
         return document
 
-    def show_problems(self, problems: list[business.FieldProblem]) -> None:
+    def show_problems(self, problems: list[FieldProblem]) -> None:
         """Put each problem under its field (or its section's table); the rest at the top."""
         unplaced: list[str] = []
         grouped: dict[str, list[str]] = {}
@@ -178,12 +179,12 @@ class GoalForm:
                 grouped.setdefault(slot, []).append(problem.message)
         for slot, messages in grouped.items():
             self._slots[slot].error(
-                "\n\n".join(business.escape_markdown(_sentence(m)) for m in messages),
+                "\n\n".join(escape_markdown(_sentence(m)) for m in messages),
                 icon=":material/error:",
             )
         if unplaced:
             st.error(
-                "\n\n".join(business.escape_markdown(_sentence(m)) for m in unplaced),
+                "\n\n".join(escape_markdown(_sentence(m)) for m in unplaced),
                 icon=":material/error:",
             )
 

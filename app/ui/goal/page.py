@@ -10,14 +10,22 @@ import streamlit as st
 from app.context import Workbench
 from app.services import goals as goal_service
 from app.ui.goal.form import GoalForm, mark_synced, sync_generation
-from core import business
+from core.goal import (
+    BusinessError,
+    FieldProblem,
+    Goal,
+    GoalValidationError,
+    MetricSuggestion,
+    goal_missing_fields,
+    suggest_metric,
+)
 
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    goal: business.Goal | None  # the goal as now saved (None while nothing valid is saved)
+    goal: Goal | None  # the goal as now saved (None while nothing valid is saved)
     version: int | None
-    problems: tuple[business.FieldProblem, ...] = ()
+    problems: tuple[FieldProblem, ...] = ()
     changed: bool = False
 
 
@@ -38,7 +46,7 @@ def autosave(
     previous_goal = latest.goal if latest else None
     try:
         saved = goal_service.save_goal(wb, project_id, document, source="page")
-    except business.GoalValidationError as error:
+    except GoalValidationError as error:
         not_started = latest is None and "problem" not in document
         if not not_started:  # a fresh, empty form is not an error
             form.show_problems(error.problems)
@@ -63,20 +71,20 @@ def status_line(slot: Any, outcome: SaveOutcome) -> None:
         slot.caption(f":material/cloud_done: All changes saved (version {outcome.version}).")
 
 
-def metric_suggestion(goal: business.Goal | None, task: str) -> business.MetricSuggestion | None:
+def metric_suggestion(goal: Goal | None, task: str) -> MetricSuggestion | None:
     if goal is None:
         return None
     money = goal.error_cost if task == "regression" else goal.payoff
     try:
-        return business.suggest_metric(task, money)  # type: ignore[arg-type]
-    except business.BusinessError:
+        return suggest_metric(task, money)  # type: ignore[arg-type]
+    except BusinessError:
         return None
 
 
-def missing_banner(goal: business.Goal | None) -> None:
+def missing_banner(goal: Goal | None) -> None:
     if goal is None:
         return
-    missing = business.goal_missing_fields(goal)
+    missing = goal_missing_fields(goal)
     if missing:
         st.info(
             "To finish this stage, fill: " + ", ".join(f"**{m}**" for m in missing) + ".",

@@ -10,8 +10,19 @@ from app.context import Workbench
 from app.errors import UserError
 from app.services import goals as goal_service
 from app.ui.feedback import attempt
-from core import business, business_figures
-from core.report import markdown_to_html
+from core.goal import (
+    BusinessError,
+    Goal,
+    GoalValidationError,
+    RoiEstimate,
+    assumed_roi,
+    business_case_markdown,
+    format_money,
+    goal_to_dict,
+    ml_needed_verdict,
+)
+from core.goal import figures as goal_figures
+from core.report import code_span, escape_markdown, markdown_to_html
 
 VERDICT_STYLE = {
     "ml": (st.success, "Machine learning is a good fit"),
@@ -20,7 +31,7 @@ VERDICT_STYLE = {
 }
 
 
-def roi_panel(goal: business.Goal) -> business.RoiEstimate | None:
+def roi_panel(goal: Goal) -> RoiEstimate | None:
     """Headline money figures and the precision × recall chart; None when inputs are missing."""
     roi = _safe_roi(goal)
     if roi is None:
@@ -30,7 +41,7 @@ def roi_panel(goal: business.Goal) -> business.RoiEstimate | None:
             icon=":material/calculate:",
         )
         return None
-    money = lambda v: business.format_money(v, goal.currency)  # noqa: E731
+    money = lambda v: format_money(v, goal.currency)  # noqa: E731
     cols = st.columns(4)
     cols[0].metric("Model value / month", money(roi.model_value_per_month))
     cols[1].metric("Current way / month", money(roi.baseline_value_per_month))
@@ -48,7 +59,7 @@ def roi_panel(goal: business.Goal) -> business.RoiEstimate | None:
     st.caption(f"Basis: {roi.basis}.")
     if goal.task != "regression" and goal.roi_assumptions is not None:
         a = goal.roi_assumptions
-        figure = business_figures.roi_surface_figure(
+        figure = goal_figures.roi_surface_figure(
             goal,
             precision=a.model_precision,
             recall=a.model_recall,
@@ -64,36 +75,36 @@ def roi_panel(goal: business.Goal) -> business.RoiEstimate | None:
     return roi
 
 
-def _safe_roi(goal: business.Goal) -> business.RoiEstimate | None:
+def _safe_roi(goal: Goal) -> RoiEstimate | None:
     try:
-        return business.assumed_roi(goal)
-    except business.BusinessError as error:
-        st.warning(business.escape_markdown(str(error)), icon=":material/warning:")
+        return assumed_roi(goal)
+    except BusinessError as error:
+        st.warning(escape_markdown(str(error)), icon=":material/warning:")
         return None
 
 
-def risk_panel(goal: business.Goal) -> None:
+def risk_panel(goal: Goal) -> None:
     if not goal.risks:
         st.caption("No risks recorded yet.")
         return
-    st.plotly_chart(business_figures.risk_matrix_figure(goal.risks), key="wb.goal.risk_matrix")
+    st.plotly_chart(goal_figures.risk_matrix_figure(goal.risks), key="wb.goal.risk_matrix")
     worst = sorted(goal.risks, key=lambda r: r.score, reverse=True)[0]
     st.caption(
-        f"Highest risk: **{business.escape_markdown(worst.name)}** (score {worst.score}, {worst.level})."
+        f"Highest risk: **{escape_markdown(worst.name)}** (score {worst.score}, {worst.level})."
     )
 
 
-def verdict_panel(goal: business.Goal) -> None:
+def verdict_panel(goal: Goal) -> None:
     if goal.ml_check is None:
         st.caption("Answer the questions to get a verdict.")
         return
-    verdict = business.ml_needed_verdict(goal.ml_check)
+    verdict = ml_needed_verdict(goal.ml_check)
     show, title = VERDICT_STYLE[verdict.verdict]
     show(f"**{title}.** " + " ".join(verdict.reasons), icon=":material/psychology:")
 
 
-def downloads(goal: business.Goal, roi: business.RoiEstimate | None) -> None:
-    markdown = business.business_case_markdown(goal, roi)
+def downloads(goal: Goal, roi: RoiEstimate | None) -> None:
+    markdown = business_case_markdown(goal, roi)
     slug = "".join(c if c.isalnum() else "-" for c in goal.name.lower()).strip("-") or "goal"
     cols = st.columns(3)
     cols[0].download_button(
@@ -105,7 +116,7 @@ def downloads(goal: business.Goal, roi: business.RoiEstimate | None) -> None:
         f"{slug}-business-case.html", "text/html", icon=":material/html:", key="wb.goal.dl_html",
     )  # fmt: skip
     cols[2].download_button(
-        "Goal as YAML", yaml.safe_dump(business.goal_to_dict(goal), sort_keys=False, allow_unicode=True),
+        "Goal as YAML", yaml.safe_dump(goal_to_dict(goal), sort_keys=False, allow_unicode=True),
         f"{slug}-goal.yaml", "application/yaml", icon=":material/data_object:", key="wb.goal.dl_yaml",
     )  # fmt: skip
     with st.expander("Preview the business case"):
@@ -155,18 +166,17 @@ def import_panel(wb: Workbench, project_id: int) -> None:
         )
     except UserError as error:
         st.error(
-            business.escape_markdown(f"{upload.name} was not imported: {error}"),
+            escape_markdown(f"{upload.name} was not imported: {error}"),
             icon=":material/error:",
         )
         return
     try:
         saved = goal_service.save_goal(wb, project_id, data, source=f"import of {upload.name}")
-    except business.GoalValidationError as error:
+    except GoalValidationError as error:
         st.error(
-            f"{business.escape_markdown(upload.name)} was not imported:\n\n"
+            f"{escape_markdown(upload.name)} was not imported:\n\n"
             + "\n".join(
-                f"- {business.code_span(p.field)}: {business.escape_markdown(p.message)}"
-                for p in error.problems
+                f"- {code_span(p.field)}: {escape_markdown(p.message)}" for p in error.problems
             ),
             icon=":material/error:",
         )

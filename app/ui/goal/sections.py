@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.ui.goal.form import GoalForm, milestone_column_config, risk_column_config
-from core import business
+from core.goal import METRIC_EXPLANATIONS, MetricSuggestion, goal_metrics
 from core.metrics import metric_label
+from core.report import code_span
 
 TASK_LABELS = {
     "binary": "Yes/no (binary classification)",
@@ -62,7 +63,7 @@ def problem_section(form: GoalForm, data_target: str | None = None) -> str:
             "after that the Data page decides.",
         )
         if data_target is not None:
-            st.caption(f"The Data page uses {business.code_span(data_target)} as the target.")
+            st.caption(f"The Data page uses {code_span(data_target)} as the target.")
         if task != "regression":
             form.text(
                 "Positive class (the value that means 'yes')", "positive_class", placeholder="Yes"
@@ -91,7 +92,7 @@ def problem_section(form: GoalForm, data_target: str | None = None) -> str:
     return task or "binary"
 
 
-def kpi_section(form: GoalForm, task: str, suggestion: business.MetricSuggestion | None) -> None:
+def kpi_section(form: GoalForm, task: str, suggestion: MetricSuggestion | None) -> None:
     st.markdown("##### The KPI this project moves")
     left, mid, right = st.columns(3)
     with left:
@@ -110,7 +111,7 @@ def kpi_section(form: GoalForm, task: str, suggestion: business.MetricSuggestion
         )
         form.day("Deadline", "kpi.deadline")
     st.markdown("##### The ML metric that stands for it")
-    metrics = list(business.goal_metrics(task))
+    metrics = list(goal_metrics(task))
     if suggestion is not None:
         st.info(
             f"**Suggested: `{suggestion.metric}`** — {suggestion.explanation}"
@@ -126,7 +127,7 @@ def kpi_section(form: GoalForm, task: str, suggestion: business.MetricSuggestion
     labels = {name: f"{metric_label(name)} ({name})" for name in metrics}
     metric = form.choice("Metric that ranks the models", "metric", metrics, labels=labels)
     if metric:
-        st.caption(business.METRIC_EXPLANATIONS.get(metric, ""))
+        st.caption(METRIC_EXPLANATIONS.get(metric, ""))
 
 
 def _use_metric(key: str, metric: str) -> None:
@@ -200,7 +201,7 @@ def assumptions_section(form: GoalForm, task: str, rule: str | None) -> None:
         )
     with right:
         st.caption(
-            f"Current way: the rule {business.code_span(rule)} — give its precision and recall."
+            f"Current way: the rule {code_span(rule)} — give its precision and recall."
             if rule
             else "Current way: nothing is done. Describe a rule in the 'Is ML needed?' tab to compare with it."
         )

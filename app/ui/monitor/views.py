@@ -13,10 +13,10 @@ from app.services.monitoring import MonitorReport
 from app.ui.charts import show_chart
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
-from core.business import escape_markdown, format_money
+from core.goal import format_money
 from core.metrics import metric_label
 from core.monitor import figures as monitor_figures
-from core.report import csv_bytes
+from core.report import csv_bytes, escape_markdown
 
 
 @st.cache_data(max_entries=4, show_spinner="Measuring drift and live metrics…")

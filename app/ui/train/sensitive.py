@@ -9,7 +9,7 @@ import streamlit as st
 from app.context import Workbench
 from app.services import data_config, training
 from app.services.training import RunInfo, SensitiveCost, TrainingContext
-from core import business
+from core.goal import Goal
 from core.train import features
 
 TOGGLE = "Use sensitive attributes as inputs"
@@ -63,7 +63,7 @@ def compare_button(ctx: TrainingContext) -> bool:
     )
 
 
-def cost_section(board: list[RunInfo], goal: business.Goal | None) -> None:
+def cost_section(board: list[RunInfo], goal: Goal | None) -> None:
     costs = training.sensitive_cost(board)
     if not costs:
         return

@@ -17,9 +17,10 @@ from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
 from app.ui.train import sensitive as train_sensitive
-from core import business, metrics, train
+from core import metrics, train
 from core.figure_style import style_figure
-from core.report import csv_bytes
+from core.goal import Goal
+from core.report import csv_bytes, escape_markdown
 from core.train import zoo
 
 PRESETS = {
@@ -104,9 +105,7 @@ def _custom_plan(task: str, rows: int) -> TrainPlan:
     )  # fmt: skip
 
 
-def leaderboard_section(
-    wb: Workbench, project_id: int, goal: business.Goal | None
-) -> list[RunInfo]:
+def leaderboard_section(wb: Workbench, project_id: int, goal: Goal | None) -> list[RunInfo]:
     board = training.leaderboard(wb, project_id)
     if not board:
         st.info("No runs yet on the newest dataset version.", icon=":material/leaderboard:")
@@ -285,9 +284,9 @@ def score_section(wb: Workbench, project_id: int, board: list[RunInfo]) -> None:
     )
     if result is None:
         return
-    st.success(business.escape_markdown(result.summary), icon=":material/check_circle:")
+    st.success(escape_markdown(result.summary), icon=":material/check_circle:")
     for problem in result.problems[:20]:
-        st.caption(f":material/warning: {business.escape_markdown(problem)}")
+        st.caption(f":material/warning: {escape_markdown(problem)}")
     st.dataframe(result.frame.head(200), hide_index=True)
     st.download_button(
         "Download scored rows (CSV)", csv_bytes(result.frame), f"scored-{upload.name.rsplit('.', 1)[0]}.csv",

@@ -6,7 +6,6 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.business import PayoffMatrix
 from core.evaluate import EvaluateError, evaluate_classification, evaluate_regression
 from core.evaluate.error_figures import error_distribution_figure, residuals_figure
 from core.evaluate.figures import (
@@ -18,6 +17,7 @@ from core.evaluate.figures import (
     profit_curve_figure,
     roc_figure,
 )
+from core.goal import PayoffMatrix
 
 ROWS = 100_000
 

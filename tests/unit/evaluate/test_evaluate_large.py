@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from core.business import PayoffMatrix
 from core.evaluate import evaluate_classification
+from core.goal import PayoffMatrix
 
 
 def test_binary_evaluation_of_200k_rows_uses_every_resample(binary_scores) -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from core.business import ErrorCost
 from core.evaluate import MAX_PLOT_ROWS, evaluate_regression
 from core.evaluate.regression import NOTE_MAPE_ZEROS
+from core.goal import ErrorCost
 
 
 def test_regression_metrics_equal_sklearn(regression_predictions) -> None:

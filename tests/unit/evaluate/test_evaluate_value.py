@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.business import ConfusionCounts, PayoffMatrix, value_curve
 from core.evaluate import counts_at_threshold, evaluate_classification, value_at_threshold
 from core.evaluate.classification import NOTE_NO_VALUE
+from core.goal import ConfusionCounts, PayoffMatrix, value_curve
 
 PAYOFF = PayoffMatrix(tp=10, fp=-2, fn=-5, tn=0)
 SCORES = np.array([0.9, 0.8, 0.8, 0.3])

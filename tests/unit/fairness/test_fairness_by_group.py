@@ -11,9 +11,9 @@ import pytest
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 from sklearn import metrics as skm
 
-from core.business import PayoffMatrix
 from core.fairness import MISSING_GROUP, fairness_report, group_labels
 from core.fairness.assess import WARN_DROPPED
+from core.goal import PayoffMatrix
 
 
 def test_binary_metrics_equal_fairlearn_and_sklearn(scored) -> None:

@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.business_figures import CURVE_COLOUR
 from core.fairness import FairnessError, fairness_report
 from core.fairness.figures import (
     FAIL_COLOUR,
@@ -23,6 +22,7 @@ from core.fairness.figures import (
     group_metrics_figure,
     tradeoff_figure,
 )
+from core.goal.figures import CURVE_COLOUR
 
 
 def transparent(fig: go.Figure) -> bool:

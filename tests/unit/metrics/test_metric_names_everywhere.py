@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core import business, evaluate, fairness, monitor, train
+from core import evaluate, fairness, monitor, train
+from core.goal import (
+    KNOWN_METRICS,
+    METRIC_EXPLANATIONS,
+    Goal,
+    PayoffMatrix,
+    Requirements,
+    goal_from_dict,
+    goal_metrics,
+)
 from core.metrics import (
     ALIASES,
     METRICS,
@@ -19,8 +28,8 @@ from core.metrics import (
 
 def _names_used() -> dict[str, tuple[str, ...]]:
     return {
-        "business goal choices": tuple(business.KNOWN_METRICS),
-        "business explanations": tuple(business.METRIC_EXPLANATIONS),
+        "business goal choices": tuple(KNOWN_METRICS),
+        "business explanations": tuple(METRIC_EXPLANATIONS),
         "train leaderboard": tuple(train.METRICS),
         "monitor alert rules": tuple(monitor.PERFORMANCE_METRICS),
     }
@@ -34,7 +43,7 @@ def test_every_metric_name_is_a_registry_name_or_documented_alias(where) -> None
 
 def test_the_goal_offers_exactly_the_metrics_train_can_rank_by() -> None:
     for task in ("binary", "multiclass", "regression"):
-        offered = set(business.goal_metrics(task))
+        offered = set(goal_metrics(task))
         rankable = {n for n, m in train.METRICS.items() if task in m.tasks}
         if task == "multiclass":  # value per month falls back to F1 for multiclass in train
             rankable.add("expected_value")
@@ -42,8 +51,8 @@ def test_the_goal_offers_exactly_the_metrics_train_can_rank_by() -> None:
 
 
 def test_every_goal_metric_has_an_explanation_and_the_registry_label() -> None:
-    for name in business.KNOWN_METRICS:
-        assert business.METRIC_EXPLANATIONS[name]
+    for name in KNOWN_METRICS:
+        assert METRIC_EXPLANATIONS[name]
         assert metric_label(name) == get_metric(name).label
 
 
@@ -64,7 +73,7 @@ def _goal(metric: str, task: str = "binary") -> dict:
 def test_a_goal_accepts_registry_names_and_aliases_and_stores_the_train_name(
     given, task, stored
 ) -> None:
-    goal = business.goal_from_dict(_goal(given, task), draft=True)
+    goal = goal_from_dict(_goal(given, task), draft=True)
     assert goal.metric == stored
     assert stored_name(given) == stored
     assert canonical_name(stored) == canonical_name(given)
@@ -103,9 +112,9 @@ def test_a_monitor_rule_named_with_an_alias_is_checked(performance, name, label)
 
 
 def test_a_goal_ranked_by_value_gets_its_minimum_as_an_alert_rule() -> None:
-    goal = business.Goal(
+    goal = Goal(
         name="G", problem="P", task="binary", metric="expected_value",
-        requirements=business.Requirements(min_metric_to_ship=5_000),
+        requirements=Requirements(min_metric_to_ship=5_000),
     )  # fmt: skip
     rules = [r for r in monitor.default_rules(goal) if r.kind == "metric"]
     assert rules == [
@@ -130,6 +139,6 @@ def test_an_evaluation_answers_to_the_names_a_goal_may_use() -> None:
     assert result.metric("f1_macro") is result.metric("f1")
     money = evaluate.evaluate_classification(
         (y == "a").astype(int), proba[:, 0], [0, 1], bootstrap=0,
-        payoff=business.PayoffMatrix(tp=10, fp=-1, fn=-5, tn=0), volume_per_month=1_000,
+        payoff=PayoffMatrix(tp=10, fp=-1, fn=-5, tn=0), volume_per_month=1_000,
     )  # fmt: skip
     assert money.metric("expected_value") is money.metric("value_per_month")

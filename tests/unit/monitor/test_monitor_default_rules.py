@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.business import Goal, PayoffMatrix, Requirements, RoiAssumptions, assumed_roi
+from core.goal import Goal, PayoffMatrix, Requirements, RoiAssumptions, assumed_roi
 from core.monitor import DEFAULT_ERROR_RATE, DEFAULT_PSI_ALERT, AlertRule, default_rules
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.business import ErrorCost, PayoffMatrix
+from core.goal import ErrorCost, PayoffMatrix
 from core.monitor import MonitorError, performance_over_time
 from core.monitor.performance import MSG_VOLUME
 

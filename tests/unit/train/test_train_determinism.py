@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.business import PayoffMatrix
+from core.goal import PayoffMatrix
 from core.train import TrainSettings, cross_validate_model, cv_folds, fit_final
 
 PAYOFF = PayoffMatrix(tp=120, fp=-60, fn=-40, tn=0)

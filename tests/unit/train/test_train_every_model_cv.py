@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core.business import ErrorCost, PayoffMatrix
+from core.goal import ErrorCost, PayoffMatrix
 from core.train import METRICS, TrainSettings, cross_validate_model
 from core.train.zoo import ZOO
 

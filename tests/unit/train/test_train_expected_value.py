@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.business import ErrorCost, PayoffMatrix
+from core.goal import ErrorCost, PayoffMatrix
 from core.train import TrainSettings, cross_validate_model, cv_folds
 
 PAYOFF = PayoffMatrix(tp=120, fp=-60, fn=-40, tn=0)

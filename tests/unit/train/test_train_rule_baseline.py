@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.business import PayoffMatrix, value_curve
+from core.goal import PayoffMatrix, value_curve
 from core.train import (
     RULE_KEY,
     RuleClassifier,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.business import PayoffMatrix
 from core.data.schema import infer_schema
+from core.goal import PayoffMatrix
 from core.train import TrainError, TrainSettings, cross_validate_model, validate_settings
 from core.train.rows import MSG_NO_TARGET, MSG_SMALL_CLASS, MSG_TOO_FEW_ROWS
 from core.train.scoring import NOTE_FALLBACK

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from core.business import (
+from core.goal import (
     Costs,
     Goal,
     Milestone,
@@ -17,10 +16,10 @@ from core.business import (
     PayoffMatrix,
     RiskItem,
     business_case_markdown,
-    escape_markdown,
     goal_from_dict,
     roi_estimate,
 )
+from core.report import escape_markdown
 
 DEMO_GOAL = Path(__file__).resolve().parents[3] / "assets" / "demo" / "goal.yaml"
 
@@ -35,18 +34,18 @@ def hostile_goal() -> Goal:
         problem="Churn & <b>bold</b> claims\n# not a heading?",
         decision="[click](javascript:alert(1))",
         currency="EUR",
-        payoff=PayoffMatrix(1, -1, -1, 0),
+        payoff=PayoffMatrix(tp=1, fp=-1, fn=-1, tn=0),
         risks=(
             RiskItem(
-                "pipe | breaks <tables>",
-                "bias",
-                3,
-                4,
+                name="pipe | breaks <tables>",
+                category="bias",
+                likelihood=3,
+                impact=4,
                 owner="A|B",
                 mitigation='<img src=x onerror="alert(1)">',
             ),
         ),
-        milestones=(Milestone("ship </td> it"),),
+        milestones=(Milestone(name="ship </td> it"),),
         rule="tenure_months < 6 & plan == 'basic'",
         ml_check=MlNeedAnswers(clear_rule_exists=True),
     )
@@ -108,13 +107,14 @@ def test_business_case_has_every_section_for_the_demo() -> None:
 
 
 def test_business_case_risks_sorted_by_score() -> None:
-    goal = dataclasses.replace(
-        demo_goal(),
-        risks=(
-            RiskItem("small", "other", 1, 1),
-            RiskItem("big", "drift", 5, 5),
-            RiskItem("middle", "bias", 3, 3),
-        ),
+    goal = demo_goal().model_copy(
+        update={
+            "risks": (
+                RiskItem(name="small", category="other", likelihood=1, impact=1),
+                RiskItem(name="big", category="drift", likelihood=5, impact=5),
+                RiskItem(name="middle", category="bias", likelihood=3, impact=3),
+            ),
+        }
     )
     md = business_case_markdown(goal)
     assert md.index("| big |") < md.index("| middle |") < md.index("| small |")
@@ -129,13 +129,13 @@ def test_business_case_without_roi_or_answers_says_so() -> None:
 
 
 def test_business_case_payback_never() -> None:
-    goal = dataclasses.replace(demo_goal(), costs=Costs(25_000, 10_000_000))
+    goal = demo_goal().model_copy(update={"costs": Costs(build=25_000, run_per_month=10_000_000)})
     md = business_case_markdown(goal, roi_estimate(goal, precision=0.6, recall=0.7))
     assert "never at these rates" in md
 
 
 def test_business_case_shows_a_different_suggestion_when_metric_differs() -> None:
-    goal = dataclasses.replace(demo_goal(), metric="accuracy")
+    goal = demo_goal().model_copy(update={"metric": "accuracy"})
     md = business_case_markdown(goal)
     assert "Suggested instead: **expected_value**" in md
 
@@ -159,7 +159,7 @@ def test_escape_markdown_leaves_no_markdown_syntax_live(text: str) -> None:
 
 def test_escape_markdown_breaks_bare_addresses_that_markdown_would_link() -> None:
     """A bare http://… or www.… in user text was still a live link (GitHub-style autolinks)."""
-    from core.business import escape_markdown
+    from core.report import escape_markdown
 
     shown = escape_markdown("Reset at http://evil.example or WWW.evil.example, mailto:x@y.z")
     assert "http:" not in shown and "www." not in shown.lower() and "mailto:" not in shown

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +9,8 @@ import plotly.graph_objects as go
 import pytest
 import yaml
 
-from core.business import RiskItem, goal_from_dict, value_curve
-from core.business_figures import (
+from core.goal import RiskItem, goal_from_dict, value_curve
+from core.goal.figures import (
     BREAK_EVEN_NAME,
     CURRENT_POINT_NAME,
     MAX_CURVE_POINTS,
@@ -56,7 +55,7 @@ def test_roi_surface_figure_has_heatmap_break_even_and_current_point(goal) -> No
     ],
 )
 def test_roi_surface_figure_edge_rates_do_not_crash(goal, changes: dict) -> None:
-    fig = roi_surface_figure(dataclasses.replace(goal, **changes), precision=0.6, recall=0.7)
+    fig = roi_surface_figure(goal.model_copy(update=changes), precision=0.6, recall=0.7)
     assert trace(fig, BREAK_EVEN_NAME) is not None
     z = np.asarray(fig.data[0].z, dtype=float)
     assert z.shape == (96, 96)
@@ -65,7 +64,7 @@ def test_roi_surface_figure_edge_rates_do_not_crash(goal, changes: dict) -> None
 def test_roi_surface_figure_impossible_current_point_is_explained(goal) -> None:
     # positive rate 1: there are no negatives, so precision 0.6 is impossible
     fig = roi_surface_figure(
-        dataclasses.replace(goal, expected_positive_rate=1.0), precision=0.6, recall=0.7
+        goal.model_copy(update={"expected_positive_rate": 1.0}), precision=0.6, recall=0.7
     )
     assert "false positives" in trace(fig, CURRENT_POINT_NAME).text[0]
 
@@ -78,7 +77,7 @@ def test_roi_surface_figure_against_a_rule(goal) -> None:
 
 
 def test_risk_matrix_figure_places_escaped_names(goal) -> None:
-    risks = (*goal.risks, RiskItem("<b>x</b>", "other", 5, 5))
+    risks = (*goal.risks, RiskItem(name="<b>x</b>", category="other", likelihood=5, impact=5))
     fig = risk_matrix_figure(risks)
     heatmap = fig.data[0]
     assert np.asarray(heatmap.z).shape == (5, 5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.business import (
+from core.goal import (
     BusinessError,
     ConfusionCounts,
     PayoffMatrix,
@@ -66,7 +66,7 @@ def test_value_curve_matches_brute_force_on_random_data(seed: int) -> None:
     n = int(rng.integers(1, 400))
     labels = rng.random(n) < rng.uniform(0.05, 0.6)
     scores = np.round(np.clip(labels * 0.25 + rng.random(n) * 0.75, 0, 1), 2)  # many ties
-    payoff = PayoffMatrix(*rng.normal(0, 50, 4))
+    payoff = PayoffMatrix(**dict(zip(("tp", "fp", "fn", "tn"), rng.normal(0, 50, 4), strict=True)))
     volume = float(rng.integers(100, 50_000))
     thresholds, values, best_t, best_v = brute_force(scores, labels, payoff, volume)
     curve = value_curve(scores, labels, payoff, volume_per_month=volume)
@@ -108,7 +108,7 @@ def test_value_curve_all_scores_equal_has_two_thresholds() -> None:
 def test_value_optimal_threshold_prefers_flagging_fewer_on_ties() -> None:
     # only negatives and a free false alarm: every threshold is worth 0 -> flag nobody
     choice = value_optimal_threshold(
-        [0.2, 0.7], [0, 0], PayoffMatrix(1, 0, 0, 0), volume_per_month=2
+        [0.2, 0.7], [0, 0], PayoffMatrix(tp=1, fp=0, fn=0, tn=0), volume_per_month=2
     )
     assert choice.threshold > 0.7
     assert choice.counts.fp == 0

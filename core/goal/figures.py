@@ -1,6 +1,6 @@
 """Plotly figures for the Goal stage: ROI surface, risk matrix, value curve.
 
-Computing lives in ``core.business``; these builders only draw its results, so pages just
+Computing lives in ``core.goal``; these builders only draw its results, so pages just
 place them. Colours are fixed (not taken from the template) and every mark sits on its own
 filled background or carries an outline, so the figures read in light and dark themes.
 User text (risk names, currency) is HTML-escaped because Plotly renders tags in labels.
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
-from core.business import (
+from core.goal import (
     BusinessError,
     Goal,
     RiskItem,

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
-from core.business import (
+from core.exceptions import CoreError
+from core.goal import (
     GOAL_SCHEMA_DOC,
     KPI,
+    Goal,
+    GoalValidationError,
+    Milestone,
+    PayoffMatrix,
+    goal_from_dict,
+    goal_missing_fields,
+    goal_to_dict,
+    is_goal_complete,
+)
+from core.goal.model import (
     MSG_BOOL,
     MSG_CHOICE,
     MSG_CURRENCY_FORMAT,
@@ -25,16 +35,7 @@ from core.business import (
     MSG_REQUIRED,
     MSG_SCALE,
     MSG_SHARE,
-    Goal,
-    GoalValidationError,
-    Milestone,
-    PayoffMatrix,
-    goal_from_dict,
-    goal_missing_fields,
-    goal_to_dict,
-    is_goal_complete,
 )
-from core.exceptions import CoreError
 
 DEMO_GOAL = Path(__file__).resolve().parents[3] / "assets" / "demo" / "goal.yaml"
 
@@ -60,7 +61,7 @@ def test_goal_from_dict_minimal_goal_has_defaults() -> None:
     goal = goal_from_dict(minimal())
     assert goal.name == "Churn"
     assert goal.task == "binary"
-    assert goal.payoff == PayoffMatrix(100.0, -20.0, -50.0, 0.0)
+    assert goal.payoff == PayoffMatrix(tp=100.0, fp=-20.0, fn=-50.0, tn=0.0)
     assert goal.horizon_months == 12
     assert goal.risks == ()
 
@@ -208,7 +209,7 @@ def test_goal_from_dict_invalid_date() -> None:
 
 def test_goal_from_dict_milestone_status_alias() -> None:
     goal = goal_from_dict(minimal(milestones=[{"name": "a", "status": "in_progress"}]))
-    assert goal.milestones == (Milestone("a", None, "in progress"),)
+    assert goal.milestones == (Milestone(name="a", due=None, status="in progress"),)
 
 
 def test_goal_from_dict_unknown_metric() -> None:
@@ -280,7 +281,9 @@ def test_goal_from_dict_kpi_target_must_move_in_direction(
 def test_goal_from_dict_kpi_ok() -> None:
     kpi = {"name": "k", "unit": "%", "baseline": 2.1, "target": 1.7, "direction": "Decrease"}
     goal = goal_from_dict(minimal(kpi=kpi))
-    assert goal.kpi == KPI("k", "%", 2.1, 1.7, "decrease", None)
+    assert goal.kpi == KPI(
+        name="k", unit="%", baseline=2.1, target=1.7, direction="decrease", deadline=None
+    )
 
 
 def test_goal_from_dict_positive_class_read_as_bool_by_yaml() -> None:
@@ -367,10 +370,10 @@ def test_is_goal_complete_lists_what_is_missing() -> None:
     goal = goal_from_dict({"name": "n", "problem": "p"}, draft=True)
     assert not is_goal_complete(goal)
     assert goal_missing_fields(goal) == ("kpi", "metric", "payoff")
-    regression = dataclasses.replace(goal, task="regression")
+    regression = goal.model_copy(update={"task": "regression"})
     assert goal_missing_fields(regression) == ("kpi", "metric", "error_cost")
 
 
 def test_goal_schema_doc_mentions_every_field() -> None:
-    for field in dataclasses.fields(Goal):
-        assert f"`{field.name}`" in GOAL_SCHEMA_DOC
+    for field in Goal.model_fields:
+        assert f"`{field}`" in GOAL_SCHEMA_DOC

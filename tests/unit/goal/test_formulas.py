@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import numpy as np
+import pydantic
 import pytest
 
-from core.business import (
-    MSG_BASELINE_PAIR,
+from core.exceptions import CoreError
+from core.goal import (
     BusinessError,
     ConfusionCounts,
     Costs,
@@ -29,7 +29,7 @@ from core.business import (
     roi_surface,
     value_per_month,
 )
-from core.exceptions import CoreError
+from core.goal.model import MSG_BASELINE_PAIR
 
 PAYOFF = PayoffMatrix(tp=100, fp=-20, fn=-50, tn=0)
 RATES = {"positive_rate": 0.2, "volume": 1000}
@@ -45,7 +45,7 @@ def goal(**changes: object) -> Goal:
         payoff=PAYOFF,
         costs=Costs(build=10_000, run_per_month=1_000),
     )
-    return dataclasses.replace(base, **changes)
+    return base.model_copy(update=changes)
 
 
 def test_counts_at_rates_hand_example() -> None:
@@ -158,7 +158,9 @@ def test_roi_estimate_without_costs_has_no_ratio_and_instant_payback() -> None:
 
 
 def test_roi_estimate_never_pays_back_when_net_gain_is_negative() -> None:
-    roi = roi_estimate(goal(costs=Costs(10_000, 50_000)), precision=0.5, recall=0.6)
+    roi = roi_estimate(
+        goal(costs=Costs(build=10_000, run_per_month=50_000)), precision=0.5, recall=0.6
+    )
     assert roi.net_gain_per_month < 0
     assert roi.payback_months is None
     assert roi.roi is not None and roi.roi < 0
@@ -183,7 +185,7 @@ def test_break_even_precision_hand_example() -> None:
         recall=0.6, payoff=PAYOFF, baseline_value=-10_000, run_cost_per_month=3000, **RATES
     )
     assert p == pytest.approx(120 / 870)
-    roi = roi_estimate(goal(costs=Costs(0, 3000)), precision=p, recall=0.6)
+    roi = roi_estimate(goal(costs=Costs(build=0, run_per_month=3000)), precision=p, recall=0.6)
     assert roi.net_gain_per_month == pytest.approx(0, abs=1e-6)
     assert roi.break_even_precision == pytest.approx(p)
 
@@ -200,7 +202,7 @@ def test_break_even_precision_none_when_never_profitable() -> None:
     "kwargs",
     [
         {"recall": 0.0, "payoff": PAYOFF},  # nothing flagged: precision cannot matter
-        {"recall": 0.6, "payoff": PayoffMatrix(100, 0, -50, 0)},  # fp == tn: no slope
+        {"recall": 0.6, "payoff": PayoffMatrix(tp=100, fp=0, fn=-50, tn=0)},  # fp == tn: no slope
     ],
 )
 def test_break_even_precision_none_when_precision_does_not_matter(kwargs: dict) -> None:
@@ -215,7 +217,9 @@ def test_regression_value_per_month_symmetric_split() -> None:
 
 def test_regression_value_per_month_with_bias() -> None:
     # bias +4 (over-predicts): over = (10+4)/2 = 7, under = (10-4)/2 = 3 -> 2*3 + 1*7 = 13
-    value = regression_value_per_month(mae=10, bias=4, volume=100, error_cost=ErrorCost(2, 1))
+    value = regression_value_per_month(
+        mae=10, bias=4, volume=100, error_cost=ErrorCost(under=2, over=1)
+    )
     assert value == pytest.approx(-1300)
 
 
@@ -231,7 +235,7 @@ def test_regression_split_identity_holds_on_data() -> None:
 
 def test_regression_bias_cannot_exceed_mae() -> None:
     with pytest.raises(BusinessError) as caught:
-        regression_value_per_month(mae=2, bias=3, volume=1, error_cost=ErrorCost(1, 1))
+        regression_value_per_month(mae=2, bias=3, volume=1, error_cost=ErrorCost(under=1, over=1))
     assert caught.value.field == "bias"
 
 
@@ -241,9 +245,9 @@ def test_regression_roi_estimate_hand_example() -> None:
     g = goal(
         task="regression",
         payoff=None,
-        error_cost=ErrorCost(2, 1),
+        error_cost=ErrorCost(under=2, over=1),
         volume_per_month=100,
-        costs=Costs(1000, 500),
+        costs=Costs(build=1000, run_per_month=500),
     )
     roi = regression_roi_estimate(g, mae=10, baseline_mae=20)
     assert roi.gain_per_month == pytest.approx(1500)
@@ -283,16 +287,16 @@ def test_roi_surface_rejects_zero_precision() -> None:
      (4, 4, 16, "high"), (4, 5, 20, "critical"), (5, 5, 25, "critical")],
 )  # fmt: skip
 def test_risk_item_score_and_level(likelihood: int, impact: int, score: int, level: str) -> None:
-    risk = RiskItem("r", "other", likelihood, impact)
+    risk = RiskItem(name="r", category="other", likelihood=likelihood, impact=impact)
     assert risk.score == score
     assert risk.level == level
 
 
 def test_risk_matrix_places_names_by_likelihood_and_impact() -> None:
     risks = [
-        RiskItem("a", "bias", 3, 4),
-        RiskItem("b", "privacy", 3, 4),
-        RiskItem("c", "drift", 5, 1),
+        RiskItem(name="a", category="bias", likelihood=3, impact=4),
+        RiskItem(name="b", category="privacy", likelihood=3, impact=4),
+        RiskItem(name="c", category="drift", likelihood=5, impact=1),
     ]
     matrix = risk_matrix(risks)
     assert matrix.counts[2][3] == 2
@@ -301,9 +305,9 @@ def test_risk_matrix_places_names_by_likelihood_and_impact() -> None:
     assert sum(map(sum, matrix.counts)) == 3
 
 
-def test_risk_matrix_rejects_out_of_scale() -> None:
-    with pytest.raises(BusinessError, match="likelihood"):
-        risk_matrix([RiskItem("x", "other", 0, 3)])
+def test_risk_item_rejects_out_of_scale_so_the_matrix_never_sees_it() -> None:
+    with pytest.raises(pydantic.ValidationError, match="likelihood"):
+        RiskItem(name="x", category="other", likelihood=0, impact=3)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.business import GOAL_SCHEMA_DOC
+from core.goal import GOAL_SCHEMA_DOC
 
 
 def test_readme_shows_the_current_goal_schema() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.business import (
+from core.goal import (
     KNOWN_METRICS,
     METRIC_EXPLANATIONS,
     ErrorCost,
@@ -24,7 +24,7 @@ def test_metric_explanations_cover_every_known_metric_in_one_sentence() -> None:
 
 def test_suggest_metric_priced_payoff_gives_expected_value() -> None:
     # miss costs |tp - fn| = 160, a false alarm |tn - fp| = 60: neither dominates 3x
-    suggestion = suggest_metric("binary", PayoffMatrix(120, -60, -40, 0))
+    suggestion = suggest_metric("binary", PayoffMatrix(tp=120, fp=-60, fn=-40, tn=0))
     assert suggestion.metric == "expected_value"
     assert suggestion.secondary is None
     assert "payoff matrix" in suggestion.explanation
@@ -32,14 +32,14 @@ def test_suggest_metric_priced_payoff_gives_expected_value() -> None:
 
 def test_suggest_metric_missed_positive_dominates_watch_recall() -> None:
     # miss 120 + 40 = 160 vs false alarm 15: > 3x
-    suggestion = suggest_metric("binary", PayoffMatrix(120, -15, -40, 0))
+    suggestion = suggest_metric("binary", PayoffMatrix(tp=120, fp=-15, fn=-40, tn=0))
     assert suggestion.metric == "expected_value"
     assert suggestion.secondary == "recall"
     assert "160" in suggestion.explanation and "15" in suggestion.explanation
 
 
 def test_suggest_metric_false_alarm_dominates_watch_precision() -> None:
-    suggestion = suggest_metric("binary", PayoffMatrix(10, -200, 0, 0))
+    suggestion = suggest_metric("binary", PayoffMatrix(tp=10, fp=-200, fn=0, tn=0))
     assert suggestion.secondary == "precision"
 
 
@@ -53,7 +53,7 @@ def test_suggest_metric_without_payoff(worse_error: str | None, metric: str) -> 
 
 
 def test_suggest_metric_all_zero_payoff_counts_as_missing() -> None:
-    assert suggest_metric("binary", PayoffMatrix(0, 0, 0, 0)).metric == "roc_auc"
+    assert suggest_metric("binary", PayoffMatrix(tp=0, fp=0, fn=0, tn=0)).metric == "roc_auc"
 
 
 def test_suggest_metric_multiclass_without_payoff_is_f1() -> None:
@@ -61,8 +61,11 @@ def test_suggest_metric_multiclass_without_payoff_is_f1() -> None:
 
 
 def test_suggest_metric_regression_mae_by_default_rmse_for_large_errors() -> None:
-    assert suggest_metric("regression", ErrorCost(1, 1)).metric == "mae"
-    assert suggest_metric("regression", ErrorCost(1, 1), large_errors_worse=True).metric == "rmse"
+    assert suggest_metric("regression", ErrorCost(under=1, over=1)).metric == "mae"
+    assert (
+        suggest_metric("regression", ErrorCost(under=1, over=1), large_errors_worse=True).metric
+        == "rmse"
+    )
 
 
 def test_suggest_metric_regression_mentions_asymmetric_cost() -> None:
@@ -72,7 +75,7 @@ def test_suggest_metric_regression_mentions_asymmetric_cost() -> None:
 
 def test_suggestions_are_known_metrics() -> None:
     cases = [
-        suggest_metric("binary", PayoffMatrix(1, -1, -1, 0)),
+        suggest_metric("binary", PayoffMatrix(tp=1, fp=-1, fn=-1, tn=0)),
         suggest_metric("binary", None, worse_error="fn"),
         suggest_metric("regression", None),
         suggest_metric("regression", None, large_errors_worse=True),
