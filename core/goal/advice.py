@@ -114,8 +114,7 @@ def suggest_metric(
         cost = payoff_or_error_cost if isinstance(payoff_or_error_cost, ErrorCost) else None
         return _suggest_regression(cost, large_errors_worse)
     payoff = payoff_or_error_cost if isinstance(payoff_or_error_cost, PayoffMatrix) else None
-    priced = payoff is not None and any((payoff.tp, payoff.fp, payoff.fn, payoff.tn))
-    if priced:
+    if payoff is not None and any((payoff.tp, payoff.fp, payoff.fn, payoff.tn)):
         miss, alarm = abs(payoff.tp - payoff.fn), abs(payoff.tn - payoff.fp)
         text = (
             "Your payoff matrix prices every outcome, so models are ranked by expected value: "

@@ -241,10 +241,12 @@ def _roi(goal: Goal, model_value: float, baseline_value: float, **extra: Any) ->
     )
 
 
-def _require(goal: Goal, *names: str) -> None:
-    for name in names:
-        if getattr(goal, name) is None:
-            raise BusinessError(MSG_ROI_NEEDS.format(field=name), field=name)
+def _needed(goal: Goal, name: str) -> Any:
+    """``goal.<name>``, which an estimate cannot do without."""
+    value = getattr(goal, name)
+    if value is None:
+        raise BusinessError(MSG_ROI_NEEDS.format(field=name), field=name)
+    return value
 
 
 def roi_estimate(
@@ -265,8 +267,9 @@ def roi_estimate(
             field="task",
             hint="Use regression_roi_estimate.",
         )
-    _require(goal, "payoff", "volume_per_month", "expected_positive_rate")
-    rate, volume, payoff = goal.expected_positive_rate, goal.volume_per_month, goal.payoff
+    payoff: PayoffMatrix = _needed(goal, "payoff")
+    volume: float = _needed(goal, "volume_per_month")
+    rate: float = _needed(goal, "expected_positive_rate")
     model = value_per_month(
         precision=precision, recall=recall, positive_rate=rate, volume=volume, payoff=payoff
     )
@@ -339,8 +342,8 @@ def regression_roi_estimate(
             field="task",
             hint="Use roi_estimate.",
         )
-    _require(goal, "error_cost", "volume_per_month")
-    cost, volume = goal.error_cost, goal.volume_per_month
+    cost: ErrorCost = _needed(goal, "error_cost")
+    volume: float = _needed(goal, "volume_per_month")
     model = regression_value_per_month(mae=mae, bias=bias, volume=volume, error_cost=cost)
     baseline = regression_value_per_month(
         mae=baseline_mae, bias=baseline_bias, volume=volume, error_cost=cost
@@ -428,7 +431,9 @@ def roi_surface(
         baseline_recall=baseline_recall,
     )
     p_grid, r_grid = _grid("precisions", precisions), _grid("recalls", recalls)
-    rate, volume, payoff = goal.expected_positive_rate, goal.volume_per_month, goal.payoff
+    payoff: PayoffMatrix = _needed(goal, "payoff")
+    volume: float = _needed(goal, "volume_per_month")
+    rate: float = _needed(goal, "expected_positive_rate")
     positives = rate * volume
     negatives = volume - positives
     tp = (r_grid * positives)[:, None]
