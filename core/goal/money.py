@@ -147,9 +147,7 @@ def baseline_value_per_month(
     if (precision is None) != (recall is None):
         raise BusinessError(MSG_BASELINE_PAIR, field="baseline_precision")
     if precision is None or recall is None:
-        return value_per_month(
-            precision=1.0, recall=0.0, positive_rate=positive_rate, volume=volume, payoff=payoff
-        )
+        precision, recall = 1.0, 0.0  # do nothing: nobody is flagged
     return value_per_month(
         precision=precision,
         recall=recall,
@@ -249,6 +247,15 @@ def _needed(goal: Goal, name: str) -> Any:
     return value
 
 
+def _classification_inputs(goal: Goal) -> tuple[PayoffMatrix, float, float]:
+    """The payoff, volume and positive rate a classification estimate needs."""
+    return (
+        _needed(goal, "payoff"),
+        _needed(goal, "volume_per_month"),
+        _needed(goal, "expected_positive_rate"),
+    )
+
+
 def roi_estimate(
     goal: Goal,
     *,
@@ -267,9 +274,7 @@ def roi_estimate(
             field="task",
             hint="Use regression_roi_estimate.",
         )
-    payoff: PayoffMatrix = _needed(goal, "payoff")
-    volume: float = _needed(goal, "volume_per_month")
-    rate: float = _needed(goal, "expected_positive_rate")
+    payoff, volume, rate = _classification_inputs(goal)
     model = value_per_month(
         precision=precision, recall=recall, positive_rate=rate, volume=volume, payoff=payoff
     )
@@ -431,9 +436,7 @@ def roi_surface(
         baseline_recall=baseline_recall,
     )
     p_grid, r_grid = _grid("precisions", precisions), _grid("recalls", recalls)
-    payoff: PayoffMatrix = _needed(goal, "payoff")
-    volume: float = _needed(goal, "volume_per_month")
-    rate: float = _needed(goal, "expected_positive_rate")
+    payoff, volume, rate = _classification_inputs(goal)
     positives = rate * volume
     negatives = volume - positives
     tp = (r_grid * positives)[:, None]
