@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.documents import MSG_BOOL, MSG_CHOICE, MSG_DATE, MSG_NUMBER, MSG_REQUIRED
 from core.exceptions import CoreError
 from core.goal import (
     GOAL_SCHEMA_DOC,
@@ -21,20 +22,13 @@ from core.goal import (
     goal_to_dict,
     is_goal_complete,
 )
+from core.goal.fields import MSG_NOT_NEGATIVE, MSG_SCALE, MSG_SHARE
 from core.goal.model import (
-    MSG_BOOL,
-    MSG_CHOICE,
     MSG_CURRENCY_FORMAT,
     MSG_CURRENCY_NEEDED,
-    MSG_DATE,
     MSG_ERROR_COST_NEEDED,
-    MSG_NOT_NEGATIVE,
-    MSG_NUMBER,
     MSG_PAYOFF_FOR_REGRESSION,
     MSG_PAYOFF_NEEDED,
-    MSG_REQUIRED,
-    MSG_SCALE,
-    MSG_SHARE,
 )
 
 DEMO_GOAL = Path(__file__).resolve().parents[3] / "assets" / "demo" / "goal.yaml"
