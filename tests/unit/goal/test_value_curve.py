@@ -13,6 +13,7 @@ from core.goal import (
     value_curve,
     value_optimal_threshold,
 )
+from core.metrics import flag_at_threshold
 
 PAYOFF = PayoffMatrix(tp=10, fp=-2, fn=-5, tn=0)
 SCORES = [0.9, 0.8, 0.8, 0.3]
@@ -136,3 +137,16 @@ def test_value_curve_large_sample_is_fast_enough() -> None:
 def test_value_curve_rejects_bad_input(scores: list, labels: list, match: str) -> None:
     with pytest.raises(BusinessError, match=match):
         value_curve(scores, labels, PAYOFF, volume_per_month=10)
+
+
+def test_value_curve_counts_follow_the_one_threshold_rule() -> None:
+    """Every point of the curve counts what core.metrics.flag_at_threshold flags."""
+    rng = np.random.default_rng(7)
+    scores = np.round(rng.random(300), 2)  # ties
+    labels = rng.random(300) < 0.3
+    curve = value_curve(
+        scores, labels, PayoffMatrix(tp=5, fp=-1, fn=-2, tn=0), volume_per_month=300
+    )
+    for threshold, tp, fp in zip(curve.thresholds, curve.tp, curve.fp, strict=True):
+        flagged = flag_at_threshold(scores, threshold)
+        assert (tp, fp) == (np.sum(flagged & labels), np.sum(flagged & ~labels))
