@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -237,3 +238,16 @@ def label_at_threshold(score: Any, threshold: float, *, positive: Any, negative:
     out[flagged] = positive
     out[~flagged] = negative
     return out
+
+
+def quiet(function: Callable[[], float]) -> float:
+    """scikit-learn's value of a metric, or NaN where sklearn refuses (e.g. AUC with one class).
+
+    The one rule for a metric that cannot be computed on some rows, shared by training's fold
+    scores and the evaluation's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return float(function())
+        except ValueError:
+            return math.nan

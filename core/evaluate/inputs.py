@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -170,13 +169,3 @@ def read_numbers(values: Any, what: str, rows: int | None = None) -> np.ndarray:
         count = int(np.isinf(out).sum())
         raise EvaluateError(MSG_NOT_FINITE.format(what=what, count=count), field=what)
     return out
-
-
-def quiet(function: Callable[[], float]) -> float:
-    """sklearn's value, or NaN where sklearn refuses (e.g. AUC with one class)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return float(function())
-        except ValueError:
-            return math.nan

@@ -42,8 +42,7 @@ from sklearn.metrics import (
 from sklearn.preprocessing import label_binarize
 
 from core import stats
-from core.evaluate.inputs import quiet
-from core.metrics import canonical_name, find_metric, metric_label
+from core.metrics import canonical_name, find_metric, metric_label, quiet
 
 BOOTSTRAP_MAX_ROWS = 50_000  # larger data is bootstrapped on a seeded sample of this size
 

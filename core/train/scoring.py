@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from sklearn.metrics import (
 from sklearn.preprocessing import label_binarize
 
 from core.goal import ErrorCost, PayoffMatrix, regression_value_per_month, value_curve
-from core.metrics import UNPRICED_METRIC
+from core.metrics import UNPRICED_METRIC, quiet
 from core.train.results import ModelResult
 from core.train.settings import METRICS, MSG_UNKNOWN_METRIC, TrainError
 
@@ -97,15 +97,6 @@ def _aligned_proba(model: Any, X: pd.DataFrame, classes: tuple[Any, ...]) -> np.
     return full
 
 
-def _quiet(function: Callable[[], float]) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return float(function())
-        except ValueError:
-            return math.nan
-
-
 def _binary_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
     classes = np.asarray(ctx.classes, dtype=object)
     score = proba[:, ctx.classes.index(ctx.positive)]
@@ -116,9 +107,9 @@ def _binary_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[str,
     fn = int(np.sum(~flagged & is_pos))
     both = bool(is_pos.any() and (~is_pos).any())
     scores = {
-        "roc_auc": _quiet(lambda: roc_auc_score(is_pos, score)) if both else math.nan,
-        "pr_auc": _quiet(lambda: average_precision_score(is_pos, score)) if both else math.nan,
-        "log_loss": _quiet(
+        "roc_auc": quiet(lambda: roc_auc_score(is_pos, score)) if both else math.nan,
+        "pr_auc": quiet(lambda: average_precision_score(is_pos, score)) if both else math.nan,
+        "log_loss": quiet(
             lambda: log_loss(_class_codes(ctx.classes, y), proba, labels=range(len(classes)))
         ),
         "accuracy": float(np.mean(classes[np.argmax(proba, axis=1)] == y)),
@@ -151,15 +142,15 @@ def _multiclass_scores(ctx: _Scoring, y: np.ndarray, proba: np.ndarray) -> dict[
             codes, predicted, labels=labels, average="macro", zero_division=0
         )
     return {
-        "roc_auc": _quiet(
+        "roc_auc": quiet(
             lambda: roc_auc_score(codes, proba, multi_class="ovr", average="macro", labels=labels)
         ),
-        "pr_auc": _quiet(
+        "pr_auc": quiet(
             lambda: average_precision_score(
                 label_binarize(codes, classes=labels), proba, average="macro"
             )
         ),
-        "log_loss": _quiet(lambda: log_loss(codes, proba, labels=labels)),
+        "log_loss": quiet(lambda: log_loss(codes, proba, labels=labels)),
         "accuracy": float(np.mean(predicted == codes)),
         "precision": float(precision),
         "recall": float(recall),
@@ -173,7 +164,7 @@ def _regression_scores(ctx: _Scoring, y: np.ndarray, predicted: np.ndarray) -> d
     scores = {
         "rmse": float(np.sqrt(np.mean(error**2))),
         "mae": mae,
-        "r2": _quiet(lambda: r2_score(y, predicted)) if len(y) > 1 else math.nan,
+        "r2": quiet(lambda: r2_score(y, predicted)) if len(y) > 1 else math.nan,
     }
     if ctx.error_cost is not None and ctx.volume is not None:
         bias = float(np.clip(np.mean(error), -mae, mae))
