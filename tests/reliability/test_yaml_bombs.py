@@ -75,5 +75,5 @@ def test_goal_page_import_refuses_the_bomb(kind: str) -> None:
 
 
 def test_goal_page_uses_the_bounded_parser() -> None:
-    source = (REPO / "app" / "ui" / "goal_panels.py").read_text(encoding="utf-8")
+    source = (REPO / "app" / "ui" / "goal" / "panels.py").read_text(encoding="utf-8")
     assert "goal_service.parse_goal_yaml(" in source and "yaml.safe_load" not in source
