@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from app.actors import LOCAL, NOBODY, Actor
+from app.permits import add_entry_to, require_permit
 from app.settings import Settings, load_settings
 from storage.artifacts import ArtifactStore
 from storage.db import Database, create_db_engine
@@ -16,6 +18,12 @@ class Workbench:
     settings: Settings
     db: Database
     artifacts: ArtifactStore
+    #: Who is acting through this handle; services check and record it on every write.
+    actor: Actor = LOCAL
+
+    def acting_as(self, actor: Actor) -> Workbench:
+        """The same workbench (same database, same store) acting for ``actor``."""
+        return self if actor == self.actor else replace(self, actor=actor)
 
 
 _lock = threading.Lock()
@@ -23,8 +31,14 @@ _open: dict[tuple[str, str], Workbench] = {}
 
 
 def open_workbench(settings: Settings | None = None) -> Workbench:
-    """Open (or reuse) the workbench for ``settings``; migrates the schema on first open."""
+    """Open (or reuse) the workbench for ``settings``; migrates the schema on first open.
+
+    The handle acts for the local user in local mode and for no one in team mode: a page
+    binds the signed-in user (``acting_as``), the CLI its named admin.
+    Raises ``app.settings.SettingsError`` for settings that cannot work (team mode on SQLite).
+    """
     settings = settings or load_settings()
+    settings.check()
     key = (str(settings.home), settings.database_url)
     with _lock:
         if key not in _open:
@@ -33,7 +47,10 @@ def open_workbench(settings: Settings | None = None) -> Workbench:
             engine = create_db_engine(settings.database_url)
             upgrade(engine)
             _open[key] = Workbench(
-                settings, Database(engine), ArtifactStore(settings.artifacts_dir)
+                settings,
+                Database(engine, write_guard=require_permit, before_commit=add_entry_to),
+                ArtifactStore(settings.artifacts_dir),
+                NOBODY if settings.team_mode else LOCAL,
             )
         return _open[key]
 

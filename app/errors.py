@@ -23,6 +23,10 @@ class NotFound(UserError):
     pass
 
 
+class PermissionDenied(UserError):
+    """The acting person lacks the right for this change (their role says why)."""
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a person: user errors as written, anything else named but without a traceback."""
 

@@ -7,10 +7,14 @@ where the database and artifacts live, and tests isolate themselves by setting
 
 from __future__ import annotations
 
+import getpass
 import ipaddress
 import os
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.safe_yaml import MAX_YAML_ALIASES, MAX_YAML_BYTES, MAX_YAML_DEPTH, YamlLimits
 
@@ -46,6 +50,20 @@ class Settings:
     max_yaml_bytes: int = MAX_YAML_BYTES
     max_yaml_aliases: int = MAX_YAML_ALIASES
     max_yaml_depth: int = MAX_YAML_DEPTH
+    #: "local" (one implicit user, no sign-in) or "team" (OpenID Connect sign-in, roles).
+    mode: str = "local"
+    #: E-mails that are workspace admins in team mode (besides the first user to sign in).
+    admins: tuple[str, ...] = ()
+    #: A production promotion needs a second person's approval (team mode default: yes).
+    require_approval: bool = False
+    #: The name the CLI acts under on the server machine (always a workspace admin).
+    cli_user: str = "cli"
+    #: Where the settings file was read from, if any (shown in messages).
+    config_file: Path | None = None
+
+    @property
+    def team_mode(self) -> bool:
+        return self.mode == "team"
 
     @property
     def yaml_limits(self) -> YamlLimits:
@@ -78,8 +96,33 @@ class Settings:
 
     @property
     def beyond_localhost(self) -> bool:
-        """True when others on the network can reach the app (there are no accounts yet)."""
+        """True when others on the network can reach the app."""
         return not is_loopback(self.server_address)
+
+    def check(self) -> None:
+        """Refuse settings no server should start with (raises :class:`SettingsError`)."""
+        if self.mode not in MODES:
+            raise SettingsError(
+                f"WORKBENCH_MODE is {self.mode!r}; use one of {', '.join(MODES)}."
+                + _from_file(self)
+            )
+        if self.team_mode and self.is_sqlite:
+            raise SettingsError(
+                "Team mode needs PostgreSQL: SQLite is for one machine and one person. "
+                "Set WORKBENCH_DATABASE_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB "
+                "(README: Team mode)." + _from_file(self)
+            )
+
+
+MODES = ("local", "team")
+
+
+class SettingsError(ValueError):
+    """The environment or the settings file asks for something that cannot work."""
+
+
+def _from_file(settings: Settings) -> str:
+    return f" (settings file: {settings.config_file})" if settings.config_file else ""
 
 
 def is_loopback(host: str) -> bool:
@@ -93,10 +136,29 @@ def is_loopback(host: str) -> bool:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build settings from environment variables (``os.environ`` by default)."""
+    """Build settings from environment variables (``os.environ`` by default).
+
+    A settings file (``WORKBENCH_CONFIG``, else ``WORKBENCH_HOME/workbench.toml`` when it
+    exists) gives the team settings; an environment variable wins over the file.
+    """
     env = os.environ if environ is None else environ
     home = Path(env.get("WORKBENCH_HOME") or Path.home() / ".workbench").expanduser().resolve()
-    database_url = env.get("WORKBENCH_DATABASE_URL") or f"sqlite:///{home / 'workbench.db'}"
+    config_file, file_values = _read_config(env, home)
+    team = file_values.get("team", {})
+    database_url = (
+        env.get("WORKBENCH_DATABASE_URL")
+        or file_values.get("database", {}).get("url")
+        or f"sqlite:///{home / 'workbench.db'}"
+    )
+    mode = str(env.get("WORKBENCH_MODE") or team.get("mode") or "local").strip().lower()
+    admins = env.get("WORKBENCH_ADMINS")
+    admin_list = admins.split(",") if admins is not None else list(team.get("admins", []))
+    approval = env.get("WORKBENCH_REQUIRE_APPROVAL")
+    require_approval = (
+        _truthy(approval)
+        if approval is not None
+        else bool(team.get("require_approval", mode == "team"))
+    )
     max_upload_mb = int(env.get("WORKBENCH_MAX_UPLOAD_MB", "1024"))
     plugins = tuple(p.strip() for p in env.get("WORKBENCH_JOB_PLUGINS", "").split(",") if p.strip())
     return Settings(
@@ -118,7 +180,32 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sql_timeout_seconds=float(env.get("WORKBENCH_SQL_TIMEOUT_SECONDS", "120")),
         sql_max_mb=float(env.get("WORKBENCH_SQL_MAX_MB") or max_upload_mb),
         sql_max_value_mb=float(env.get("WORKBENCH_SQL_MAX_VALUE_MB", "16")),
+        mode=mode,
+        admins=tuple(sorted({a.strip().lower() for a in admin_list if str(a).strip()})),
+        require_approval=require_approval,
+        cli_user=env.get("WORKBENCH_CLI_USER") or f"cli:{getpass.getuser()}",
+        config_file=config_file,
     )
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def _read_config(env: Mapping[str, str], home: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The settings file's tables, or nothing when there is no file."""
+    named = env.get("WORKBENCH_CONFIG")
+    path = Path(named).expanduser() if named else home / "workbench.toml"
+    if not named and not path.exists():
+        return None, {}
+    try:
+        with path.open("rb") as handle:
+            values = tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise SettingsError(f"WORKBENCH_CONFIG names {path}, which does not exist.") from error
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"The settings file {path} cannot be read: {error}") from error
+    return path, values
 
 
 def _data_dirs(value: str | None) -> tuple[Path, ...] | None:

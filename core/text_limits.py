@@ -21,6 +21,9 @@ TEXT_LIMITS: dict[str, int] = {
     "goal text": 2_000,
     "dataset note": 20_000,
     "cohort name": 200,
+    "comment": 5_000,
+    "promotion reason": 2_000,
+    "e-mail": 320,
 }
 
 TOO_LONG = "The {field} is {length:,} characters long; the limit is {limit:,}."

@@ -10,7 +10,7 @@ at once under concurrency).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -77,8 +77,18 @@ def write_engine(engine: Engine) -> Engine:
 class Database:
     """Session factories for one database: read sessions and locking write sessions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        write_guard: Callable[[], None] | None = None,
+        before_commit: Callable[[Session], None] | None = None,
+    ) -> None:
+        """``write_guard`` runs before every write session and raises to refuse it;
+        ``before_commit`` adds rows that must commit with the change (the activity trail)."""
         self.engine = engine
+        self._write_guard = write_guard
+        self._before_commit = before_commit
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine(engine), expire_on_commit=False)
 
@@ -91,8 +101,12 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: takes the write lock first, commits on success, rolls back on error."""
+        if self._write_guard is not None:
+            self._write_guard()
         with self._write() as session, session.begin():
             yield session
+            if self._before_commit is not None:
+                self._before_commit(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -120,6 +120,8 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_id: Mapped[str | None] = mapped_column(String(120))
+    #: Who asked for the job (an actor key: an e-mail in team mode, "local", "cli:NAME").
+    submitted_by: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
@@ -143,6 +145,8 @@ class GoalVersion(Base):
     #: Where the change came from ("page", "cli", "demo", "restore of v3") and what changed.
     source: Mapped[str] = mapped_column(String(80), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    #: Who saved it (an actor key); None for versions saved before accounts existed.
+    author: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="goal_versions")
@@ -417,3 +421,92 @@ class MonitorSettings(Base):
     log_offset: Mapped[int] = mapped_column(Integer, default=0)
     webhook_url: Mapped[str | None] = mapped_column(String(1000))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- the team: people, their rights per project, what they did and said ----------------------
+
+
+class User(Base):
+    """Someone who signed in (team mode); the key is the identity provider's e-mail, lowercased."""
+
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    #: The workspace admin sees every project and manages every membership.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectMember(Base):
+    """A person's role in one project; an invitation is a row for an e-mail not yet signed in."""
+
+    __tablename__ = "project_members"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    #: owner, editor or viewer
+    role: Mapped[str] = mapped_column(String(20))
+    #: May approve a production promotion (four-eyes), whatever the role.
+    can_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str] = mapped_column(String(320), default="")
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityEntry(Base):
+    """One change: who, when, what. Written by the services in the change's own transaction."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_project_at", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: No foreign key: the trail outlives a purged project (it is the record of the purge).
+    project_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Comment(Base):
+    """A note on a stage (the PM's sign-off on the goal, a reviewer's note on a run)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_project_stage", "project_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(40))
+    #: What on the stage it is about ("run:12", "goal:v3"); empty for the stage as a whole.
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PromotionRequest(Base):
+    """A request to move a registry version to production, decided by someone else (four-eyes)."""
+
+    __tablename__ = "promotion_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="CASCADE")
+    )
+    requested_by: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(Text)
+    #: The model card as it was when the request was made: what the approver reads.
+    model_card: Mapped[str] = mapped_column(Text, default="")
+    #: pending, approved, rejected or withdrawn
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()

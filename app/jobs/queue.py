@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from app.errors import NotFound
+from app.permits import system_write
 from storage.models import Job, utcnow
 
 ACTIVE_STATUSES = ("queued", "running")
@@ -97,7 +98,7 @@ def submit(
     cancel or interruption it queues a fresh one. ``claimed=True`` creates it already
     running for this process, which then executes it (the CLI, or in-memory handlers).
     """
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         if idempotency_key:
             existing = session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
             if existing is not None:
@@ -113,6 +114,7 @@ def submit(
             idempotency_key=idempotency_key,
             input_artifact=input_artifact,
             message="Waiting for the worker…",
+            submitted_by=wb.actor.key,
         )
         if claimed:
             now = utcnow()
@@ -149,7 +151,7 @@ def request_cancel(wb: Workbench, job_id: int) -> JobInfo:
     A running job whose worker is gone (killed, crashed) is cancelled at once: nobody is
     left to see the request.
     """
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         row = session.get(Job, job_id)
         if row is None:
             raise NotFound(f"There is no job with id {job_id}.")
@@ -190,7 +192,7 @@ def _cancel(row: Job, stale_after: timedelta, queued_message: str) -> None:
 def claim(wb: Workbench, job_id: int | None = None, *, worker_id: str | None = None) -> int | None:
     """Mark a queued job running for this worker; the oldest queued one when ``job_id`` is None."""
     now = utcnow()
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         query = select(Job).where(Job.status == "queued")
         query = query.where(Job.id == job_id) if job_id is not None else query.order_by(Job.id)
         row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
@@ -207,7 +209,7 @@ def claim(wb: Workbench, job_id: int | None = None, *, worker_id: str | None = N
 def mark_started(wb: Workbench, job_id: int) -> None:
     """A claimed job that waited (for the heavy-job slot) starts now: its running time does too."""
     now = utcnow()
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == "running")
@@ -220,7 +222,7 @@ def report(wb: Workbench, job_id: int, fraction: float, message: str) -> bool:
     values: dict[str, Any] = {"progress": fraction, "heartbeat_at": utcnow()}
     if message:
         values["message"] = message
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         session.execute(
             update(Job).where(Job.id == job_id, Job.status == "running").values(**values)
         )
@@ -228,7 +230,7 @@ def report(wb: Workbench, job_id: int, fraction: float, message: str) -> bool:
 
 
 def heartbeat(wb: Workbench, job_id: int) -> None:
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == "running")
@@ -255,7 +257,7 @@ def finish(
     }
     if status == "succeeded":
         values["progress"] = 1.0
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
@@ -285,7 +287,7 @@ def reap_stale_jobs(wb: Workbench, *, stale_seconds: float | None = None) -> lis
     stale_after = timedelta(seconds=stale_seconds or wb.settings.stale_job_seconds)
     now = utcnow()
     reaped: list[int] = []
-    with wb.db.write() as session:
+    with system_write("the job queue"), wb.db.write() as session:
         for row in session.scalars(select(Job).where(Job.status == "running")):
             if _is_orphaned(row, now, stale_after):
                 beat = row.heartbeat_at or row.started_at or row.created_at

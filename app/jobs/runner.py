@@ -10,11 +10,13 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
+from app.actors import actor_from_key
 from app.context import Workbench
 from app.errors import UserError, describe_error
 from app.jobs import queue
 from app.jobs.heavy import heavy_slot
 from app.jobs.registry import JobCancelled, JobContext, get_kind
+from app.permits import permit
 from core.exceptions import CoreError
 
 log = logging.getLogger("workbench.jobs")
@@ -61,6 +63,9 @@ def execute(
     wait shows as its message and is passed to ``on_wait``; its start time is when it got it.
     """
     job = queue.get_job(wb, job_id)
+    # The job acts for the person who asked for it: their right was checked at submission,
+    # and what it saves is theirs in the trail.
+    wb = wb.acting_as(actor_from_key(job.submitted_by))
 
     def report(fraction: float, message: str) -> bool:
         if on_progress:
@@ -88,7 +93,10 @@ def execute(
     try:
         kind = None if handler is not None else get_kind(job.kind, wb.settings.job_plugins)
         heavy = kind is not None and kind.heavy
-        with heavy_slot(wb, job_id, on_wait=waiting) if heavy else nullcontext():
+        with (
+            permit(f"job {job_id} ({job.kind})"),
+            heavy_slot(wb, job_id, on_wait=waiting) if heavy else nullcontext(),
+        ):
             if heavy:
                 queue.mark_started(wb, job_id)
             if kind is None:

@@ -11,6 +11,7 @@ from sqlalchemy import Column, delete, select
 from sqlalchemy.orm import Session
 
 from app.context import Workbench
+from app.permits import system_write
 from storage.artifacts import ArtifactError, GcReport, StoredArtifact
 from storage.models import (
     Artifact,
@@ -66,7 +67,7 @@ def collect_garbage(wb: Workbench, *, grace_seconds: float | None = None) -> GcR
     """
     grace = wb.settings.gc_grace_seconds if grace_seconds is None else grace_seconds
     cutoff = utcnow() - timedelta(seconds=grace)
-    with wb.db.write() as session:
+    with system_write("garbage collection"), wb.db.write() as session:
         used = referenced_hashes(session)
         unused = delete(Artifact).where(Artifact.created_at <= cutoff)
         session.execute(unused.where(Artifact.sha256.not_in(used)) if used else unused)

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.context import Workbench
+from app.permits import system_write
 from app.errors import UserError
 from app.jobs.runner import run_in_foreground
 from app.services import data_config, datasets, goals, splits
@@ -49,7 +50,7 @@ def ensure_demo_project(wb: Workbench) -> tuple[ProjectInfo, bool]:
                 raise
             created = False
     _seed_stages(wb, project.id)
-    with wb.db.write() as session:
+    with system_write("the demo opens first"), wb.db.write() as session:
         touch_project(session, project.id)  # the app opens on the most recently active project
     return project, created
 

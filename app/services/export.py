@@ -23,6 +23,8 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import datasets, evaluation, fairness, goals, scoring, training
 from app.services.projects import get_project, touch_project
+from app.services.team.guard import guarded, project_arg
+from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import export
 from core.data.schema import probability_column
@@ -416,7 +418,7 @@ def _register(wb: Workbench, run: RunInfo, bundle: export.Bundle) -> RegistryEnt
             project_id=run.project_id, run_id=run.id, version=number, stage="candidate",
             model_version=bundle.manifest.get("model_version", ""), bundle_sha256=stored.sha256,
             size_bytes=bundle.size_bytes, files=list(bundle.files),
-            history=[_history("candidate", "workbench", f"exported from run {run.id}")],
+            history=[history_event("candidate", wb.actor.label, f"exported from run {run.id}")],
         )  # fmt: skip
         session.add(row)
         touch_project(session, run.project_id)
@@ -424,7 +426,8 @@ def _register(wb: Workbench, run: RunInfo, bundle: export.Bundle) -> RegistryEnt
         return _entry(row)
 
 
-def _history(stage: str, who: str, why: str) -> dict[str, Any]:
+def history_event(stage: str, who: str, why: str) -> dict[str, Any]:
+    """One line of a version's registry history."""
     return {
         "stage": stage,
         "who": who,
@@ -460,14 +463,51 @@ def bundle_bytes(wb: Workbench, entry: RegistryEntry) -> bytes:
     return wb.artifacts.read_bytes(entry.bundle_sha256)
 
 
+@guarded(
+    Right.EDIT,
+    "registry.stage",
+    project=project_arg(),
+    summary="Registry v{version} → {stage}: {why}",
+)
 def set_stage(
-    wb: Workbench, project_id: int, version: int, stage: str, *, who: str, why: str
+    wb: Workbench,
+    project_id: int,
+    version: int,
+    stage: str,
+    *,
+    why: str,
+    who: str | None = None,
 ) -> list[RegistryEntry]:
-    """Move a version to ``stage``; a new production version archives the previous one."""
+    """Move a version to ``stage``; a new production version archives the previous one.
+
+    When promotions need approval (team mode's default) production is reached only through
+    ``app.services.team.promotions``: request, then someone else approves. ``who`` is kept
+    for the local user's own wording; otherwise the history names the acting person.
+    """
+    if stage == "production" and wb.settings.require_approval:
+        raise UserError(
+            "Promotion to production needs a second person's approval in this workspace.",
+            hint="Request it (Export page → Registry, or `workbench registry request`); "
+            "someone with the approver right approves it.",
+        )
+    return move_stage(wb, project_id, version, stage, why=why, who=who)
+
+
+def move_stage(
+    wb: Workbench,
+    project_id: int,
+    version: int,
+    stage: str,
+    *,
+    why: str,
+    who: str | None = None,
+) -> list[RegistryEntry]:
+    """The move itself, for a guarded caller (``set_stage``, an approved promotion)."""
     if stage not in STAGES:
         raise UserError(f"Unknown stage {stage!r}; choose one of {', '.join(STAGES)}.")
-    if not who.strip() or not why.strip():
-        raise UserError("Say who makes the change and why: the registry keeps both.")
+    who = _who(wb, who)
+    if not why.strip():
+        raise UserError("Say why: the registry keeps who made the change and why.")
     target = get_version(wb, project_id, version)
     with wb.db.write() as session:
         if stage == "production":
@@ -481,11 +521,18 @@ def set_stage(
                 row.stage = "archived"
                 row.history = [
                     *row.history,
-                    _history("archived", who, f"replaced by v{version} in production"),
+                    history_event("archived", who, f"replaced by v{version} in production"),
                 ]
         promoted = session.get(ModelVersion, target.id)
         assert promoted is not None
         promoted.stage = stage
-        promoted.history = [*promoted.history, _history(stage, who, why)]
+        promoted.history = [*promoted.history, history_event(stage, who, why)]
         touch_project(session, project_id)
     return registry(wb, project_id)
+
+
+def _who(wb: Workbench, who: str | None) -> str:
+    """The person the history names: the signed-in user, or the local user's own words."""
+    if wb.actor.kind in ("local", "cli") and who and who.strip():
+        return who.strip() if wb.actor.kind == "local" else f"{who.strip()} (via {wb.actor.key})"
+    return wb.actor.label

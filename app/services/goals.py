@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, note, unchanged
+from app.services.team.rights import Right
 from app.settings import load_settings
 from core.goal import (
     FieldProblem,
@@ -42,6 +44,8 @@ class GoalVersionInfo:
     source: str
     summary: str
     created_at: datetime
+    #: Who saved it (an actor key: an e-mail in team mode); None before accounts existed.
+    author: str | None = None
 
     @property
     def goal(self) -> Goal:
@@ -52,14 +56,16 @@ class GoalVersionInfo:
             "version": self.version,
             "source": self.source,
             "summary": self.summary,
+            "author": self.author,
             "created_at": self.created_at.isoformat(),
         }
 
 
 def _info(row: GoalVersion) -> GoalVersionInfo:
     return GoalVersionInfo(
-        row.project_id, row.version, dict(row.document), row.source, row.summary, row.created_at
-    )
+        row.project_id, row.version, dict(row.document), row.source, row.summary, row.created_at,
+        row.author,
+    )  # fmt: skip
 
 
 def latest_goal(wb: Workbench, project_id: int) -> GoalVersionInfo | None:
@@ -116,6 +122,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+@guarded(Right.EDIT, "goal.saved")
 def save_goal(
     wb: Workbench, project_id: int, document: dict[str, Any], *, source: str, draft: bool = True
 ) -> GoalVersionInfo:
@@ -137,6 +144,7 @@ def save_goal(
             .limit(1)
         )
         if latest is not None and latest.document == normalised:
+            unchanged()
             return _info(latest)
         next_version = (
             session.scalar(
@@ -150,13 +158,16 @@ def save_goal(
             document=normalised,
             source=source,
             summary=change_summary(latest.document if latest else None, normalised),
+            author=wb.actor.key,
         )
+        note(f"Goal v{next_version} ({source}): {row.summary}", version=next_version)
         session.add(row)
         touch_project(session, project_id)
         session.flush()
         return _info(row)
 
 
+@guarded(Right.EDIT, "goal.restored", summary="Restored goal v{version} as the newest version")
 def restore_goal_version(wb: Workbench, project_id: int, version: int) -> GoalVersionInfo:
     """Undo: save an older version's document again as the newest version."""
     with wb.db.read() as session:

@@ -8,18 +8,24 @@ refers to, never one younger than its grace period.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.actors import SYSTEM
 from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.jobs import queue
 from app.services import artifacts as artifact_service
+from app.services.team.guard import guarded, note, workspace
+from app.services.team.members import add_owner, visible_project_ids
+from app.services.team.rights import Right
 from core.text_limits import TEXT_LIMITS, check_text
-from storage.models import Job, Project, utcnow
+from storage.models import ActivityEntry, Job, Project, utcnow
 
 MAX_NAME_LENGTH = TEXT_LIMITS["project name"]
 
@@ -99,9 +105,11 @@ def _ensure_unique(session: Session, name: str, *, except_id: int | None = None)
         )
 
 
+@guarded(Right.CREATE, "project.created", project=workspace, summary="Created project '{name}'")
 def create_project(
     wb: Workbench, name: str, description: str = "", *, is_demo: bool = False
 ) -> ProjectInfo:
+    """A new project; in team mode its creator is its first owner."""
     name = clean_name(name)
     with wb.db.write() as session:
         _ensure_unique(session, name)
@@ -109,16 +117,19 @@ def create_project(
         row = Project(name=name, description=description, is_demo=is_demo)
         session.add(row)
         session.flush()
+        add_owner(session, row.id, wb.actor)
+        note(f"Created project '{name}'", project_id=row.id)
         return _info(row)
 
 
 def list_projects(wb: Workbench) -> list[ProjectInfo]:
-    """Most recently active first."""
+    """The projects the actor may see, most recently active first."""
+    query = select(Project).where(_LIVE).order_by(Project.updated_at.desc(), Project.id)
+    visible = visible_project_ids(wb)
+    if visible is not None:
+        query = query.where(Project.id.in_(visible))
     with wb.db.read() as session:
-        rows = session.scalars(
-            select(Project).where(_LIVE).order_by(Project.updated_at.desc(), Project.id)
-        )
-        return [_info(r) for r in rows]
+        return [_info(r) for r in session.scalars(query)]
 
 
 def get_project(wb: Workbench, project_id: int) -> ProjectInfo:
@@ -159,6 +170,7 @@ def _find(wb: Workbench, ref: str | int) -> ProjectInfo | None:
         return None if row is None else _info(row)
 
 
+@guarded(Right.MANAGE, "project.renamed", summary="Renamed the project to '{new_name}'")
 def rename_project(wb: Workbench, project_id: int, new_name: str) -> ProjectInfo:
     new_name = clean_name(new_name)
     with wb.db.write() as session:
@@ -179,6 +191,7 @@ def touch_project(session: Session, project_id: int) -> None:
         row.updated_at = utcnow()
 
 
+@guarded(Right.MANAGE, "project.deleted", summary="Moved the project to the trash")
 def delete_project(wb: Workbench, project_id: int, *, confirm_name: str) -> ProjectInfo:
     """Move a project to the trash; ``confirm_name`` must equal its name.
 
@@ -199,14 +212,26 @@ def delete_project(wb: Workbench, project_id: int, *, confirm_name: str) -> Proj
         return _info(row)
 
 
-def restore_project(wb: Workbench, ref: str | int) -> ProjectInfo:
-    """Bring a project back from the trash (by id or name)."""
+def _in_trash(wb: Workbench, ref: str | int) -> ProjectInfo:
     found = _find(wb, ref)
     if found is None or found.deleted_at is None:
         raise NotFound(
             f"There is no project '{str(ref).strip()}' in the trash.",
             hint="See what is there with `workbench project trash`.",
         )
+    return found
+
+
+def _trashed_project(wb: Workbench, arguments: Mapping[str, Any]) -> int | None:
+    return _in_trash(wb, arguments["ref"]).id
+
+
+@guarded(
+    Right.MANAGE, "project.restored", project=_trashed_project, summary="Restored from the trash"
+)
+def restore_project(wb: Workbench, ref: str | int) -> ProjectInfo:
+    """Bring a project back from the trash (by id or name)."""
+    found = _in_trash(wb, ref)
     with wb.db.write() as session:
         row = session.get(Project, found.id)
         if row is None:  # purged meanwhile
@@ -218,10 +243,13 @@ def restore_project(wb: Workbench, ref: str | int) -> ProjectInfo:
 
 
 def list_trash(wb: Workbench) -> list[ProjectInfo]:
-    """Projects in the trash, most recently deleted first."""
+    """Projects in the trash the actor may see, most recently deleted first."""
+    query = select(Project).where(_TRASHED).order_by(Project.deleted_at.desc())
+    visible = visible_project_ids(wb)
+    if visible is not None:
+        query = query.where(Project.id.in_(visible))
     with wb.db.read() as session:
-        rows = session.scalars(select(Project).where(_TRASHED).order_by(Project.deleted_at.desc()))
-        return [_info(r) for r in rows]
+        return [_info(r) for r in session.scalars(query)]
 
 
 def purge_after(wb: Workbench, project: ProjectInfo) -> datetime | None:
@@ -240,6 +268,7 @@ class TrashReport:
     freed_bytes: int
 
 
+@guarded(Right.ADMIN, "project.purged", project=workspace, summary="Emptied the trash")
 def empty_trash(wb: Workbench, *, older_than: timedelta | None = None) -> TrashReport:
     """Delete the rows of projects in the trash (those deleted before ``older_than`` ago),
     then collect garbage with the normal grace period.
@@ -262,11 +291,18 @@ def empty_trash(wb: Workbench, *, older_than: timedelta | None = None) -> TrashR
                 waiting.append(row.name)
                 continue
             purged.append(row.name)
+            session.add(
+                ActivityEntry(
+                    project_id=row.id, actor=wb.actor.key, action="project.purged",
+                    summary=f"Deleted project '{row.name}' for good (emptied from the trash)",
+                )
+            )  # fmt: skip
             session.delete(row)
     freed = artifact_service.collect_garbage(wb).freed_bytes if purged else 0
     return TrashReport(tuple(purged), tuple(waiting), freed)
 
 
 def purge_expired_trash(wb: Workbench) -> TrashReport:
-    """Empty what has been in the trash longer than ``WORKBENCH_TRASH_DAYS``."""
-    return empty_trash(wb, older_than=timedelta(days=wb.settings.trash_days))
+    """Empty what has been in the trash longer than ``WORKBENCH_TRASH_DAYS`` (the worker's
+    housekeeping: it acts as the workbench itself)."""
+    return empty_trash(wb.acting_as(SYSTEM), older_than=timedelta(days=wb.settings.trash_days))
