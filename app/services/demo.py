@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.context import Workbench
-from app.permits import system_write
 from app.errors import UserError
 from app.jobs.runner import run_in_foreground
+from app.permits import system_write
 from app.services import data_config, datasets, goals, splits
 from app.services.data_config import RoleRequest
 from app.services.projects import ProjectInfo, create_project, get_project, touch_project
