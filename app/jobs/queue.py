@@ -41,6 +41,8 @@ class JobInfo:
     finished_at: datetime | None
     heartbeat_at: datetime | None
     worker_id: str | None = None
+    #: Who asked for it (an actor key); the job acts for them.
+    submitted_by: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -73,6 +75,7 @@ def _info(row: Job) -> JobInfo:
         row.id, row.project_id, row.kind, row.title, dict(row.params or {}), row.status,
         row.progress, row.message, row.result, row.error, row.cancel_requested,
         row.created_at, row.started_at, row.finished_at, row.heartbeat_at, row.worker_id,
+        row.submitted_by,
     )  # fmt: skip
 
 

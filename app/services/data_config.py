@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from app.context import Workbench
 from app.errors import UserError
 from app.services.goals import latest_goal
+from app.services.team.guard import guarded, project_arg
+from app.services.team.rights import Right
 from core.coerce import class_label
 from core.data.expectations import (
     Expectation,
@@ -111,6 +113,7 @@ def _store(session: Session, project_id: int, settings: DataSettings) -> None:
         row.updated_at = utcnow()
 
 
+@guarded(Right.EDIT, "data.settings", summary="Changed the data settings")
 def update_settings(wb: Workbench, project_id: int, **changes: Any) -> DataSettings:
     """Change some settings in one write transaction (read-then-write under the lock)."""
     with wb.db.write() as session:
@@ -132,6 +135,7 @@ def _goal_hints(wb: Workbench, project_id: int) -> tuple[str | None, str | None]
     return doc.get("target_column"), None if positive is None else str(positive)
 
 
+@guarded(Right.EDIT, "data.roles", summary="First data: roles suggested")
 def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSettings:
     """First data in a project: suggest roles, take the target from the Goal if it names one.
 
@@ -178,6 +182,7 @@ def _check_columns(frame: pd.DataFrame, names: tuple[str, ...] | list[str], what
     )
 
 
+@guarded(Right.EDIT, "data.roles", summary="Changed column roles")
 def apply_role_request(
     wb: Workbench, project_id: int, request: RoleRequest, frame: pd.DataFrame
 ) -> DataSettings:
@@ -254,12 +259,18 @@ def suggestions_note(suggestions: dict[str, str]) -> str | None:
     return f"{names} {verb}; mark {it} with --sensitive to analyse fairness"
 
 
+@guarded(Right.EDIT, "data.roles", summary=lambda a: "Marked sensitive: " + ", ".join(a["names"]))
 def accept_sensitive(wb: Workbench, project_id: int, names: list[str]) -> DataSettings:
     """The user accepts suggestions: these columns get the role sensitive."""
     roles = {**get_settings(wb, project_id).roles, **dict.fromkeys(names, "sensitive")}
     return update_settings(wb, project_id, roles=roles)
 
 
+@guarded(
+    Right.EDIT,
+    "data.roles",
+    summary=lambda a: "Dismissed sensitive suggestions: " + ", ".join(a["names"]),
+)
 def dismiss_sensitive(wb: Workbench, project_id: int, names: list[str]) -> DataSettings:
     """The user dismisses suggestions: they do not come back for this project."""
     settings = get_settings(wb, project_id)
@@ -288,6 +299,15 @@ def schema_for(wb: Workbench, project_id: int, frame: pd.DataFrame) -> Schema:
     )
 
 
+@guarded(
+    Right.EDIT,
+    "data.positive_class",
+    summary=lambda a: (
+        f"Positive class set to {a['label']!r}"
+        if a["label"] is not None
+        else "Positive class back to the automatic choice"
+    ),
+)
 def set_positive_class(
     wb: Workbench, project_id: int, label: str | None, frame: pd.DataFrame
 ) -> Schema:
@@ -324,6 +344,9 @@ def expectations(wb: Workbench, project_id: int) -> list[Expectation]:
     return [expectation_from_dict(e) for e in get_settings(wb, project_id).expectations]
 
 
+@guarded(
+    Right.EDIT, "data.expectations", summary=lambda a: f"Saved {len(a['items'])} expectation(s)"
+)
 def save_expectations(wb: Workbench, project_id: int, items: list[Expectation]) -> DataSettings:
     return update_settings(
         wb, project_id, expectations=tuple(expectation_to_dict(e) for e in items)
@@ -334,10 +357,21 @@ def recipe(wb: Workbench, project_id: int) -> Recipe:
     return recipe_from_list(list(get_settings(wb, project_id).recipe))
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    summary=lambda a: f"Recipe saved ({len(a['new_recipe'].steps)} step(s))",
+)
 def save_recipe(wb: Workbench, project_id: int, new_recipe: Recipe) -> DataSettings:
     return update_settings(wb, project_id, recipe=tuple(recipe_to_list(new_recipe)))
 
 
+@guarded(
+    Right.EDIT,
+    "data.checked",
+    project=project_arg("version"),
+    summary="Checked the expectations on a version",
+)
 def record_expectation_results(
     wb: Workbench, version: Any, frame: pd.DataFrame
 ) -> list[dict[str, Any]]:

@@ -23,6 +23,8 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, sql_source
 from app.services.projects import touch_project
+from app.services.team.guard import guarded
+from app.services.team.rights import Right
 from core.data import ingest
 from storage.artifacts import ArtifactError
 from storage.models import DatasetVersion
@@ -119,6 +121,7 @@ def load_frame(wb: Workbench, version: VersionInfo) -> pd.DataFrame:
 # -- writing -------------------------------------------------------------------------
 
 
+@guarded(Right.EDIT, "data.imported", summary="Imported a dataset version")
 def save_version(
     wb: Workbench,
     project_id: int,
@@ -180,6 +183,7 @@ def _options_to_dict(options: ingest.ReadOptions) -> dict[str, Any]:
     return {k: v for k, v in dataclasses.asdict(options).items() if v is not None}
 
 
+@guarded(Right.EDIT, "data.import_started", summary="Started importing {filename}")
 def submit_file_import(
     wb: Workbench,
     project_id: int,
@@ -281,6 +285,7 @@ def import_sql(
     return _finish_import(ctx, version, created, frame, roles)
 
 
+@guarded(Right.EDIT, "data.import_started", summary="Started a SQL import")
 def submit_sql_import(wb: Workbench, project_id: int, *, url: str) -> int:
     """A job row for a SQL import, already claimed by this process: only it knows the URL.
 

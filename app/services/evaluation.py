@@ -21,6 +21,8 @@ from app.errors import NotFound, UserError
 from app.services import datasets, goals, splits
 from app.services.projects import touch_project
 from app.services.scoring import coerce_numbers
+from app.services.team.guard import guarded, project_of
+from app.services.team.rights import Right
 from app.services.training import RunInfo, get_run, load_pipeline
 from core import evaluate
 from core.coerce import class_label
@@ -258,6 +260,16 @@ def evaluate_rows(
         raise UserError(f"Cannot evaluate run {rows.run_id}: {error}") from error
 
 
+@guarded(
+    Right.EDIT,
+    "run.threshold",
+    project=project_of(Run, "run_id"),
+    summary=lambda a: (
+        f"Threshold of run {a['run_id']} set to {a['threshold']}"
+        if a["threshold"] is not None
+        else f"Threshold of run {a['run_id']} back to the value-optimal one"
+    ),
+)
 def save_threshold(wb: Workbench, run_id: int, threshold: float | None) -> RunInfo:
     """Store the decision threshold predict, export and monitoring use; None = back to optimal."""
     run = get_run(wb, run_id)
@@ -294,6 +306,7 @@ def discovered_cohorts(
     )
 
 
+@guarded(Right.EDIT, "evaluate.cohort_saved", summary="Saved cohort '{name}'")
 def save_cohort(
     wb: Workbench, project_id: int, name: str, cohort: evaluate.Cohort, *, run_id: int | None
 ) -> CohortInfo:
@@ -331,6 +344,12 @@ def list_cohorts(wb: Workbench, project_id: int) -> list[CohortInfo]:
         ]
 
 
+@guarded(
+    Right.EDIT,
+    "evaluate.cohort_deleted",
+    project=project_of(SavedCohort, "cohort_id"),
+    summary="Deleted cohort {cohort_id}",
+)
 def delete_cohort(wb: Workbench, cohort_id: int) -> None:
     with wb.db.write() as session:
         row = session.get(SavedCohort, cohort_id)

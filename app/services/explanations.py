@@ -22,10 +22,12 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services.evaluation import EvaluationRows, evaluation_rows
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, project_of
+from app.services.team.rights import Right
 from app.services.training import RunInfo, get_run, load_pipeline
 from core import explain, persist
 from core.metrics import label_at_threshold
-from storage.models import RunExplanation
+from storage.models import Run, RunExplanation
 
 EXPLAIN_KIND = "evaluate.explain"
 DEFAULT_SHAP_SAMPLE = explain.DEFAULT_SAMPLE
@@ -85,6 +87,12 @@ def _check_sample(sample: int) -> int:
     return sample
 
 
+@guarded(
+    Right.EDIT,
+    "evaluate.explanation_started",
+    project=project_of(Run, "run_id"),
+    summary="Started SHAP for run {run_id}",
+)
 def submit_explanation(
     wb: Workbench, run_id: int, *, sample: int = DEFAULT_SHAP_SAMPLE, seed: int = 0,
     claimed: bool = False,

@@ -16,6 +16,8 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, datasets
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, project_arg, project_of
+from app.services.team.rights import Right
 from core.data import cleaning
 from core.data.schema import Schema
 from core.explore import ProfileSettings, profile_report
@@ -78,6 +80,12 @@ def get_note(wb: Workbench, version_id: int) -> str:
         return "" if row is None else row.text
 
 
+@guarded(
+    Right.EDIT,
+    "explore.note",
+    project=project_of(DatasetVersion, "version_id"),
+    summary="Saved the note of a dataset version",
+)
 def save_note(wb: Workbench, version_id: int, text: str) -> None:
     check_text("dataset note", text)
     with wb.db.write() as session:
@@ -137,6 +145,12 @@ def latest_report(wb: Workbench, version_id: int) -> ReportInfo | None:
     return None if row is None else find_report(wb, version_id, ProfileSettings(**row.settings))
 
 
+@guarded(
+    Right.EDIT,
+    "explore.profile_started",
+    project=project_arg("version"),
+    summary="Started a full profile",
+)
 def submit_profile(
     wb: Workbench,
     version: datasets.VersionInfo,

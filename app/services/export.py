@@ -23,7 +23,7 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import datasets, evaluation, fairness, goals, scoring, training
 from app.services.projects import get_project, touch_project
-from app.services.team.guard import guarded, project_arg
+from app.services.team.guard import guarded, project_arg, project_of
 from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import export
@@ -31,7 +31,7 @@ from core.data.schema import probability_column
 from core.exceptions import CoreError
 from core.goal import format_money
 from core.report import code_span, escape_markdown
-from storage.models import ModelVersion
+from storage.models import ModelVersion, Run
 
 EXPORT_KIND = "export.bundle"
 Stage = Literal["candidate", "staging", "production", "archived"]
@@ -267,6 +267,12 @@ GOLDEN_REAL_ROWS_WARNING = (
 )
 
 
+@guarded(
+    Right.EDIT,
+    "export.started",
+    project=project_of(Run, "run_id"),
+    summary="Started exporting run {run_id}",
+)
 def submit_export(
     wb: Workbench, run_id: int, *, claimed: bool = False, golden_real_rows: bool = False
 ) -> int:

@@ -21,12 +21,14 @@ from app.errors import UserError
 from app.jobs import JobContext, job_kind, submit
 from app.services import evaluation, goals, training
 from app.services.evaluation import EvaluationRows
+from app.services.team.guard import guarded, project_arg, project_of
+from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import fairness, train
 from core.data.schema import schema_from_dict
 from core.exceptions import CoreError
 from core.train import zoo
-from storage.models import FairnessAnalysis
+from storage.models import FairnessAnalysis, Run
 
 MITIGATE_KIND = "fairness.mitigate"
 DEFAULT_BINS = 4
@@ -123,6 +125,12 @@ def report_for_rows(
         raise UserError(f"Cannot compare groups: {error}") from error
 
 
+@guarded(
+    Right.EDIT,
+    "fairness.analysed",
+    project=project_arg("run"),
+    summary=lambda a: "Fairness check on " + ", ".join(a["attributes"]),
+)
 def analyse(
     wb: Workbench,
     run: RunInfo,
@@ -228,6 +236,12 @@ def tradeoff_points(
 # -- mitigation (a job) ---------------------------------------------------------------------
 
 
+@guarded(
+    Right.EDIT,
+    "fairness.mitigation",
+    project=project_of(Run, "run_id"),
+    summary="Started mitigation ({method}) of run {run_id}",
+)
 def submit_mitigation(
     wb: Workbench, run_id: int, *, sensitive: list[str], method: str, constraint: str,
     claimed: bool = False,

@@ -19,6 +19,8 @@ import pandas as pd
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_config, datasets, quality
+from app.services.team.guard import guarded, project_arg
+from app.services.team.rights import Right
 from core.data.cleaning import RecipeResult, StepReport, apply_recipe
 from core.data.findings import Finding, FixImpact, fix_impact
 from core.data.recipe import Recipe, RecipeError, Step, step_from_dict, step_to_dict
@@ -110,6 +112,12 @@ def parse_step(text: str) -> Step:
     return step_from_dict(data)
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    project=project_arg("version"),
+    summary=lambda a: f"Recipe: added {a['step'].kind} step",
+)
 def add_step(wb: Workbench, version: datasets.VersionInfo, step: Step) -> RecipeView:
     """Append ``step`` if it runs on ``version``; a step that cannot run there is refused.
 
@@ -127,6 +135,12 @@ def add_step(wb: Workbench, version: datasets.VersionInfo, step: Step) -> Recipe
     return recipe_view(wb, version)
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    project=project_arg("version"),
+    summary="Recipe: removed step {number}",
+)
 def remove_step(wb: Workbench, version: datasets.VersionInfo, number: int) -> RecipeView:
     """Remove step ``number`` (1-based, as listed); a later step that needed it is reported."""
     recipe = data_config.recipe(wb, version.project_id).remove(number - 1)
@@ -134,6 +148,12 @@ def remove_step(wb: Workbench, version: datasets.VersionInfo, number: int) -> Re
     return recipe_view(wb, version)
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    project=project_arg("version"),
+    summary="Recipe: moved step {number}",
+)
 def move_step(wb: Workbench, version: datasets.VersionInfo, number: int, delta: int) -> RecipeView:
     recipe = data_config.recipe(wb, version.project_id).move(number - 1, delta)
     data_config.save_recipe(wb, version.project_id, recipe)
@@ -207,6 +227,12 @@ def check_json(wb: Workbench, version: datasets.VersionInfo) -> dict[str, Any]:
     return {"version": version.version, "version_id": version.id, **payload}
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    project=project_arg("version"),
+    summary="Recipe: applied a suggested fix",
+)
 def apply_fix(
     wb: Workbench, version: datasets.VersionInfo, ref: str, *, confirmed: bool = False
 ) -> FixOption:
@@ -220,6 +246,12 @@ def apply_fix(
     return add_fix(wb, version, chosen, confirmed=confirmed)
 
 
+@guarded(
+    Right.EDIT,
+    "recipe.changed",
+    project=project_arg("version"),
+    summary="Recipe: added a suggested fix",
+)
 def add_fix(
     wb: Workbench, version: datasets.VersionInfo, option: FixOption, *, confirmed: bool = False
 ) -> FixOption:

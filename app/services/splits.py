@@ -12,6 +12,8 @@ from app.services import artifacts as artifact_service
 from app.services import data_config
 from app.services.datasets import VersionInfo, load_frame
 from app.services.jsonable import plain
+from app.services.team.guard import guarded, project_arg
+from app.services.team.rights import Right
 from core.data.split import Split, SplitSpec, make_split, split_spec_to_dict
 from core.data.split_store import split_from_bytes, split_to_bytes
 from storage.models import DatasetSplit
@@ -39,6 +41,9 @@ def get_split(wb: Workbench, version: VersionInfo) -> StoredSplit | None:
     return StoredSplit(result, summary, created)
 
 
+@guarded(
+    Right.EDIT, "data.split", project=project_arg("version"), summary="Defined the evaluation split"
+)
 def define_split(
     wb: Workbench, version: VersionInfo, spec: SplitSpec, *, replace: bool = False
 ) -> StoredSplit:

@@ -105,7 +105,7 @@ def test_promotion_flow_archives_the_previous_production(champion, wb) -> None: 
     old = export.get_version(wb, project_id, v1.version)
     assert [h["stage"] for h in old.history] == ["candidate", "production", "archived"]
     assert old.history[-1]["who"] == "ben" and "replaced by v2" in old.history[-1]["why"]
-    with pytest.raises(UserError, match="who makes the change and why"):
+    with pytest.raises(UserError, match="Say why"):
         export.set_stage(wb, project_id, v1.version, "staging", who="ana", why=" ")
     with pytest.raises(UserError, match="Unknown stage"):
         export.set_stage(wb, project_id, v1.version, "live", who="ana", why="x")

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from app.cli import main
 from app.errors import NotFound, UserError
 from app.jobs import get_job, submit
+from app.permits import system_write
 from app.services import artifacts as artifact_service
 from app.services import datasets
 from app.services.projects import (
@@ -44,7 +45,7 @@ def _age(wb, sha: str, hours: float = 2) -> None:  # type: ignore[no-untyped-def
     """Make a stored file and its row look older than the grace period."""
     past = time.time() - hours * 3600
     os.utime(wb.artifacts.path(sha), (past, past))
-    with wb.db.write() as session:
+    with system_write("test setup"), wb.db.write() as session:
         session.execute(
             update(Artifact)
             .where(Artifact.sha256 == sha)
@@ -95,7 +96,7 @@ def test_trash_is_purged_only_after_the_retention_period(wb) -> None:  # type: i
     old, recent = create_project(wb, "Old"), create_project(wb, "Recent")
     delete_project(wb, old.id, confirm_name="Old")
     delete_project(wb, recent.id, confirm_name="Recent")
-    with wb.db.write() as session:
+    with system_write("test setup"), wb.db.write() as session:
         session.execute(
             update(Project)
             .where(Project.id == old.id)

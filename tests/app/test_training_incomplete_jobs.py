@@ -15,6 +15,7 @@ from app.errors import UserError
 from app.jobs import get_job, request_cancel
 from app.jobs.queue import claim
 from app.jobs.runner import execute, run_in_foreground
+from app.permits import system_write
 from app.services import monitoring, training
 from app.services.demo import ensure_demo_project
 
@@ -90,7 +91,10 @@ def test_interrupted_job_runs_are_marked_and_the_stage_status_says_so(home) -> N
     finished = run_in_foreground(wb, training.submit_training(wb, project.id, plan))
     assert finished.status == "succeeded", finished.error
     assert training.champion(wb, project.id) is not None
-    with wb.db.write() as session:  # as the worker's reaper leaves a job killed mid-way
+    with (
+        system_write("test setup"),
+        wb.db.write() as session,
+    ):  # as the worker's reaper leaves a job killed mid-way
         session.get(Job, finished.id).status = "interrupted"
     runs = training.list_runs(wb, project.id)
     assert {r.from_incomplete_job for r in runs} == {"interrupted"}

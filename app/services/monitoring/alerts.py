@@ -13,6 +13,8 @@ from app.errors import UserError
 from app.services.jsonable import finite
 from app.services.monitoring.report import monitor_report
 from app.services.monitoring.store import settings_for
+from app.services.team.guard import guarded
+from app.services.team.rights import Right
 from core import monitor
 from storage.models import MonitorAlert
 
@@ -20,6 +22,7 @@ from storage.models import MonitorAlert
 UNCHECKED_KIND = "unchecked"
 
 
+@guarded(Right.EDIT, "monitor.alerts", summary="Checked the alert rules")
 def raise_alerts(wb: Workbench, project_id: int, *, batch_id: int | None) -> list[monitor.Alert]:
     """Evaluate the rules after an import, log the alerts and the rules that could not be
     checked (with why), and post them to the webhook if set."""

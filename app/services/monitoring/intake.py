@@ -30,6 +30,8 @@ from app.services.monitoring.store import (
     watched_columns,
 )
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, project_of
+from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import monitor
 from core.data import ingest
@@ -47,6 +49,7 @@ def read_outcomes(content: bytes | Path, filename: str) -> pd.DataFrame:
     return frame
 
 
+@guarded(Right.EDIT, "monitor.imported", summary="Imported production predictions")
 def import_predictions(
     wb: Workbench,
     project_id: int,
@@ -159,6 +162,12 @@ def _store_batch(
     return info
 
 
+@guarded(
+    Right.EDIT,
+    "monitor.outcomes",
+    project=project_of(MonitoringBatch, "batch_id"),
+    summary="Joined outcomes to batch {batch_id}",
+)
 def attach_outcomes(
     wb: Workbench, batch_id: int, outcomes: pd.DataFrame, id_column: str
 ) -> BatchInfo:
@@ -185,6 +194,7 @@ def attach_outcomes(
     return info
 
 
+@guarded(Right.EDIT, "monitor.imported", summary="Read new lines of the service log")
 def import_new_lines(wb: Workbench, project_id: int) -> BatchInfo | None:
     """Read the configured log from where the last import stopped; None when nothing is new."""
     settings = settings_for(wb, project_id)

@@ -19,6 +19,8 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import datasets, evaluation, scoring, splits, training
 from app.services.jsonable import plain
 from app.services.monitoring.store import batch_rows, list_batches, monitored_run
+from app.services.team.guard import guarded
+from app.services.team.rights import Right
 from app.services.training import RunInfo, value_inputs
 from core import monitor, train
 from core.data import ingest
@@ -41,6 +43,7 @@ class Simulation:
     id_column: str
 
 
+@guarded(Right.EDIT, "monitor.simulated", summary="Simulated production months")
 def simulate_production(
     wb: Workbench, project_id: int, *, months: int = 3, seed: int = 0
 ) -> Simulation:
@@ -102,6 +105,9 @@ RECENT_SHARE = 0.3  # the newest labelled rows, kept out of training to judge ch
 MIN_LABELLED = 100
 
 
+@guarded(
+    Right.EDIT, "training.retrain_started", summary="Started retraining on production outcomes"
+)
 def submit_retrain(
     wb: Workbench, project_id: int, *, claimed: bool = False, include_simulated: bool = False
 ) -> int:

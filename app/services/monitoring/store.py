@@ -14,6 +14,8 @@ from sqlalchemy import select
 from app.context import Workbench
 from app.errors import UserError
 from app.services import data_dirs, evaluation, training
+from app.services.team.guard import guarded
+from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import monitor
 from core.data.schema import PROBABILITY_PREFIX
@@ -127,6 +129,7 @@ def settings_for(wb: Workbench, project_id: int) -> MonitorSettings:
         return row
 
 
+@guarded(Right.EDIT, "monitor.settings", summary="Changed the monitoring settings")
 def update_settings(wb: Workbench, project_id: int, **changes: Any) -> MonitorSettings:
     if changes.get("webhook_url"):
         url = str(changes["webhook_url"]).strip()

@@ -16,6 +16,8 @@ from app.jobs import JobCancelled, JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, project_of
+from app.services.team.rights import Right
 from app.services.training.context import (
     TrainingContext,
     TrainPlan,
@@ -116,6 +118,7 @@ def save_run(
 # -- the training job ------------------------------------------------------------------
 
 
+@guarded(Right.EDIT, "training.started", summary="Started training")
 def submit_training(
     wb: Workbench, project_id: int, plan: TrainPlan, *, claimed: bool = False
 ) -> int:
@@ -287,6 +290,12 @@ def _cancel_requested(jctx: JobContext) -> bool:
 # -- re-run ---------------------------------------------------------------------------------
 
 
+@guarded(
+    Right.EDIT,
+    "training.rerun_started",
+    project=project_of(Run, "run_id"),
+    summary="Started a re-run of run {run_id}",
+)
 def submit_rerun(wb: Workbench, run_id: int, *, claimed: bool = False) -> int:
     run = get_run(wb, run_id)
     return submit(

@@ -21,6 +21,8 @@ from app.jobs import INCOMPLETE_STATUSES
 from app.services import data_config, datasets
 from app.services.jsonable import finite
 from app.services.projects import touch_project
+from app.services.team.guard import guarded, project_of
+from app.services.team.rights import Right
 from core import persist, train
 from core.data.schema import schema_from_dict
 from core.metrics import better_first
@@ -296,6 +298,12 @@ def _outside_comparison(wb: Workbench, project_id: int, board: list[RunInfo]) ->
     return [r for r in board if r.tags.get(SENSITIVE_TAG, chosen) == chosen]
 
 
+@guarded(
+    Right.EDIT,
+    "run.champion",
+    project=project_of(Run, "run_id"),
+    summary="Made run {run_id} the champion",
+)
 def set_champion(wb: Workbench, run_id: int) -> RunInfo:
     run = get_run(wb, run_id)
     with wb.db.write() as session:
@@ -307,6 +315,12 @@ def set_champion(wb: Workbench, run_id: int) -> RunInfo:
     return get_run(wb, run_id)
 
 
+@guarded(
+    Right.EDIT,
+    "run.scores",
+    project=project_of(Run, "run_id"),
+    summary="Updated the scores of run {run_id}",
+)
 def update_scores(wb: Workbench, run_id: int, scores: dict[str, float]) -> RunInfo:
     """Add scores measured after training (e.g. on the test rows) to a run."""
     with wb.db.write() as session:
@@ -317,6 +331,12 @@ def update_scores(wb: Workbench, run_id: int, scores: dict[str, float]) -> RunIn
     return get_run(wb, run_id)
 
 
+@guarded(
+    Right.EDIT,
+    "run.notes",
+    project=project_of(Run, "run_id"),
+    summary="Changed the notes of run {run_id}",
+)
 def update_run_notes(
     wb: Workbench, run_id: int, *, notes: str | None = None, tags: dict[str, Any] | None = None
 ) -> RunInfo:
