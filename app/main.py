@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ first, no
 import streamlit as st  # noqa: E402
 
 from app.services.stages import built_stages  # noqa: E402
-from app.ui import sidebar, state  # noqa: E402
+from app.ui import sidebar, signin, state  # noqa: E402
 
 st.set_page_config(
     page_title="Lifecycle Workbench",
@@ -26,17 +26,21 @@ wb = state.workbench()
 project = state.current_project(wb)
 
 home = st.Page(ROOT / "pages" / "home.py", title="Projects", icon=":material/home:", default=True)
+team = st.Page(ROOT / "pages" / "team.py", title="Team", icon=":material/groups:", url_path="team")
 stage_pages = {
     stage.key: st.Page(
         ROOT / "pages" / stage.page, title=stage.title, icon=stage.icon, url_path=stage.key
     )
     for stage in built_stages()
 }
-navigation = st.navigation([home, *stage_pages.values()], position="hidden")
+navigation = st.navigation([home, team, *stage_pages.values()], position="hidden")
 
 st.sidebar.markdown("### :material/conversion_path: Lifecycle Workbench")
 st.sidebar.page_link(home, label="All projects", icon=":material/home:")
 sidebar.project_picker(wb, project)
+if project is not None:
+    st.sidebar.page_link(team, label="Team & activity", icon=":material/groups:")
 sidebar.stepper(wb, project, stage_pages)
+signin.user_menu(wb)
 
 navigation.run()

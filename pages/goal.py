@@ -6,6 +6,7 @@ from app.services import data_config
 from app.ui import state
 from app.ui.goal import page, panels, sections
 from app.ui.goal.form import get_path
+from app.ui.team.comments import comments_panel
 
 wb, project = state.require_project()
 
@@ -15,8 +16,11 @@ state.page_caption(
     "what decision does the model change, and what is it worth? "
     "Every change is saved as a new version.",
 )
+state.read_only_notice(wb, project.id)
 status_slot = st.empty()
-form, latest = page.open_form(wb, project.id, project.name)
+form, latest = page.open_form(
+    wb, project.id, project.name, read_only=not state.can_edit(wb, project.id)
+)
 saved_goal = latest.goal if latest else None
 
 tabs = st.tabs(
@@ -64,5 +68,6 @@ with tabs[6]:
     if goal is not None:
         panels.downloads(goal, roi)
     st.markdown("##### Version history")
-    panels.history_panel(wb, project.id)
-    panels.import_panel(wb, project.id)
+    panels.history_panel(wb, project.id, read_only=form.read_only)
+    panels.import_panel(wb, project.id, read_only=form.read_only)
+comments_panel(wb, project.id, "goal")

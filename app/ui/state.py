@@ -10,6 +10,9 @@ import streamlit as st
 from app.context import Workbench, open_workbench
 from app.jobs.worker import ensure_worker
 from app.services.projects import ProjectInfo, list_projects
+from app.services.team.rights import Right, membership, rights_of
+from app.settings import SettingsError
+from app.ui import signin
 from core.report import escape_markdown
 
 PROJECT_KEY = "wb.project_id"  # the one source of truth for the selected project
@@ -17,10 +20,48 @@ PICKER_KEY = "wb.sidebar.project"  # the sidebar's selectbox: a view of PROJECT_
 
 
 def workbench() -> Workbench:
-    wb = open_workbench()
+    """The workbench acting for whoever uses this page (team mode: signs them in first)."""
+    try:
+        wb = open_workbench()
+    except SettingsError as error:
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        st.stop()
     if wb.settings.autostart_worker:
         _ensure_worker_once(str(wb.settings.home), wb.settings.database_url)
+    if wb.settings.team_mode:
+        return wb.acting_as(signin.signed_in_actor(wb))
     return wb
+
+
+def rights(wb: Workbench, project_id: int | None) -> frozenset[Right]:
+    """What the page's person may do in the project (read fresh: an owner may change it)."""
+    return rights_of(wb, project_id)
+
+
+def can_edit(wb: Workbench, project_id: int) -> bool:
+    """False for a viewer: every control that changes the project is drawn disabled."""
+    return Right.EDIT in rights(wb, project_id)
+
+
+def read_only_notice(wb: Workbench, project_id: int) -> None:
+    """Say once at the top of a stage page why its controls are disabled."""
+    if can_edit(wb, project_id):
+        return
+    role = _role_words(wb, project_id)
+    st.info(
+        f"You can look at everything here; changes are disabled ({role}). "
+        "An owner can change your role on the Team page.",
+        icon=":material/visibility:",
+    )
+
+
+def _role_words(wb: Workbench, project_id: int) -> str:
+    member = membership(wb, project_id)
+    if member is None:
+        return "you are not a member of this project"
+    return f"your role is {member.role}" + (
+        ", with the approver right" if member.can_approve else ""
+    )
 
 
 @st.cache_resource(show_spinner=False)

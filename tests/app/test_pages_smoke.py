@@ -8,7 +8,7 @@ from app.context import open_workbench
 from app.services.demo import ensure_demo_project
 from app.services.stages import built_stages
 
-PAGES = ["home.py"] + [stage.page for stage in built_stages()]
+PAGES = ["home.py", "team.py"] + [stage.page for stage in built_stages()]
 
 
 @pytest.mark.parametrize("page", PAGES)

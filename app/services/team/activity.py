@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from app.context import Workbench
-from app.services.team.members import display_names
+from app.services.team.members import display_names, name_of
 from core.report import spreadsheet_safe
 from storage.models import ActivityEntry
 
@@ -98,7 +98,7 @@ def list_activity(
             r.project_id,
             r.at,
             r.actor,
-            names.get(r.actor, r.actor),
+            name_of(r.actor, names),
             r.action,
             r.summary,
             dict(r.details or {}),

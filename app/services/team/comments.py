@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.context import Workbench
 from app.errors import UserError
 from app.services.team.guard import guarded, note, project_arg
-from app.services.team.members import display_names
+from app.services.team.members import display_names, name_of
 from app.services.team.rights import Right
 from core.text_limits import check_text
 from storage.models import Comment
@@ -85,5 +85,5 @@ def _first_line(text: str, limit: int = 80) -> str:
 def _info(row: Comment, names: dict[str, str]) -> CommentInfo:
     return CommentInfo(
         row.id, row.project_id, row.stage, row.subject, row.author,
-        names.get(row.author, row.author), row.text, row.created_at,
+        name_of(row.author, names), row.text, row.created_at,
     )  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.actors import Actor
+from app.actors import LOCAL, Actor
 from app.context import Workbench
 from app.errors import NotFound, UserError
 from app.permits import system_write
@@ -100,6 +100,13 @@ def display_names(wb: Workbench) -> dict[str, str]:
         return {
             email: name or email for email, name in session.execute(select(User.email, User.name))
         }
+
+
+def name_of(key: str, names: dict[str, str]) -> str:
+    """The name to show for an actor key (``names`` from :func:`display_names`)."""
+    if key == LOCAL.key:
+        return LOCAL.name
+    return names.get(key, key)
 
 
 def list_members(wb: Workbench, project_id: int) -> list[MemberInfo]:

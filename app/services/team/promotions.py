@@ -15,7 +15,7 @@ from app.context import Workbench
 from app.errors import NotFound, PermissionDenied, UserError
 from app.services import export, training
 from app.services.team.guard import guarded, note, project_arg, project_of
-from app.services.team.members import display_names
+from app.services.team.members import display_names, name_of
 from app.services.team.rights import Right
 from core.text_limits import check_text
 from storage.models import ModelVersion, PromotionRequest, utcnow
@@ -174,8 +174,8 @@ def get_request(wb: Workbench, request_id: int) -> PromotionInfo:
         names = display_names(wb)
         return PromotionInfo(
             row.id, row.project_id, version.version, version.run_id, row.requested_by,
-            names.get(row.requested_by, row.requested_by), row.reason, row.model_card,
+            name_of(row.requested_by, names), row.reason, row.model_card,
             row.status, row.decided_by,
-            names.get(row.decided_by, row.decided_by) if row.decided_by else None,
+            name_of(row.decided_by, names) if row.decided_by else None,
             row.decision_note, row.created_at, row.decided_at,
         )  # fmt: skip

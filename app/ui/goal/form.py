@@ -59,9 +59,11 @@ def mark_synced(project_id: int, version: int) -> None:
 class GoalForm:
     """Collects widget values into a goal document and places validation errors next to fields."""
 
-    def __init__(self, saved: dict[str, Any], generation: int) -> None:
+    def __init__(self, saved: dict[str, Any], generation: int, *, read_only: bool = False) -> None:
         self.saved = saved
         self.generation = generation
+        #: A viewer's form: every widget drawn disabled, nothing saved.
+        self.read_only = read_only
         self.values: dict[str, Any] = {}
         self.lists: dict[str, list[dict[str, Any]]] = {}
         self._slots: dict[str, Any] = {}
@@ -77,8 +79,9 @@ class GoalForm:
         initial = get_path(self.saved, path)
         widget = st.text_area if area else st.text_input
         value = widget(
-            label, value="" if initial is None else str(initial), key=self.key(path), **kwargs
-        )
+            label, value="" if initial is None else str(initial), key=self.key(path),
+            disabled=self.read_only, **kwargs,
+        )  # fmt: skip
         self._slot(path)
         self.values[path] = value.strip() or None
         return self.values[path]
@@ -93,6 +96,7 @@ class GoalForm:
             step=float(step),
             format=fmt,
             key=self.key(path),
+            disabled=self.read_only,
             **kwargs,
         )
         self._slot(path)
@@ -110,7 +114,8 @@ class GoalForm:
         extra = {"horizontal": True} if radio else {"placeholder": "Choose…"}
         value = widget(
             label, options, index=index, key=self.key(path),
-            format_func=Labels(tuple((labels or {}).items())), **extra, **kwargs,
+            format_func=Labels(tuple((labels or {}).items())), disabled=self.read_only,
+            **extra, **kwargs,
         )  # fmt: skip
         self._slot(path)
         self.values[path] = value
@@ -123,6 +128,7 @@ class GoalForm:
             value=date.fromisoformat(initial) if isinstance(initial, str) else None,
             key=self.key(path),
             format="YYYY-MM-DD",
+            disabled=self.read_only,
             **kwargs,
         )
         self._slot(path)
@@ -147,6 +153,7 @@ class GoalForm:
             column_config=config,
             hide_index=True,
             width="stretch",
+            disabled=self.read_only,
         )
         self._slot(path)
         self.lists[path] = _records(edited)

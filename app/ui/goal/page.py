@@ -30,20 +30,25 @@ class SaveOutcome:
 
 
 def open_form(
-    wb: Workbench, project_id: int, project_name: str
+    wb: Workbench, project_id: int, project_name: str, *, read_only: bool = False
 ) -> tuple[GoalForm, goal_service.GoalVersionInfo | None]:
     latest = goal_service.latest_goal(wb, project_id)
     saved = latest.document if latest else {"name": project_name}
     generation = sync_generation(project_id, latest.version if latest else 0)
-    return GoalForm(saved, generation), latest
+    return GoalForm(saved, generation, read_only=read_only), latest
 
 
 def autosave(
     wb: Workbench, project_id: int, form: GoalForm, latest: goal_service.GoalVersionInfo | None
 ) -> SaveOutcome:
-    """Save the form as a new version when it is valid and differs from the saved one."""
+    """Save the form as a new version when it is valid and differs from the saved one.
+
+    A read-only form (a viewer's) saves nothing: it shows the saved goal as it is.
+    """
     document: dict[str, Any] = form.document()
     previous_goal = latest.goal if latest else None
+    if form.read_only:
+        return SaveOutcome(previous_goal, latest.version if latest else None)
     try:
         saved = goal_service.save_goal(wb, project_id, document, source="page")
     except GoalValidationError as error:

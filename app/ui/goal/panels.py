@@ -9,6 +9,7 @@ import yaml
 from app.context import Workbench
 from app.errors import UserError
 from app.services import goals as goal_service
+from app.services.team import members
 from app.ui.feedback import attempt
 from core.goal import (
     BusinessError,
@@ -123,8 +124,9 @@ def downloads(goal: Goal, roi: RoiEstimate | None) -> None:
         st.markdown(markdown)
 
 
-def history_panel(wb: Workbench, project_id: int) -> None:
+def history_panel(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
     history = goal_service.goal_history(wb, project_id)
+    names = members.display_names(wb)
     if not history:
         st.caption("Nothing saved yet.")
         return
@@ -133,7 +135,8 @@ def history_panel(wb: Workbench, project_id: int) -> None:
             {
                 "version": h.version,
                 "saved (UTC)": h.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                "by": h.source,
+                "by": members.name_of(h.author, names) if h.author else "—",
+                "how": h.source,
                 "what changed": h.summary,
             }
             for h in history
@@ -144,9 +147,11 @@ def history_panel(wb: Workbench, project_id: int) -> None:
     if not older:
         return
     left, right = st.columns([2, 1])
-    version = left.selectbox("Go back to version", older, key="wb.goal.restore_version")
+    version = left.selectbox(
+        "Go back to version", older, key="wb.goal.restore_version", disabled=read_only
+    )
     right.markdown("&nbsp;")
-    if right.button("Restore", key="wb.goal.restore", icon=":material/undo:"):
+    if right.button("Restore", key="wb.goal.restore", icon=":material/undo:", disabled=read_only):
         restored = attempt(lambda: goal_service.restore_goal_version(wb, project_id, version))
         if restored is not None:
             st.toast(
@@ -156,8 +161,10 @@ def history_panel(wb: Workbench, project_id: int) -> None:
     st.caption("Restoring saves the old content as a new version, so nothing is lost.")
 
 
-def import_panel(wb: Workbench, project_id: int) -> None:
-    upload = st.file_uploader("Import a goal YAML file", type=["yaml", "yml"], key="wb.goal.import")
+def import_panel(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
+    upload = st.file_uploader(
+        "Import a goal YAML file", type=["yaml", "yml"], key="wb.goal.import", disabled=read_only
+    )
     if upload is None or not st.button("Import as a new version", key="wb.goal.import_button"):
         return
     try:

@@ -1,0 +1,1 @@
+"""Team widgets: members and roles, the activity trail, comments beside a stage."""
