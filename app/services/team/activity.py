@@ -40,6 +40,10 @@ AREAS: dict[str, str] = {
 MAX_ROWS = 10_000
 
 
+def area_label(area: str) -> str:
+    return AREAS.get(area, area)
+
+
 @dataclass(frozen=True)
 class ActivityInfo:
     id: int
@@ -53,7 +57,7 @@ class ActivityInfo:
 
     @property
     def area(self) -> str:
-        return AREAS.get(self.action.split(".", 1)[0], self.action.split(".", 1)[0])
+        return area_label(self.action.split(".", 1)[0])
 
     def to_json(self) -> dict[str, Any]:
         return {

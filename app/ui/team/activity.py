@@ -21,7 +21,7 @@ def activity_tab(wb: Workbench, project: ProjectInfo) -> None:
     areas = sorted({e.action.split(".", 1)[0] for e in everything})
     left, middle, right = st.columns([2, 2, 2])
     chosen_areas = left.multiselect(
-        "Area", areas, format_func=lambda a: activity.AREAS.get(a, a), key="wb.activity.areas"
+        "Area", areas, format_func=activity.area_label, key="wb.activity.areas"
     )
     chosen_people = middle.multiselect(
         "Who", people, format_func=names.__getitem__, key="wb.activity.who"
