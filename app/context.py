@@ -27,7 +27,7 @@ class Workbench:
 
 
 _lock = threading.Lock()
-_open: dict[tuple[str, str], Workbench] = {}
+_open: dict[Settings, Workbench] = {}
 
 
 def open_workbench(settings: Settings | None = None) -> Workbench:
@@ -39,7 +39,7 @@ def open_workbench(settings: Settings | None = None) -> Workbench:
     """
     settings = settings or load_settings()
     settings.check()
-    key = (str(settings.home), settings.database_url)
+    key = settings  # equal settings share one engine; another mode is another handle
     with _lock:
         if key not in _open:
             settings.home.mkdir(parents=True, exist_ok=True)

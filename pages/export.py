@@ -6,11 +6,13 @@ from app.services import export
 from app.ui import state
 from app.ui.evaluate import views as evaluate_views
 from app.ui.export import views as export_views
+from app.ui.team.comments import comments_panel
 
 wb, project = state.require_project()
 
 st.title(":material/deployed_code: Export")
 state.page_caption(project, "ship a verified, self-contained bundle.")
+state.read_only_notice(wb, project.id)
 run = evaluate_views.pick_run(wb, project.id, key="wb.export.run")
 if run is None:
     st.info(
@@ -31,3 +33,4 @@ with tabs[1]:
     export_views.card_section(wb, run)
 with tabs[2]:
     export_views.registry_section(wb, project.id, entries)
+comments_panel(wb, project.id, "export")

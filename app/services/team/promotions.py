@@ -105,7 +105,7 @@ def decide(wb: Workbench, request_id: int, *, approve: bool, comment: str = "") 
     request = get_request(wb, request_id)
     if request.status != "pending":
         raise UserError(f"Request #{request_id} is already {request.status}.")
-    if request.requested_by == wb.actor.key and wb.actor.kind == "user":
+    if request.requested_by == wb.actor.key:
         raise PermissionDenied(
             "You asked for this promotion; someone else must decide it (four-eyes).",
             hint="Ask a member with the approver right.",
