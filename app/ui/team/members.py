@@ -117,3 +117,30 @@ def _change_form(
                 return
             st.toast(f"Removed {email}.", icon=":material/check:")
             st.rerun()
+
+
+def workspace_people(wb: Workbench) -> None:
+    """For the workspace admin: everyone who has signed in, and who the admins are."""
+    if not wb.settings.team_mode or Right.ADMIN not in state.rights(wb, None):
+        return
+    people = members.list_users(wb)
+    with st.expander(f"Everyone in this workspace ({len(people)})", icon=":material/badge:"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "name": [u.name for u in people],
+                    "e-mail": [u.email for u in people],
+                    "admin": [
+                        "yes" if u.is_admin or u.email in wb.settings.admins else "" for u in people
+                    ],
+                    "first sign-in (UTC)": [f"{u.created_at:%Y-%m-%d %H:%M}" for u in people],
+                    "last seen (UTC)": [f"{u.last_seen_at:%Y-%m-%d %H:%M}" for u in people],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "The first person to sign in is the admin unless the settings file names admins "
+            "(`[team] admins = [...]`, README: Team mode)."
+        )
