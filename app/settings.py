@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from core.safe_yaml import MAX_YAML_ALIASES, MAX_YAML_BYTES, MAX_YAML_DEPTH, YamlLimits
 
 #: Default port of the browser app.
@@ -117,7 +118,7 @@ class Settings:
 MODES = ("local", "team")
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError):
     """The environment or the settings file asks for something that cannot work."""
 
 
