@@ -11,6 +11,8 @@ from pathlib import Path
 
 from app.jobs import get_job, request_cancel, submit
 from app.jobs.queue import claim
+from app.permits import system_write
+from storage.models import Job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +47,11 @@ def test_a_running_worker_reaps_a_silent_job_within_the_stale_limit(wb, home: Pa
         deadline = time.monotonic() + 60
         while get_job(wb, warm).status != "succeeded" and time.monotonic() < deadline:
             time.sleep(0.05)
-        # A job on another machine (no pid to check) that stops sending heartbeats.
-        silent = submit(wb, "test.count")
-        claim(wb, silent, worker_id="another-host:4242")
+        # A job on another machine (no pid to check) that stops sending heartbeats. Created
+        # already claimed: a queued one could be taken by the running worker first.
+        silent = submit(wb, "test.count", claimed=True)
+        with system_write("test setup"), wb.db.write() as session:
+            session.get(Job, silent).worker_id = "another-host:4242"
         started = time.monotonic()
         while get_job(wb, silent).status == "running" and time.monotonic() - started < 30:
             time.sleep(0.1)
