@@ -201,7 +201,9 @@ def test_run_comment_on_evaluate_names_the_run(team: int, app: Callable[[], AppT
     champion = training.champion(_cli_admin(), team)
     assert champion is not None
     eve = open_workbench().acting_as(user_actor(EVE))
-    comments.add_comment(eve, team, "evaluate", "threshold looks high", subject=f"run:{champion.id}")
+    comments.add_comment(
+        eve, team, "evaluate", "threshold looks high", subject=f"run:{champion.id}"
+    )
     at = _as(app, BEN, "evaluate.py")
     assert "threshold looks high" in [t.value for t in at.text]
     key = f"wb.comments.evaluate.run:{champion.id}.text"
