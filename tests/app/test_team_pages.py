@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.actors import cli_actor, user_actor
 from app.context import Workbench, open_workbench
-from app.services import fairness, projects, training
+from app.services import fairness, monitoring, projects, training
 from app.services.team import comments, members
 
 BEN = "ben@example.com"  # viewer
@@ -149,6 +149,22 @@ def test_viewer_sees_fairness_without_storing_an_analysis(
     assert fairness.latest_analysis(admin, champion.id) is None  # ... and nothing was written
     _as(app, EVE, "fairness.py")
     assert fairness.latest_analysis(admin, champion.id) is not None
+
+
+def test_viewer_monitor_with_production_data(team: int, app: Callable[[], AppTest]) -> None:
+    """With batches the Alerts and Retrain tabs draw their writes too: disabled for a viewer."""
+    admin = _cli_admin()
+    simulation = monitoring.simulate_production(admin, team)
+    monitoring.import_predictions(
+        admin, team, simulation.log_text.encode(), filename="production.jsonl",
+        outcomes=simulation.outcomes, id_column=simulation.id_column, simulated=True,
+    )  # fmt: skip
+    writes = ["wb.mon.retrain", ("checkbox", "wb.mon.retrain.simulated"), ("label", "Save webhook")]
+    viewer = _as(app, BEN, "monitor.py")
+    assert all(_control(viewer, ref).disabled for ref in writes)
+    assert not viewer.multiselect(key="wb.mon.drift.cols").disabled  # reading stays usable
+    editor = _as(app, EVE, "monitor.py")
+    assert not any(_control(editor, ref).disabled for ref in writes)
 
 
 def test_projects_page_rights(team: int, app: Callable[[], AppTest]) -> None:
