@@ -1,7 +1,8 @@
 """Team mode on every stage page: a viewer sees everything and changes nothing; comments.
 
-The demo project (trained) is shared by the CLI admin: Ben is invited as a viewer, Eve as an
-editor. Each page is opened as one of them (``AppTest.user``, as ``st.login`` would set it).
+The demo project (trained) is shared by the CLI admin: Ben is invited as a viewer, Cara as an
+editor; Ana is the workspace admin. Each page is opened as one of them (``AppTest.user``, as
+``st.login`` would set it).
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.actors import cli_actor, user_actor
+from app.actors import Actor, user_actor
 from app.context import Workbench, open_workbench
 from app.services import fairness, monitoring, projects, training
 from app.services.team import comments, members
+from tests.helpers.team import ADMIN, ANA, BEN, CARA
 
-BEN = "ben@example.com"  # viewer
-EVE = "eve@example.com"  # editor
-ADMIN = "admin@example.com"  # the workspace admin (WORKBENCH_ADMINS)
-STRANGER = "zoe@example.com"  # signed in, member of nothing
+VIEWER, EDITOR, WORKSPACE_ADMIN = BEN, CARA, ANA
+STRANGER = user_actor("zoe@example.com", "Zoe")  # signed in, member of nothing
 NOTICE = "You can look at everything here; changes are disabled"
 
 #: Per stage page, controls that change the project: a button's key, ("label", text) for a
@@ -66,21 +66,21 @@ def team(trained_demo: str, monkeypatch: pytest.MonkeyPatch) -> int:
     """
     monkeypatch.setattr("app.settings.Settings.check", lambda self: None)
     monkeypatch.setenv("WORKBENCH_MODE", "team")
-    monkeypatch.setenv("WORKBENCH_ADMINS", ADMIN)
+    monkeypatch.setenv("WORKBENCH_ADMINS", WORKSPACE_ADMIN.key)
     admin = _cli_admin()
     project = projects.resolve_project(admin, trained_demo)
-    members.invite(admin, project.id, BEN, "viewer")
-    members.invite(admin, project.id, EVE, "editor")
+    members.invite(admin, project.id, VIEWER.key, "viewer")
+    members.invite(admin, project.id, EDITOR.key, "editor")
     return project.id
 
 
 def _cli_admin() -> Workbench:
-    return open_workbench().acting_as(cli_actor("cli:test"))
+    return open_workbench().acting_as(ADMIN)
 
 
-def _as(app: Callable[[], AppTest], email: str, page: str | None = None) -> AppTest:
+def _as(app: Callable[[], AppTest], person: Actor, page: str | None = None) -> AppTest:
     at = app()
-    at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0].title()}
+    at.user = {"is_logged_in": True, "email": person.key, "name": person.name}
     at.run()
     if page is not None:
         at.switch_page(f"../pages/{page}").run()
@@ -106,7 +106,7 @@ def _notice_shown(at: AppTest) -> bool:
 def test_viewer_sees_the_page_with_every_write_control_disabled(
     team: int, app: Callable[[], AppTest], page: str
 ) -> None:
-    at = _as(app, BEN, page)
+    at = _as(app, VIEWER, page)
     assert _notice_shown(at)
     assert sum(NOTICE in info.value for info in at.info) == 1  # once, at the top
     for ref in WRITE_CONTROLS[page]:
@@ -121,7 +121,7 @@ def test_viewer_sees_the_page_with_every_write_control_disabled(
 def test_editor_gets_the_same_controls_enabled(
     team: int, app: Callable[[], AppTest], page: str
 ) -> None:
-    at = _as(app, EVE, page)
+    at = _as(app, EDITOR, page)
     assert not _notice_shown(at)
     for ref in WRITE_CONTROLS[page]:
         assert not _control(at, ref).disabled, ref
@@ -132,8 +132,8 @@ def test_viewer_toggle_for_sensitive_inputs_is_disabled(
     team: int, app: Callable[[], AppTest]
 ) -> None:
     """It saves on change (no button): the widget itself is the write control."""
-    assert _as(app, BEN, "train.py").toggle(key="wb.train.sensitive").disabled
-    assert not _as(app, EVE, "train.py").toggle(key="wb.train.sensitive").disabled
+    assert _as(app, VIEWER, "train.py").toggle(key="wb.train.sensitive").disabled
+    assert not _as(app, EDITOR, "train.py").toggle(key="wb.train.sensitive").disabled
 
 
 def test_viewer_sees_fairness_without_storing_an_analysis(
@@ -142,12 +142,12 @@ def test_viewer_sees_fairness_without_storing_an_analysis(
     admin = _cli_admin()
     champion = training.champion(admin, team)
     assert champion is not None and fairness.latest_analysis(admin, champion.id) is None
-    at = _as(app, BEN, "fairness.py")
+    at = _as(app, VIEWER, "fairness.py")
     cards = [m.value for m in [*at.error, *at.success, *at.info]]
     assert any("Demographic parity difference" in c for c in cards)  # the viewer sees the report
     assert not any("may not" in c for c in cards), cards  # no refusal: the page only read
     assert fairness.latest_analysis(admin, champion.id) is None  # ... and nothing was written
-    _as(app, EVE, "fairness.py")
+    _as(app, EDITOR, "fairness.py")
     assert fairness.latest_analysis(admin, champion.id) is not None
 
 
@@ -160,23 +160,23 @@ def test_viewer_monitor_with_production_data(team: int, app: Callable[[], AppTes
         outcomes=simulation.outcomes, id_column=simulation.id_column, simulated=True,
     )  # fmt: skip
     writes = ["wb.mon.retrain", ("checkbox", "wb.mon.retrain.simulated"), ("label", "Save webhook")]
-    viewer = _as(app, BEN, "monitor.py")
+    viewer = _as(app, VIEWER, "monitor.py")
     assert all(_control(viewer, ref).disabled for ref in writes)
     assert not viewer.multiselect(key="wb.mon.drift.cols").disabled  # reading stays usable
-    editor = _as(app, EVE, "monitor.py")
+    editor = _as(app, EDITOR, "monitor.py")
     assert not any(_control(editor, ref).disabled for ref in writes)
 
 
 def test_projects_page_rights(team: int, app: Callable[[], AppTest]) -> None:
     """Rename, delete need the owner; storage maintenance the workspace admin."""
     maintenance = ["wb.home.maintenance.verify_artifacts", "wb.home.maintenance.collect_garbage"]
-    for email in (BEN, EVE):
-        at = _as(app, email)
+    for person in (VIEWER, EDITOR):
+        at = _as(app, person)
         assert not at.button(key=f"wb.home.open.{team}").disabled  # opening is reading
         assert _control(at, ("label", "Rename")).disabled
         assert _control(at, ("label", "Move to trash")).disabled
         assert all(at.button(key=key).disabled for key in maintenance)
-    at = _as(app, ADMIN)
+    at = _as(app, WORKSPACE_ADMIN)
     assert not _control(at, ("label", "Rename")).disabled
     assert not _control(at, ("label", "Move to trash")).disabled
     assert not any(at.button(key=key).disabled for key in maintenance)
@@ -186,8 +186,8 @@ def test_restore_in_the_trash_needs_the_owner(team: int, app: Callable[[], AppTe
     admin = _cli_admin()
     name = projects.get_project(admin, team).name
     projects.delete_project(admin, team, confirm_name=name)
-    assert _as(app, EVE).button(key=f"wb.home.restore.{team}").disabled
-    assert not _as(app, ADMIN).button(key=f"wb.home.restore.{team}").disabled
+    assert _as(app, EDITOR).button(key=f"wb.home.restore.{team}").disabled
+    assert not _as(app, WORKSPACE_ADMIN).button(key=f"wb.home.restore.{team}").disabled
 
 
 def test_signed_in_non_member_sees_no_projects(team: int, app: Callable[[], AppTest]) -> None:
@@ -200,15 +200,15 @@ def test_editor_comment_is_shown_as_text_not_markdown(
     team: int, app: Callable[[], AppTest]
 ) -> None:
     text = "**bold** <b>x</b>"
-    at = _as(app, EVE, "data.py")
+    at = _as(app, EDITOR, "data.py")
     at.text_area(key="wb.comments.data.stage.text").input(text)
     next(b for b in at.button if b.label == "Post").click().run()
     assert not at.exception, at.exception
     assert text in [t.value for t in at.text]  # verbatim: no bold, no HTML
     assert not any("<b>x</b>" in m.value for m in at.markdown)
     stored = comments.list_comments(_cli_admin(), team, "data")
-    assert [(c.text, c.author) for c in stored] == [(text, EVE)]
-    viewer = _as(app, BEN, "data.py")  # the viewer reads it too
+    assert [(c.text, c.author) for c in stored] == [(text, EDITOR.key)]
+    viewer = _as(app, VIEWER, "data.py")  # the viewer reads it too
     assert text in [t.value for t in viewer.text]
 
 
@@ -216,11 +216,11 @@ def test_run_comment_on_evaluate_names_the_run(team: int, app: Callable[[], AppT
     """A reviewer's note on a run: shown beside that run on Evaluate, even to a viewer."""
     champion = training.champion(_cli_admin(), team)
     assert champion is not None
-    eve = open_workbench().acting_as(user_actor(EVE))
+    editor = open_workbench().acting_as(EDITOR)
     comments.add_comment(
-        eve, team, "evaluate", "threshold looks high", subject=f"run:{champion.id}"
+        editor, team, "evaluate", "threshold looks high", subject=f"run:{champion.id}"
     )
-    at = _as(app, BEN, "evaluate.py")
+    at = _as(app, VIEWER, "evaluate.py")
     assert "threshold looks high" in [t.value for t in at.text]
     key = f"wb.comments.evaluate.run:{champion.id}.text"
     assert at.text_area(key=key).disabled
