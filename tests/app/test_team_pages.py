@@ -167,6 +167,14 @@ def test_viewer_monitor_with_production_data(team: int, app: Callable[[], AppTes
     assert not any(_control(editor, ref).disabled for ref in writes)
 
 
+def test_viewer_cannot_cancel_a_running_job(team: int, app: Callable[[], AppTest]) -> None:
+    """The live job panel's Cancel changes the project too (no worker here: it stays queued)."""
+    job_id = training.submit_training(_cli_admin(), team, training.TrainPlan(preset="quick"))
+    cancel = f"wb.job.cancel.{job_id}"
+    assert _as(app, VIEWER, "train.py").button(key=cancel).disabled
+    assert not _as(app, EDITOR, "train.py").button(key=cancel).disabled
+
+
 def test_projects_page_rights(team: int, app: Callable[[], AppTest]) -> None:
     """Rename, delete need the owner; storage maintenance the workspace admin."""
     maintenance = ["wb.home.maintenance.verify_artifacts", "wb.home.maintenance.collect_garbage"]
