@@ -6,11 +6,14 @@ from app.services import evaluation
 from app.ui import state
 from app.ui.evaluate import cohorts, explain, views
 from app.ui.feedback import attempt
+from app.ui.team.comments import comments_panel
 
 wb, project = state.require_project()
 
 st.title(":material/rule: Evaluate")
 state.page_caption(project, "how good is it on unseen rows, and at which threshold?")
+state.read_only_notice(wb, project.id)
+read_only = not state.can_edit(wb, project.id)
 run = views.pick_run(wb, project.id)
 if run is None:
     st.info(
@@ -32,12 +35,15 @@ tabs = st.tabs(
 with tabs[0]:
     views.performance_section(rows, result, worth)
 with tabs[1]:
-    views.threshold_section(wb, run, rows, result, worth)
+    views.threshold_section(wb, run, rows, result, worth, read_only=read_only)
 with tabs[2]:
-    cohorts.errors_section(wb, project.id, run, rows)
+    cohorts.errors_section(wb, project.id, run, rows, read_only=read_only)
 with tabs[3]:
-    explain.explain_section(wb, run, rows)
+    explain.explain_section(wb, run, rows, read_only=read_only)
 with tabs[4]:
     explain.what_if_section(wb, run, rows)
 with tabs[5]:
     cohorts.compare_section(wb, project.id, run, rows)
+comments_panel(wb, project.id, "evaluate")
+st.caption(f"A reviewer's notes on run {run.id}:")
+comments_panel(wb, project.id, "evaluate", subject=f"run:{run.id}")

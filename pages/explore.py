@@ -5,11 +5,14 @@ import streamlit as st
 from app.ui import state
 from app.ui.data.common import version_picker
 from app.ui.explore import views as explore_views
+from app.ui.team.comments import comments_panel
 
 wb, project = state.require_project()
 
 st.title(":material/query_stats: Explore")
 state.page_caption(project, "what does the data say before any model?")
+state.read_only_notice(wb, project.id)
+read_only = not state.can_edit(wb, project.id)
 left, right = st.columns([3, 1])
 with left:
     version = version_picker(wb, project.id)
@@ -48,6 +51,7 @@ with tabs[5]:
 with tabs[6]:
     explore_views.split_tab(wb, version, data)
 with tabs[7]:
-    explore_views.report_tab(wb, version)
+    explore_views.report_tab(wb, version, read_only=read_only)
 with tabs[8]:
-    explore_views.notes_section(wb, version)
+    explore_views.notes_section(wb, version, read_only=read_only)
+comments_panel(wb, project.id, "explore")

@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from app.services import evaluation, fairness
+from app.services import evaluation
 from app.ui import state
 from app.ui.evaluate import views as evaluate_views
 from app.ui.fairness import views as fairness_views
 from app.ui.feedback import attempt
+from app.ui.team.comments import comments_panel
 
 wb, project = state.require_project()
 
 st.title(":material/balance: Fairness")
 state.page_caption(project, "does it treat groups of people fairly?")
+state.read_only_notice(wb, project.id)
+read_only = not state.can_edit(wb, project.id)
 run = evaluate_views.pick_run(wb, project.id, key="wb.fair.run")
 if run is None:
     st.info(
@@ -31,7 +34,9 @@ st.caption(
     + (f" at threshold {rows.threshold:.3f}" if rows.threshold is not None else "")
     + "; intervals are 95 % bootstrap."
 )
-report = attempt(lambda: fairness.analyse(wb, run, attributes, bins=bins, rows=rows))
+report = attempt(
+    lambda: fairness_views.group_report(wb, run, attributes, bins, rows, read_only=read_only)
+)
 if report is None:
     st.stop()
 worth = evaluation.money(wb, project.id)
@@ -39,6 +44,9 @@ tabs = st.tabs(["Groups", "Mitigate", "Trade-off"])
 with tabs[0]:
     fairness_views.report_section(report, worth.currency)
 with tabs[1]:
-    fairness_views.mitigation_section(wb, run, attributes, bins)
+    fairness_views.mitigation_section(wb, run, attributes, bins, read_only=read_only)
 with tabs[2]:
-    fairness_views.tradeoff_section(wb, project.id, run, attributes, bins, worth.currency)
+    fairness_views.tradeoff_section(
+        wb, project.id, run, attributes, bins, worth.currency, read_only=read_only
+    )
+comments_panel(wb, project.id, "fairness")

@@ -10,6 +10,7 @@ from app.jobs.worker import ensure_worker
 from app.services import projects as project_service
 from app.services.projects import ProjectInfo
 from app.services.stages import stage_statuses
+from app.services.team.rights import Right
 from app.ui import state
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
@@ -20,13 +21,16 @@ CARDS_PER_ROW = 2
 
 
 def create_project_form(wb: Workbench) -> None:
+    allowed = Right.CREATE in state.rights(wb, None)
     with st.form("wb.home.create", clear_on_submit=True, border=True):
         st.markdown("**New project**")
         name = st.text_input("Name", key="wb.home.create.name", placeholder="e.g. Churn 2026")
         description = st.text_area(
             "What is it for? (optional)", key="wb.home.create.description", height=80
         )
-        if st.form_submit_button("Create project", type="primary", icon=":material/add:"):
+        if st.form_submit_button(
+            "Create project", type="primary", icon=":material/add:", disabled=not allowed
+        ):
             info = attempt(lambda: project_service.create_project(wb, name, description))
             if info is not None:
                 state.select_project(info.id)
@@ -61,6 +65,7 @@ def _card(wb: Workbench, project: ProjectInfo, *, selected: bool) -> None:
         st.text(project.description or "No description.")
         st.caption(_stage_strip(wb, project.id))
         st.caption(f"Last activity {project.updated_at:%Y-%m-%d %H:%M} UTC")
+        manages = Right.MANAGE in state.rights(wb, project.id)
         open_col, rename_col, delete_col = st.columns([2, 1, 1])
         if open_col.button(
             "Open",
@@ -72,24 +77,27 @@ def _card(wb: Workbench, project: ProjectInfo, *, selected: bool) -> None:
             state.select_project(project.id)
             st.rerun()
         with rename_col.popover("", icon=":material/edit:", help="Rename"):
-            _rename_form(wb, project)
+            _rename_form(wb, project, allowed=manages)
         with delete_col.popover("", icon=":material/delete:", help="Delete"):
-            _delete_form(wb, project)
+            _delete_form(wb, project, allowed=manages)
+        if not manages:
+            st.caption("Renaming and deleting need the owner role.")
 
 
-def _rename_form(wb: Workbench, project: ProjectInfo) -> None:
+def _rename_form(wb: Workbench, project: ProjectInfo, *, allowed: bool) -> None:
     with st.form(f"wb.home.rename.{project.id}", border=False):
         new_name = st.text_input(
-            "New name", value=project.name, key=f"wb.home.rename.name.{project.id}"
-        )
-        if st.form_submit_button("Rename"):
+            "New name", value=project.name, key=f"wb.home.rename.name.{project.id}",
+            disabled=not allowed,
+        )  # fmt: skip
+        if st.form_submit_button("Rename", disabled=not allowed):
             info = attempt(lambda: project_service.rename_project(wb, project.id, new_name))
             if info is not None:
                 st.toast(f"Renamed to '{escape_markdown(info.name)}'.", icon=":material/check:")
                 st.rerun()
 
 
-def _delete_form(wb: Workbench, project: ProjectInfo) -> None:
+def _delete_form(wb: Workbench, project: ProjectInfo, *, allowed: bool) -> None:
     st.warning(
         f"This moves **{escape_markdown(project.name)}** with all its data versions, runs and exports to the "
         f"trash. You can restore it from the trash for {wb.settings.trash_days:g} days.",
@@ -97,9 +105,10 @@ def _delete_form(wb: Workbench, project: ProjectInfo) -> None:
     )
     with st.form(f"wb.home.delete.{project.id}", border=False):
         typed = st.text_input(
-            "Type the project name to confirm", key=f"wb.home.delete.confirm.{project.id}"
-        )
-        if st.form_submit_button("Move to trash", type="primary"):
+            "Type the project name to confirm", key=f"wb.home.delete.confirm.{project.id}",
+            disabled=not allowed,
+        )  # fmt: skip
+        if st.form_submit_button("Move to trash", type="primary", disabled=not allowed):
             trashed = attempt(
                 lambda: project_service.delete_project(wb, project.id, confirm_name=typed)
             )
@@ -128,8 +137,9 @@ def trash(wb: Workbench) -> None:
                 f"removed after {purge:%Y-%m-%d %H:%M} UTC"
             )
             if restore_col.button(
-                "Restore", key=f"wb.home.restore.{project.id}", icon=":material/restore_from_trash:"
-            ):
+                "Restore", key=f"wb.home.restore.{project.id}", icon=":material/restore_from_trash:",
+                disabled=Right.MANAGE not in state.rights(wb, project.id),
+            ):  # fmt: skip
                 restored = attempt(lambda p=project: project_service.restore_project(wb, p.id))
                 if restored is not None:
                     st.toast("Restored the project.", icon=":material/check:")
@@ -143,6 +153,8 @@ MAINTENANCE_JOBS = {
 
 
 def maintenance(wb: Workbench) -> None:
+    """Verify and free storage: the whole workspace's files, so only its admin may start them."""
+    admin = Right.ADMIN in state.rights(wb, None)
     with st.expander("Storage maintenance", icon=":material/build:"):
         st.caption(
             f"Data and models are stored in `{wb.settings.home}`. Every file is named by its "
@@ -150,10 +162,12 @@ def maintenance(wb: Workbench) -> None:
         )
         columns = st.columns(len(MAINTENANCE_JOBS))
         for column, (kind, (title, icon)) in zip(columns, MAINTENANCE_JOBS.items(), strict=True):
-            if column.button(title, key=f"wb.home.{kind}", icon=icon):
+            if column.button(title, key=f"wb.home.{kind}", icon=icon, disabled=not admin):
                 submit(wb, kind, title=title)
                 if wb.settings.autostart_worker:
                     ensure_worker(wb)
+        if not admin:
+            st.caption("Storage maintenance needs the workspace admin.")
         for kind in MAINTENANCE_JOBS:
             recent = list_jobs(wb, kind=kind, limit=1)
             if recent:

@@ -7,6 +7,8 @@ import streamlit as st
 from app.context import Workbench
 from app.jobs import JobInfo, get_job, request_cancel
 from app.jobs.worker import worker_running
+from app.services.team.rights import Right
+from app.ui import state
 from core.report import escape_markdown
 
 POLL_SECONDS = 1.0
@@ -21,14 +23,21 @@ def job_panel(wb: Workbench, job_id: int) -> JobInfo:
     """Show a job; while it is active the panel refreshes itself every second."""
     info = get_job(wb, job_id)
     if info.is_active:
-        _live_panel(wb, job_id)
+        _live_panel(wb, job_id, may_cancel=may_cancel(wb, info))
     else:
         finished_message(info)
     return info
 
 
+def may_cancel(wb: Workbench, info: JobInfo) -> bool:
+    """Cancelling changes the project (a viewer may not); a workspace job needs the admin."""
+    if info.project_id is None:
+        return Right.ADMIN in state.rights(wb, None)
+    return state.can_edit(wb, info.project_id)
+
+
 @st.fragment(run_every=POLL_SECONDS)
-def _live_panel(wb: Workbench, job_id: int) -> None:
+def _live_panel(wb: Workbench, job_id: int, *, may_cancel: bool = True) -> None:
     info = get_job(wb, job_id)
     if not info.is_active:
         st.rerun(scope="app")  # let the page redraw with the result
@@ -46,7 +55,7 @@ def _live_panel(wb: Workbench, job_id: int) -> None:
     if right.button(
         "Cancel",
         key=f"wb.job.cancel.{job_id}",
-        disabled=info.cancel_requested,
+        disabled=info.cancel_requested or not may_cancel,
         icon=":material/stop:",
     ):
         request_cancel(wb, job_id)

@@ -49,7 +49,7 @@ def report_for(wb: Workbench, version: VersionInfo) -> quality.CheckReport:
     return _cached(wb, version)["report"]
 
 
-def findings_section(wb: Workbench, version: VersionInfo) -> None:
+def findings_section(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     cached = _cached(wb, version)
     report = cached["report"]
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITY_STYLE}
@@ -62,11 +62,11 @@ def findings_section(wb: Workbench, version: VersionInfo) -> None:
         st.success("No quality problems found.", icon=":material/check_circle:")
         return
     for index, option in enumerate(cached["fixes"]):
-        _finding_card(wb, version, option, index)
+        _finding_card(wb, version, option, index, read_only=read_only)
 
 
 def _finding_card(
-    wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int
+    wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int, *, read_only: bool
 ) -> None:
     finding = option.finding
     icon, colour = SEVERITY_STYLE[finding.severity]
@@ -88,10 +88,12 @@ def _finding_card(
         if option.problem is not None:
             st.text(f"This fix cannot run on the data as the recipe leaves it: {option.problem}")
             return
-        _fix_button(wb, version, option, index)
+        _fix_button(wb, version, option, index, read_only=read_only)
 
 
-def _fix_button(wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int) -> None:
+def _fix_button(
+    wb: Workbench, version: VersionInfo, option: recipes.FixOption, index: int, *, read_only: bool
+) -> None:
     """One click below the confirmation share; above it, a stated reason and a confirmation."""
     assert option.step is not None
     impact = option.impact
@@ -106,12 +108,13 @@ def _fix_button(wb: Workbench, version: VersionInfo, option: recipes.FixOption, 
             confirmed = st.checkbox(
                 "I checked: these are errors, add the fix anyway",
                 key=f"wb.data.fix.confirm.{version.id}.{index}",
+                disabled=read_only,
             )
     if st.button(
         f"Add to recipe: {escape_markdown(option.step.describe())}",
         key=f"wb.data.fix.{version.id}.{index}",
         icon=":material/add:",
-        disabled=not confirmed,
+        disabled=read_only or not confirmed,
     ) and attempt(lambda: recipes.add_fix(wb, version, option, confirmed=confirmed)):
         st.toast(
             "Added to the cleaning recipe — see the Recipe tab for the preview.",
@@ -120,7 +123,7 @@ def _fix_button(wb: Workbench, version: VersionInfo, option: recipes.FixOption, 
         st.rerun()
 
 
-def expectations_section(wb: Workbench, version: VersionInfo) -> None:
+def expectations_section(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     project_id = version.project_id
     items = data_config.expectations(wb, project_id)
     report = report_for(wb, version)
@@ -138,8 +141,9 @@ def expectations_section(wb: Workbench, version: VersionInfo) -> None:
             key="wb.data.exp.remove",
         )  # fmt: skip
         if remove is not None and st.button(
-            "Remove", key="wb.data.exp.remove_button", icon=":material/delete:"
-        ):
+            "Remove", key="wb.data.exp.remove_button", icon=":material/delete:",
+            disabled=read_only,
+        ):  # fmt: skip
             data_config.save_expectations(
                 wb, project_id, [e for i, e in enumerate(items) if i != remove]
             )
@@ -148,12 +152,15 @@ def expectations_section(wb: Workbench, version: VersionInfo) -> None:
         st.caption(
             "No expectations yet. Add rules the data must always follow; every new version is checked against them."
         )
-    _add_expectation_form(wb, project_id, list(frame_of(wb, version).columns), items)
+    _add_expectation_form(
+        wb, project_id, list(frame_of(wb, version).columns), items, read_only=read_only
+    )
 
 
 def _add_expectation_form(
-    wb: Workbench, project_id: int, columns: list[str], items: list[Expectation]
-) -> None:
+    wb: Workbench, project_id: int, columns: list[str], items: list[Expectation], *,
+    read_only: bool,
+) -> None:  # fmt: skip
     st.markdown("##### Add an expectation")
     kinds = list(EXPECTATION_LABELS)
     kind = st.selectbox(
@@ -177,7 +184,7 @@ def _add_expectation_form(
             spec["pattern"] = st.text_input(
                 "Pattern (must match the whole value)", key="wb.data.exp.pattern"
             )
-        if st.form_submit_button("Add expectation", icon=":material/add:"):
+        if st.form_submit_button("Add expectation", icon=":material/add:", disabled=read_only):
             new = attempt(lambda: expectation_from_dict(spec))
             if new is not None:
                 data_config.save_expectations(wb, project_id, [*items, new])

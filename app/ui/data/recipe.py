@@ -32,7 +32,7 @@ FILTER_OPS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is null", "not 
 CAST_TARGETS = ["numeric", "integer", "string", "boolean", "category", "datetime"]
 
 
-def recipe_section(wb: Workbench, version: VersionInfo) -> None:
+def recipe_section(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     st.info(RECIPE_SCOPE_NOTE, icon=":material/info:")
     project_id = version.project_id
     recipe = data_config.recipe(wb, project_id)
@@ -42,13 +42,16 @@ def recipe_section(wb: Workbench, version: VersionInfo) -> None:
             "The recipe is empty: the data is used as imported. Add steps below or from the Quality tab."
         )
     for index, step in enumerate(recipe.steps):
-        _step_row(wb, version, recipe, index, step)
-    _add_step_form(wb, version, list(frame.columns))
+        _step_row(wb, version, recipe, index, step, read_only=read_only)
+    _add_step_form(wb, version, list(frame.columns), read_only=read_only)
     if recipe.steps:
         _preview(frame, recipe)
 
 
-def _step_row(wb: Workbench, version: VersionInfo, recipe: Recipe, index: int, step: Step) -> None:
+def _step_row(
+    wb: Workbench, version: VersionInfo, recipe: Recipe, index: int, step: Step, *,
+    read_only: bool,
+) -> None:  # fmt: skip
     cols = st.columns([8, 1, 1, 1])
     cols[0].markdown(f"**{index + 1}.** {escape_markdown(step.describe())}")
     number = index + 1
@@ -60,12 +63,18 @@ def _step_row(wb: Workbench, version: VersionInfo, recipe: Recipe, index: int, s
     }  # fmt: skip
     for col, (name, icon, change, enabled) in actions.items():
         if cols[col].button(
-            "", icon=icon, key=f"wb.data.recipe.{name}.{index}", disabled=not enabled, help=name
+            "",
+            icon=icon,
+            key=f"wb.data.recipe.{name}.{index}",
+            help=name,
+            disabled=read_only or not enabled,
         ) and attempt(change):
             st.rerun()
 
 
-def _add_step_form(wb: Workbench, version: VersionInfo, columns: list[str]) -> None:
+def _add_step_form(
+    wb: Workbench, version: VersionInfo, columns: list[str], *, read_only: bool
+) -> None:
     st.markdown("##### Add a step")
     kind = st.selectbox(
         "Step", list(STEP_LABELS), format_func=Labels.of(STEP_LABELS), key="wb.data.recipe.kind"
@@ -75,7 +84,7 @@ def _add_step_form(wb: Workbench, version: VersionInfo, columns: list[str]) -> N
         if kind != "drop_duplicates":
             spec["column"] = st.selectbox("Column", columns, key="wb.data.recipe.column")
         spec["params"] = _params_widgets(kind)
-        if st.form_submit_button("Add step", icon=":material/add:"):
+        if st.form_submit_button("Add step", icon=":material/add:", disabled=read_only):
             step = attempt(lambda: step_from_dict(spec))
             # checked on this version before it is saved, as `workbench data recipe --add`
             if step is not None and attempt(lambda: recipes.add_step(wb, version, step)):
@@ -170,7 +179,7 @@ def _percent(share: float | None) -> str:
     return "–" if share is None else f"{share:.1%}"
 
 
-def split_section(wb: Workbench, version: VersionInfo) -> None:
+def split_section(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     stored = splits.get_split(wb, version)
     frame = frame_of(wb, version)
     if stored is not None:
@@ -186,13 +195,17 @@ def split_section(wb: Workbench, version: VersionInfo) -> None:
                 "makes them no longer comparable.",
                 icon=":material/warning:",
             )
-            confirmed = st.checkbox("I understand, replace it", key="wb.data.split.confirm")
-            _split_form(wb, version, list(frame.columns), replace=True, enabled=confirmed)
+            confirmed = st.checkbox(
+                "I understand, replace it", key="wb.data.split.confirm", disabled=read_only
+            )
+            _split_form(
+                wb, version, list(frame.columns), replace=True, enabled=confirmed and not read_only
+            )
         return
     st.caption(
         "Every model is compared on the same held-out rows. Define the split once; it is then frozen for this version."
     )
-    _split_form(wb, version, list(frame.columns), replace=False, enabled=True)
+    _split_form(wb, version, list(frame.columns), replace=False, enabled=not read_only)
 
 
 def _split_form(

@@ -21,8 +21,9 @@ CAPTION = (
 
 
 def suggestions_section(
-    wb: Workbench, project_id: int, frame: pd.DataFrame, target: str | None
-) -> None:
+    wb: Workbench, project_id: int, frame: pd.DataFrame, target: str | None, *,
+    read_only: bool = False,
+) -> None:  # fmt: skip
     settings = data_config.get_settings(wb, project_id)
     suggested = data_config.suggested_sensitive(settings, frame, target=target)
     if not suggested:
@@ -33,10 +34,12 @@ def suggestions_section(
         for name, why in suggested.items():
             text, accept, dismiss = st.columns([4, 1, 1], vertical_alignment="center")
             text.text(f"{name} — {why}")  # user-provided names: plain text, never Markdown
-            if accept.button("Accept", key=f"wb.data.sensitive.accept.{name}"):
+            if accept.button("Accept", key=f"wb.data.sensitive.accept.{name}", disabled=read_only):
                 data_config.accept_sensitive(wb, project_id, [name])
                 st.toast(f"{escape_markdown(name)} is marked sensitive.", icon=":material/check:")
                 st.rerun()
-            if dismiss.button("Dismiss", key=f"wb.data.sensitive.dismiss.{name}"):
+            if dismiss.button(
+                "Dismiss", key=f"wb.data.sensitive.dismiss.{name}", disabled=read_only
+            ):
                 data_config.dismiss_sensitive(wb, project_id, [name])
                 st.rerun()

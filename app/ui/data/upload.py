@@ -36,11 +36,12 @@ def option_key(file_id: str, name: str) -> str:
     return f"wb.data.upload.{file_id}.{name}"
 
 
-def upload_section(wb: Workbench, project_id: int) -> None:
+def upload_section(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
     upload = st.file_uploader(
         "Drop a file here",
         type=UPLOAD_TYPES,
         key="wb.data.upload",
+        disabled=read_only,
         help=f"CSV/TSV/other delimited text, JSON records or lines, Parquet, Excel .xlsx — up to {wb.settings.max_upload_mb:,} MB.",
     )
     if upload is None:
@@ -77,7 +78,7 @@ def upload_section(wb: Workbench, project_id: int) -> None:
         type="primary",
         key="wb.data.import",
         icon=":material/upload:",
-        disabled=not confirmed,
+        disabled=read_only or not confirmed,
     ):
         roles = RoleRequest(target=target) if target else None
         job_id = datasets.submit_file_import(
@@ -153,7 +154,7 @@ def _with(options: list[str], value: str | None) -> list[str]:
     return options if value is None or value in options else [value, *options]
 
 
-def sql_section(wb: Workbench, project_id: int) -> None:
+def sql_section(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
     st.caption(
         "The connection URL is a secret: it is used for this query only and never stored "
         "(the version records it with the password hidden). Queries must be a single SELECT."
@@ -166,7 +167,9 @@ def sql_section(wb: Workbench, project_id: int) -> None:
         query = st.text_area(
             "Read-only query", placeholder="SELECT * FROM customers", key="wb.data.sql.query"
         )
-        submitted = st.form_submit_button("Run query and import", icon=":material/database:")
+        submitted = st.form_submit_button(
+            "Run query and import", icon=":material/database:", disabled=read_only
+        )
     if submitted:
         if not url.strip() or not query.strip():
             st.error("Fill in both SQLAlchemy URL and Read-only query.", icon=":material/error:")

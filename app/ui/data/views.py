@@ -73,13 +73,15 @@ def versions_section(wb: Workbench, project_id: int) -> None:
     st.dataframe(changed, hide_index=True, width="stretch")
 
 
-def schema_section(wb: Workbench, project_id: int, version: VersionInfo) -> Schema | None:
+def schema_section(
+    wb: Workbench, project_id: int, version: VersionInfo, *, read_only: bool = False
+) -> Schema | None:
     frame = frame_of(wb, version)
     resolved = attempt(lambda: data_config.schema_for(wb, project_id, frame))
     if resolved is None:
         return None
-    _task_line(wb, project_id, resolved, frame)
-    data_sensitive.suggestions_section(wb, project_id, frame, resolved.target)
+    _task_line(wb, project_id, resolved, frame, read_only=read_only)
+    data_sensitive.suggestions_section(wb, project_id, frame, resolved.target, read_only=read_only)
     table = pd.DataFrame(
         [
             {
@@ -103,7 +105,7 @@ def schema_section(wb: Workbench, project_id: int, version: VersionInfo) -> Sche
         table,
         key=f"wb.data.schema.{version.id}",
         hide_index=True,
-        disabled=["column", "inferred", "missing", "distinct", "why"],
+        disabled=read_only or ["column", "inferred", "missing", "distinct", "why"],
         column_config={
             "type": st.column_config.SelectboxColumn("type", options=TYPES, required=True),
             "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True),
@@ -112,8 +114,9 @@ def schema_section(wb: Workbench, project_id: int, version: VersionInfo) -> Sche
         width="stretch",
     )
     if st.button(
-        "Save roles and types", key="wb.data.schema.save", type="primary", icon=":material/save:"
-    ):
+        "Save roles and types", key="wb.data.schema.save", type="primary", icon=":material/save:",
+        disabled=read_only,
+    ):  # fmt: skip
         _save_schema(wb, project_id, frame, resolved, edited)
     return resolved
 
@@ -142,7 +145,9 @@ def _save_schema(wb, project_id, frame, resolved, edited) -> None:  # type: igno
         st.rerun()
 
 
-def _task_line(wb: Workbench, project_id: int, resolved: Schema, frame: pd.DataFrame) -> None:
+def _task_line(
+    wb: Workbench, project_id: int, resolved: Schema, frame: pd.DataFrame, *, read_only: bool
+) -> None:
     if resolved.target is None:
         st.info(
             "Choose the **target** column (the one to predict): set its role to *target* below.",
@@ -157,12 +162,12 @@ def _task_line(wb: Workbench, project_id: int, resolved: Schema, frame: pd.DataF
     )
     choice = right.selectbox(
         "Task type", list(TASK_LABELS), index=list(TASK_LABELS).index(settings.task),
-        format_func=Labels.of(TASK_LABELS), key="wb.data.task",
+        format_func=Labels.of(TASK_LABELS), key="wb.data.task", disabled=read_only,
     )  # fmt: skip
     if choice != settings.task and attempt(lambda: _save_task(wb, project_id, frame, choice)):
         st.rerun()
     if resolved.task == "binary" and len(resolved.classes) == 2:
-        _positive_line(wb, project_id, resolved, frame, settings.positive_class)
+        _positive_line(wb, project_id, resolved, frame, settings.positive_class, read_only)
 
 
 POSITIVE_AUTO = "__automatic__"  # the selectbox option for "no choice of mine"
@@ -174,6 +179,7 @@ def _positive_line(
     resolved: Schema,
     frame: pd.DataFrame,
     chosen: str | None,
+    read_only: bool,
 ) -> None:
     """The picked positive class and why (as text: labels are user data), and one control."""
     left, right = st.columns([3, 2])
@@ -187,6 +193,7 @@ def _positive_line(
     picked = right.selectbox(
         "Positive class", options, index=options.index(current),
         format_func=Labels.of({POSITIVE_AUTO: "Automatic"}), key="wb.data.positive",
+        disabled=read_only,
     )  # fmt: skip
     if picked == current:
         return

@@ -30,7 +30,9 @@ def _discovered(run_id: int, sha: str, threshold: float | None, _rows: Evaluatio
     return evaluation.discovered_cohorts(_rows, threshold=threshold)
 
 
-def errors_section(wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows) -> None:
+def errors_section(
+    wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows, *, read_only: bool = False
+) -> None:
     row_errors = rows.errors()
     measure = "mean absolute error" if rows.task == "regression" else "error rate"
     st.caption(
@@ -43,10 +45,10 @@ def errors_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
     order = _suspects(cohorts, list(frame.columns))
     # the cohorts first: their chart and the "Save a cohort" list are this one list; the
     # per-feature bins below slice one column by quantiles, so their cuts differ on purpose
-    _discovered_section(wb, project_id, run, cohorts)
+    _discovered_section(wb, project_id, run, cohorts, read_only=read_only)
     _by_feature(frame[order], row_errors)
     _heatmap(frame[order], row_errors)
-    _saved_section(wb, project_id, run, rows)
+    _saved_section(wb, project_id, run, rows, read_only=read_only)
     st.subheader("Worst predictions")
     st.caption(
         "The rows the model got most confidently wrong (row ids are the file's row numbers)."
@@ -99,7 +101,9 @@ def _heatmap(frame: pd.DataFrame, row_errors) -> None:  # type: ignore[no-untype
         _download(table, f"errors-{x}-by-{y}", "wb.eval.heat.csv")
 
 
-def _discovered_section(wb: Workbench, project_id: int, run: RunInfo, cohorts: list) -> None:
+def _discovered_section(
+    wb: Workbench, project_id: int, run: RunInfo, cohorts: list, *, read_only: bool
+) -> None:
     st.subheader("High-error cohorts found automatically")
     st.caption(
         'A shallow decision tree fitted on "was this prediction wrong": its leaves, as rules, '
@@ -127,7 +131,7 @@ def _discovered_section(wb: Workbench, project_id: int, run: RunInfo, cohorts: l
         name = st.text_input(
             "Name", key="wb.eval.found.name", placeholder="e.g. new monthly customers"
         )
-        if st.form_submit_button("Save cohort", icon=":material/bookmark_add:"):
+        if st.form_submit_button("Save cohort", icon=":material/bookmark_add:", disabled=read_only):
             saved = attempt(
                 lambda: evaluation.save_cohort(
                     wb, project_id, name or cohorts[picked].rule, cohorts[picked], run_id=run.id
@@ -139,7 +143,9 @@ def _discovered_section(wb: Workbench, project_id: int, run: RunInfo, cohorts: l
                 )
 
 
-def _saved_section(wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows) -> None:
+def _saved_section(
+    wb: Workbench, project_id: int, run: RunInfo, rows: EvaluationRows, *, read_only: bool
+) -> None:
     st.subheader("Saved cohorts across runs")
     saved = evaluation.list_cohorts(wb, project_id)
     if not saved:
@@ -171,9 +177,10 @@ def _saved_section(wb: Workbench, project_id: int, run: RunInfo, rows: Evaluatio
             "Cohort", [c.id for c in saved], format_func=names, key="wb.eval.cohort.del"
         )
         sure = st.checkbox(
-            "Yes, delete it (runs and their numbers are not touched)", key="wb.eval.cohort.sure"
-        )
-        if st.button("Delete", disabled=not sure, key="wb.eval.cohort.delete"):
+            "Yes, delete it (runs and their numbers are not touched)", key="wb.eval.cohort.sure",
+            disabled=read_only,
+        )  # fmt: skip
+        if st.button("Delete", disabled=read_only or not sure, key="wb.eval.cohort.delete"):
             attempt(lambda: evaluation.delete_cohort(wb, doomed))
             st.rerun()
 

@@ -32,9 +32,11 @@ def _cached_explanation(
     return explanations.load_explanation(open_workbench(), _info)
 
 
-def explain_section(wb: Workbench, run: RunInfo, rows: EvaluationRows) -> None:
+def explain_section(
+    wb: Workbench, run: RunInfo, rows: EvaluationRows, *, read_only: bool = False
+) -> None:
     info = explanations.latest_explanation(wb, run.id)
-    _start_form(wb, run, rows, info)
+    _start_form(wb, run, rows, info, read_only=read_only)
     active = [
         j for j in list_jobs(wb, project_id=run.project_id, kind=explanations.EXPLAIN_KIND, limit=5)
         if j.params.get("run_id") == run.id
@@ -51,8 +53,9 @@ def explain_section(wb: Workbench, run: RunInfo, rows: EvaluationRows) -> None:
 
 
 def _start_form(
-    wb: Workbench, run: RunInfo, rows: EvaluationRows, info: ExplanationInfo | None
-) -> None:
+    wb: Workbench, run: RunInfo, rows: EvaluationRows, info: ExplanationInfo | None, *,
+    read_only: bool,
+) -> None:  # fmt: skip
     with st.form("wb.eval.shap.form", border=True):
         st.markdown(
             "**SHAP explanations** run as a background job on an explicit random sample of the "
@@ -66,7 +69,9 @@ def _start_form(
         )  # fmt: skip
         seed = right.number_input("Seed", 0, 1_000_000, 0, key="wb.eval.shap.seed")
         label = "Explain again" if info is not None else "Explain this run"
-        if st.form_submit_button(label, type="primary", icon=":material/psychology:"):
+        if st.form_submit_button(
+            label, type="primary", icon=":material/psychology:", disabled=read_only
+        ):
             job_id = attempt(
                 lambda: explanations.submit_explanation(
                     wb, run.id, sample=int(sample), seed=int(seed)

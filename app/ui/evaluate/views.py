@@ -209,8 +209,9 @@ def _classification_charts(rows: EvaluationRows, result: Any, worth: Money) -> N
 
 
 def threshold_section(
-    wb: Workbench, run: RunInfo, rows: EvaluationRows, result: Any, worth: Money
-) -> None:
+    wb: Workbench, run: RunInfo, rows: EvaluationRows, result: Any, worth: Money, *,
+    read_only: bool = False,
+) -> None:  # fmt: skip
     if rows.task != "binary":
         st.info(
             "Only binary classifiers have a decision threshold: "
@@ -234,12 +235,17 @@ def threshold_section(
             "Goal page to see value per month by threshold.",
             icon=":material/payments:",
         )
-    _threshold_picker(wb, run, result, curve, worth)
+    _threshold_picker(wb, run, result, curve, worth, read_only=read_only)
 
 
 @st.fragment
-def _threshold_picker(wb: Workbench, run: RunInfo, result: Any, curve: Any, worth: Money) -> None:
-    """Moving the slider re-reads value per month off the curve at once; Save stores it."""
+def _threshold_picker(
+    wb: Workbench, run: RunInfo, result: Any, curve: Any, worth: Money, *, read_only: bool
+) -> None:
+    """Moving the slider re-reads value per month off the curve at once; Save stores it.
+
+    A viewer moves the slider too (it only reads the curve); saving is disabled.
+    """
     key = f"wb.eval.threshold.{run.id}"
     exact = named_thresholds(run)
     if key not in st.session_state:
@@ -270,7 +276,7 @@ def _threshold_picker(wb: Workbench, run: RunInfo, result: Any, curve: Any, wort
                 "Dashed horizontal line: the value per month the Goal page's business case "
                 f"promises ({format_money(worth.business_case_value, worth.currency)})."
             )
-    _threshold_buttons(wb, run, threshold, result)
+    _threshold_buttons(wb, run, threshold, result, read_only=read_only)
 
 
 SLIDER_STEP = 0.005
@@ -327,7 +333,9 @@ def _value_readout(curve: Any, threshold: float, run: RunInfo, result: Any, wort
         st.caption("; ".join(hints) + ".")
 
 
-def _threshold_buttons(wb: Workbench, run: RunInfo, threshold: float, result: Any) -> None:
+def _threshold_buttons(
+    wb: Workbench, run: RunInfo, threshold: float, result: Any, *, read_only: bool
+) -> None:
     saved = run.chosen_threshold
     state = (
         f"saved: **{saved:.3f}**"
@@ -342,6 +350,7 @@ def _threshold_buttons(wb: Workbench, run: RunInfo, threshold: float, result: An
             type="primary",
             key="wb.eval.save_threshold",
             icon=":material/save:",
+            disabled=read_only,
         )
         and attempt(lambda: evaluation.save_threshold(wb, run.id, threshold)) is not None
     ):
@@ -353,8 +362,9 @@ def _threshold_buttons(wb: Workbench, run: RunInfo, threshold: float, result: An
         st.session_state[f"wb.eval.threshold.{run.id}"] = on_grid(run.best_threshold)
         st.rerun(scope="fragment")
     if saved is not None and right.button(
-        "Clear the saved threshold", key="wb.eval.clear_threshold", icon=":material/undo:"
-    ):
+        "Clear the saved threshold", key="wb.eval.clear_threshold", icon=":material/undo:",
+        disabled=read_only,
+    ):  # fmt: skip
         attempt(lambda: evaluation.save_threshold(wb, run.id, None))
         st.rerun(scope="app")
 

@@ -248,7 +248,7 @@ def split_tab(wb: Workbench, version: VersionInfo, data: explore.ExploreFrame) -
     )
 
 
-def report_tab(wb: Workbench, version: VersionInfo) -> None:
+def report_tab(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     st.caption(
         "The full report is made by ydata-profiling in the background. It is an HTML page with "
         "scripts and your data, so it is not run inside the app: its findings are shown here and "
@@ -282,6 +282,7 @@ def report_tab(wb: Workbench, version: VersionInfo) -> None:
             key="wb.explore.report.start",
             icon=":material/summarize:",
             type="primary",
+            disabled=read_only,
         ):
             explore.submit_profile(wb, version, settings)
             if wb.settings.autostart_worker:
@@ -319,14 +320,14 @@ def _report_summary(wb: Workbench, report: explore.ReportInfo) -> None:
         st.dataframe(pd.DataFrame(variables), hide_index=True, width="stretch")
 
 
-def notes_section(wb: Workbench, version: VersionInfo) -> None:
+def notes_section(wb: Workbench, version: VersionInfo, *, read_only: bool = False) -> None:
     saved = explore.get_note(wb, version.id)
     with st.form(f"wb.explore.notes.{version.id}"):
         text = st.text_area(
             "What did you find? (saved with this dataset version; printed in the model card)",
-            value=saved, height=140, key=f"wb.explore.notes.text.{version.id}",
+            value=saved, height=140, key=f"wb.explore.notes.text.{version.id}", disabled=read_only,
         )  # fmt: skip
-        if st.form_submit_button("Save notes", icon=":material/save:"):
+        if st.form_submit_button("Save notes", icon=":material/save:", disabled=read_only):
             try:
                 explore.save_note(wb, version.id, text)
             except CoreError as error:  # over the note's length limit

@@ -52,6 +52,17 @@ def choose_groups(run: RunInfo, rows: EvaluationRows) -> tuple[list[str], dict[s
     return attributes, bins
 
 
+def group_report(
+    wb: Workbench, run: RunInfo, attributes: list[str], bins: dict[str, int],
+    rows: EvaluationRows, *, read_only: bool,
+) -> FairnessReport:  # fmt: skip
+    """The page's report. An editor's is stored (the stepper, the model card read it); a
+    viewer's is only computed: ``fairness.analyse`` stores, and a viewer may change nothing."""
+    if read_only:
+        return fairness.report_for_rows(wb, rows, attributes, bins=bins)
+    return fairness.analyse(wb, run, attributes, bins=bins, rows=rows)
+
+
 def report_section(report: FairnessReport, currency: str | None) -> None:
     for warning in report.warnings:
         st.warning(escape_markdown(warning), icon=":material/warning:")
@@ -98,8 +109,9 @@ def _disparity_cards(report: FairnessReport) -> None:
 
 
 def mitigation_section(
-    wb: Workbench, run: RunInfo, attributes: list[str], bins: dict[str, int]
-) -> None:
+    wb: Workbench, run: RunInfo, attributes: list[str], bins: dict[str, int], *,
+    read_only: bool = False,
+) -> None:  # fmt: skip
     st.subheader("Mitigate")
     if rows_task(run) != "binary":
         st.info(
@@ -134,7 +146,9 @@ def mitigation_section(
             f"Groups: {escape_markdown(' × '.join(attributes))}. The result is a new tracked run; the original "
             "stays as it is. Per-group thresholds are chosen on the training rows and measured on the test rows."
         )
-        if st.form_submit_button("Mitigate", type="primary", icon=":material/balance:"):
+        if st.form_submit_button(
+            "Mitigate", type="primary", icon=":material/balance:", disabled=read_only
+        ):
             job_id = attempt(
                 lambda: fairness.submit_mitigation(
                     wb, run.id, sensitive=attributes, method=method, constraint=constraint
@@ -162,7 +176,7 @@ def rows_task(run: RunInfo) -> str | None:
 
 def tradeoff_section(
     wb: Workbench, project_id: int, run: RunInfo, attributes: list[str], bins: dict[str, int],
-    currency: str | None,
+    currency: str | None, *, read_only: bool = False,
 ) -> None:  # fmt: skip
     st.subheader("Value against fairness")
     runs = {
@@ -202,7 +216,7 @@ def tradeoff_section(
     if right.button(
         "Make champion",
         key="wb.fair.make_champion",
-        disabled=champion is not None and champion.id == pick,
+        disabled=read_only or (champion is not None and champion.id == pick),
         icon=":material/star:",
     ):
         attempt(lambda: training.set_champion(wb, int(pick)))

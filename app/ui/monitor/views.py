@@ -30,7 +30,7 @@ def cached_report(wb: Workbench, project_id: int) -> MonitorReport:
     return _report(project_id, monitoring.report_key(wb, project_id), str(wb.settings.home))
 
 
-def import_section(wb: Workbench, project_id: int) -> None:
+def import_section(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
     st.markdown(
         "Bring production back: the bundle service's **prediction log** (JSON lines, "
         "`BUNDLE_LOG`) or a **batch-scored file** from `predict.py`, optionally with the true "
@@ -38,25 +38,33 @@ def import_section(wb: Workbench, project_id: int) -> None:
         "as `X-Request-ID`)."
     )
     with st.form("wb.mon.import", border=True):
-        upload = st.file_uploader("Prediction log or scored file", key="wb.mon.file")
-        outcomes = st.file_uploader("Outcomes (optional)", key="wb.mon.outcomes")
-        id_column = st.text_input(
-            "ID column in the outcomes", key="wb.mon.id", placeholder="e.g. customer_id"
+        upload = st.file_uploader(
+            "Prediction log or scored file", key="wb.mon.file", disabled=read_only
         )
+        outcomes = st.file_uploader(
+            "Outcomes (optional)", key="wb.mon.outcomes", disabled=read_only
+        )
+        id_column = st.text_input(
+            "ID column in the outcomes", key="wb.mon.id", placeholder="e.g. customer_id",
+            disabled=read_only,
+        )  # fmt: skip
         if (
-            st.form_submit_button("Import", type="primary", icon=":material/upload:")
+            st.form_submit_button(
+                "Import", type="primary", icon=":material/upload:", disabled=read_only
+            )
             and upload is not None
         ):
             _import(wb, project_id, upload, outcomes, id_column)
-    _follow_section(wb, project_id)
+    _follow_section(wb, project_id, read_only=read_only)
     with st.container(border=True):
         st.markdown(
             "**Try it with simulated production**: three months of requests built from this "
             "project's own rows, one feature drifting from month two, with outcomes."
         )
         if st.button(
-            "Import three simulated months", key="wb.mon.simulate", icon=":material/science:"
-        ):
+            "Import three simulated months", key="wb.mon.simulate", icon=":material/science:",
+            disabled=read_only,
+        ):  # fmt: skip
             with st.spinner("Simulating and importing 6,000 requests…"):
                 simulation = attempt(lambda: monitoring.simulate_production(wb, project_id))
                 if simulation is not None:
@@ -95,25 +103,26 @@ def _import(wb: Workbench, project_id: int, upload, outcomes, id_column: str) ->
             st.caption(f"Skipped {escape_markdown(line)}")
 
 
-def _follow_section(wb: Workbench, project_id: int) -> None:
+def _follow_section(wb: Workbench, project_id: int, *, read_only: bool) -> None:
     settings = monitoring.settings_for(wb, project_id)
     with st.expander("Read the service's log file on demand", icon=":material/description:"):
         path = st.text_input(
             "Log file path on this machine",
             value=settings.log_path or "",
             key="wb.mon.path",
+            disabled=read_only,
             help="Read on the server, only under the folders in WORKBENCH_DATA_DIRS "
             "(by default your home and the temporary folder while the app listens on "
             "localhost only; nothing when it listens beyond).",
         )
         left, right = st.columns(2)
-        if left.button("Save path", key="wb.mon.path.save"):
+        if left.button("Save path", key="wb.mon.path.save", disabled=read_only):
             attempt(
                 lambda: monitoring.update_settings(wb, project_id, log_path=path.strip() or None)
             )
             st.rerun()
         if settings.log_path and right.button(
-            "Import new lines", key="wb.mon.pull", icon=":material/sync:"
+            "Import new lines", key="wb.mon.pull", icon=":material/sync:", disabled=read_only
         ):
             batch = attempt(lambda: monitoring.import_new_lines(wb, project_id))
             st.toast("Nothing new." if batch is None else f"Imported {batch.rows:,} new rows.")
@@ -270,7 +279,9 @@ def health_section(report: MonitorReport) -> None:
     right.dataframe(health.versions, hide_index=True, key="wb.mon.versions")
 
 
-def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> None:
+def alerts_section(
+    wb: Workbench, project_id: int, report: MonitorReport, *, read_only: bool = False
+) -> None:
     if report.alerts:
         for alert in report.alerts:
             (st.error if alert.severity == "critical" else st.warning)(
@@ -297,8 +308,9 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
             "Webhook URL (alerts are POSTed as JSON on each import; empty = off)",
             value=settings.webhook_url or "",
             key="wb.mon.webhook.url",
+            disabled=read_only,
         )
-        if st.form_submit_button("Save webhook") and (
+        if st.form_submit_button("Save webhook", disabled=read_only) and (
             attempt(
                 lambda: monitoring.update_settings(wb, project_id, webhook_url=url.strip() or None)
             )
@@ -311,7 +323,7 @@ def alerts_section(wb: Workbench, project_id: int, report: MonitorReport) -> Non
         st.dataframe(log, hide_index=True, key="wb.mon.alertlog")
 
 
-def retrain_section(wb: Workbench, project_id: int) -> None:
+def retrain_section(wb: Workbench, project_id: int, *, read_only: bool = False) -> None:
     st.markdown(
         "**Retrain** makes a new dataset version from the training data plus the older "
         f"labelled production rows, retrains the champion's recipe (same pipeline, parameters "
@@ -323,11 +335,13 @@ def retrain_section(wb: Workbench, project_id: int) -> None:
         include_simulated = st.checkbox(
             "Include simulated batches",
             key="wb.mon.retrain.simulated",
+            disabled=read_only,
             help="Simulated rows are not production; leave them out unless you are trying Retrain out.",
         )
     if st.button(
-        "Retrain a challenger", type="primary", key="wb.mon.retrain", icon=":material/autorenew:"
-    ):
+        "Retrain a challenger", type="primary", key="wb.mon.retrain", icon=":material/autorenew:",
+        disabled=read_only,
+    ):  # fmt: skip
         job_id = attempt(
             lambda: monitoring.submit_retrain(wb, project_id, include_simulated=include_simulated)
         )

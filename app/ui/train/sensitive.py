@@ -28,7 +28,9 @@ def excluded_line(items: list[features.ExcludedInput], *, subject: str = "The mo
     return f"{subject} does not see: " + "; ".join(parts)
 
 
-def inputs_section(wb: Workbench, project_id: int, ctx: TrainingContext) -> bool:
+def inputs_section(
+    wb: Workbench, project_id: int, ctx: TrainingContext, *, read_only: bool = False
+) -> bool:
     """The sensitive-as-input choice (kept as the project's setting) and the statement of what
     the model will not see; returns the choice for the plan."""
     include = ctx.sensitive_as_input
@@ -38,7 +40,9 @@ def inputs_section(wb: Workbench, project_id: int, ctx: TrainingContext) -> bool
             value = bool(st.session_state["wb.train.sensitive"])
             data_config.update_settings(wb, project_id, sensitive_as_input=value)
 
-        include = st.toggle(TOGGLE, value=include, key="wb.train.sensitive", on_change=save)
+        include = st.toggle(
+            TOGGLE, value=include, key="wb.train.sensitive", on_change=save, disabled=read_only
+        )
         if include:
             st.warning(
                 "Sensitive attributes as inputs can make decisions depend on them directly; "
@@ -50,7 +54,7 @@ def inputs_section(wb: Workbench, project_id: int, ctx: TrainingContext) -> bool
     return include
 
 
-def compare_button(ctx: TrainingContext) -> bool:
+def compare_button(ctx: TrainingContext, *, read_only: bool = False) -> bool:
     """True when the user asks to train with and without the sensitive columns."""
     if not ctx.schema.by_role("sensitive"):
         return False
@@ -58,6 +62,7 @@ def compare_button(ctx: TrainingContext) -> bool:
         "Train with and without the sensitive columns",
         key="wb.train.compare_sensitive",
         icon=":material/compare_arrows:",
+        disabled=read_only,
         help="Trains the chosen models twice and shows, per model, what leaving the sensitive "
         "columns out costs on the leaderboard's metric.",
     )

@@ -16,6 +16,7 @@ from app.services.training import RunInfo, TrainPlan
 from app.ui.feedback import attempt
 from app.ui.jobs import job_panel
 from app.ui.labels import Labels
+from app.ui.team.comments import comments_panel
 from app.ui.train import sensitive as train_sensitive
 from core import metrics, train
 from core.figure_style import style_figure
@@ -44,7 +45,9 @@ def training_context(wb: Workbench, project_id: int) -> training.TrainingContext
     return _cached_context(project_id, key, str(wb.settings.home))
 
 
-def start_section(wb: Workbench, project_id: int, ctx: training.TrainingContext) -> None:
+def start_section(
+    wb: Workbench, project_id: int, ctx: training.TrainingContext, *, read_only: bool = False
+) -> None:
     task, rows = ctx.schema.task or "binary", len(ctx.frame)
     preset = st.radio(
         "Preset", list(PRESETS), format_func=Labels.of(PRESETS), key="wb.train.preset"
@@ -61,12 +64,14 @@ def start_section(wb: Workbench, project_id: int, ctx: training.TrainingContext)
         "rule (if any) and a linear model. The held-out test rows are not used here."
     )
     plan = dataclasses.replace(
-        plan, include_sensitive=train_sensitive.inputs_section(wb, project_id, ctx)
+        plan,
+        include_sensitive=train_sensitive.inputs_section(wb, project_id, ctx, read_only=read_only),
     )
     start = st.button(
-        "Start training", type="primary", key="wb.train.start", icon=":material/play_arrow:"
-    )
-    if train_sensitive.compare_button(ctx):
+        "Start training", type="primary", key="wb.train.start", icon=":material/play_arrow:",
+        disabled=read_only,
+    )  # fmt: skip
+    if train_sensitive.compare_button(ctx, read_only=read_only):
         plan, start = dataclasses.replace(plan, compare_sensitive=True), True
     if start:
         job_id = attempt(lambda: training.submit_training(wb, project_id, plan))
@@ -174,7 +179,8 @@ def _fold_box(board: list[RunInfo], metric: str) -> go.Figure:
     )
 
 
-def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
+def run_actions(wb: Workbench, board: list[RunInfo], *, read_only: bool = False) -> None:
+    """The selected run: champion, re-run, notes and tags, its details and its comments."""
     labels = Labels.of(
         {
             r.id: f"run {r.id} · {r.model_name} · {r.metric} {metrics.format_score(r.metric, r.cv_mean)}"
@@ -189,14 +195,15 @@ def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
         "Mark as champion",
         key="wb.train.champion",
         icon=":material/star:",
-        disabled=run.is_champion,
+        disabled=read_only or run.is_champion,
     ):
         training.set_champion(wb, run.id)
         st.toast(f"Run {run.id} is the champion.", icon=":material/star:")
         st.rerun()
     if cols[1].button(
-        "Re-run (check reproducibility)", key="wb.train.rerun", icon=":material/replay:"
-    ):
+        "Re-run (check reproducibility)", key="wb.train.rerun", icon=":material/replay:",
+        disabled=read_only,
+    ):  # fmt: skip
         training.submit_rerun(wb, run.id)
         if wb.settings.autostart_worker:
             ensure_worker(wb)
@@ -205,13 +212,16 @@ def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
         cols[2].popover("Notes and tags", icon=":material/edit_note:"),
         st.form(f"wb.train.notes.{run.id}"),
     ):
-        notes = st.text_area("Notes", value=run.notes, key=f"wb.train.notes.text.{run.id}")
+        notes = st.text_area(
+            "Notes", value=run.notes, key=f"wb.train.notes.text.{run.id}", disabled=read_only
+        )
         tags = st.text_input(
             "Tags (comma-separated)",
             value=", ".join(run.tags.get("labels", [])),
             key=f"wb.train.tags.{run.id}",
+            disabled=read_only,
         )
-        if st.form_submit_button("Save"):
+        if st.form_submit_button("Save", disabled=read_only):
             training.update_run_notes(
                 wb,
                 run.id,
@@ -224,6 +234,8 @@ def run_actions(wb: Workbench, board: list[RunInfo]) -> None:
         job_panel(wb, rerun[0].id)
     with st.expander(f"Details of run {run.id}"):
         st.json(run.to_json(), expanded=False)
+    st.caption(f"A reviewer's notes on run {run.id}:")
+    comments_panel(wb, run.project_id, "train", subject=f"run:{run.id}")
 
 
 def runs_section(wb: Workbench, project_id: int) -> None:
