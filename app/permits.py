@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from storage.db import wrote_something
 from storage.models import ActivityEntry
 
 _permit: ContextVar[str | None] = ContextVar("workbench_write_permit", default=None)
@@ -88,8 +89,8 @@ def current_entry() -> TrailEntry | None:
 def add_entry_to(session: Session) -> None:
     """``Database.before_commit``: the change and its trail entry commit together."""
     entry = _entry.get()
-    if entry is None or entry.written:
-        return
+    if entry is None or entry.written or not wrote_something(session):
+        return  # a session that changed nothing (a page rerun saving the same) records nothing
     session.add(
         ActivityEntry(
             project_id=entry.project_id,

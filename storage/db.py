@@ -74,6 +74,18 @@ def write_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
+def _note_flushed(session: Session, _context: Any) -> None:
+    """A flush happens only when there is something to write: remember that one did."""
+    session.info["wrote"] = True
+
+
+def wrote_something(session: Session) -> bool:
+    """True when the write session changed a row (flushed already, or pending)."""
+    if session.info.get("wrote") or session.new or session.deleted:
+        return True
+    return any(session.is_modified(row) for row in session.dirty)
+
+
 class Database:
     """Session factories for one database: read sessions and locking write sessions."""
 
@@ -91,6 +103,7 @@ class Database:
         self._before_commit = before_commit
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine(engine), expire_on_commit=False)
+        event.listen(self._write, "after_flush", _note_flushed)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

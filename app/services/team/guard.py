@@ -2,7 +2,8 @@
 
 It finds the project the call changes, checks the acting person's right there (raising
 ``PermissionDenied``), holds the write permit the database asks for, and carries the
-call's trail entry, which commits with the service's first write. Nested guarded calls
+call's trail entry, which commits with the service's first write that changes a row (a call
+that changes nothing — a page rerun saving the same — records nothing). Nested guarded calls
 (a restore that saves) check again but record once, as the outer action.
 
 Every guarded service is listed in :data:`WRITE_SERVICES`; the authorization tests walk
@@ -106,11 +107,7 @@ def guarded(
                     return func(*args, **kwargs)
             entry = TrailEntry(project_id, wb.actor.key, action, _text(summary, arguments))
             with permit(name), carrying(entry):
-                result = func(*args, **kwargs)
-                if not entry.written:  # it changed only files, or wrote nothing itself
-                    with wb.db.write():
-                        pass
-            return result
+                return func(*args, **kwargs)
 
         WRITE_SERVICES[name] = WriteService(name, right, action, wrapper)
         return wrapper
