@@ -9,16 +9,20 @@ from app.services.team import comments
 from app.services.team.rights import Right
 from app.ui import state
 from app.ui.feedback import attempt
+from core.report import escape_markdown
 
 
 def comments_panel(wb: Workbench, project_id: int, stage: str, *, subject: str = "") -> None:
     """An expander with the stage's comments (of ``subject`` when given: e.g. ``run:12``)."""
-    found = comments.list_comments(wb, project_id, stage, subject=subject or None)
+    found = comments.list_comments(wb, project_id, stage, subject=subject)
     label = f"Comments ({len(found)})" if found else "Comments"
     with st.expander(label, icon=":material/forum:", expanded=bool(found) and len(found) <= 3):
         for item in found:
-            about = f" · on {item.subject}" if item.subject else ""
-            st.caption(f"**{item.author_name}** · {item.created_at:%Y-%m-%d %H:%M} UTC{about}")
+            about = f" · on {escape_markdown(item.subject)}" if item.subject else ""
+            st.caption(
+                f"**{escape_markdown(item.author_name)}** · "
+                f"{item.created_at:%Y-%m-%d %H:%M} UTC{about}"
+            )
             st.text(item.text)  # user text: shown as text, never as Markdown
         allowed = Right.COMMENT in state.rights(wb, project_id)
         key = f"wb.comments.{stage}.{subject or 'stage'}"
