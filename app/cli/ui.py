@@ -20,6 +20,7 @@ from app.errors import UserError
 
 if TYPE_CHECKING:
     from app.context import Workbench
+    from app.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: How often `workbench ui` checks that its worker is alive.
@@ -49,28 +50,57 @@ def demo(wb: Workbench, as_json: bool) -> None:
     "--allow-anyone",
     is_flag=True,
     help="Listen beyond localhost although the app has no accounts: anyone who can reach "
-    "the address can see and change every project.",
+    "the address can see and change every project (local mode only).",
 )
-def ui(port: int, host: str, open_browser: bool, allow_anyone: bool) -> None:
+@click.option(
+    "--team",
+    is_flag=True,
+    help="Team mode (like WORKBENCH_MODE=team): people sign in with OpenID Connect and hold "
+    "roles per project. Needs PostgreSQL and an [auth] section in a secrets.toml.",
+)
+@click.option(
+    "--secrets",
+    "secrets_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Team mode: the secrets.toml holding Streamlit's [auth] section "
+    "(default: ~/.streamlit/secrets.toml, then .streamlit/secrets.toml in the app's folder).",
+)
+def ui(
+    port: int,
+    host: str,
+    open_browser: bool,
+    allow_anyone: bool,
+    team: bool,
+    secrets_file: Path | None,
+) -> None:
     """Serve the browser app and its job worker until Ctrl+C; both stop together.
 
     The worker is supervised: if it dies (even by kill -9) it is reaped, the job it was
     running is marked interrupted, and a new worker starts within about a second.
+    In team mode every visitor signs in, so the app may listen beyond localhost.
     """
     from app.jobs.worker import WorkerSupervisor
     from app.settings import is_loopback
 
+    if team:
+        os.environ["WORKBENCH_MODE"] = "team"  # the app and the worker read the same mode
+    settings = _checked_settings()
+    if secrets_file is not None and not settings.team_mode:
+        raise UserError(
+            "--secrets holds team mode's sign-in settings; add --team (or WORKBENCH_MODE=team)."
+        )
+    auth_file = _team_auth_file(secrets_file) if settings.team_mode else None
     beyond = not is_loopback(host)
-    if beyond and not allow_anyone:
+    if beyond and not allow_anyone and not settings.team_mode:
         raise UserError(
             f"Refusing to listen on {host!r}: the app has no accounts, so anyone who can reach "
-            "it could see and change every project; use --host localhost, or add "
-            "--allow-anyone to accept that."
+            "it could see and change every project; use --host localhost, add --team "
+            "(sign-in, README: Team mode), or add --allow-anyone to accept that."
         )
     # The app, and the worker this process starts, judge server-side paths by it.
     os.environ["WORKBENCH_SERVER_ADDRESS"] = host
     wb = workbench()  # opened after the address is set
-    if beyond:
+    if beyond and not settings.team_mode:
         click.secho(
             f"WARNING: listening on {host} with no accounts: anyone who can reach "
             f"port {port} can see, change and delete every project. Server-side files are "
@@ -98,7 +128,10 @@ def ui(port: int, host: str, open_browser: bool, allow_anyone: bool) -> None:
         "--server.maxUploadSize", str(wb.settings.max_upload_mb),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    click.echo(f"Lifecycle Workbench on http://{host}:{port}  (data in {wb.settings.home})")
+    if auth_file is not None:  # exactly the file checked above, wherever Streamlit would look
+        command += ["--secrets.files", str(auth_file)]
+    mode = f"team mode, sign-in settings from {auth_file}" if auth_file else "local mode"
+    click.echo(f"Lifecycle Workbench on http://{host}:{port}  ({mode}; data in {wb.settings.home})")
     server = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     if open_browser:
         _open_when_ready(f"http://{host}:{port}")
@@ -128,6 +161,25 @@ def ui(port: int, host: str, open_browser: bool, allow_anyone: bool) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     sys.exit(code)
+
+
+def _checked_settings() -> Settings:
+    """The settings this server would start with, refused as one clear line when they cannot work."""
+    from app.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+        settings.check()  # team mode on SQLite, an unknown mode
+    except SettingsError as error:
+        raise UserError(str(error)) from error
+    return settings
+
+
+def _team_auth_file(explicit: Path | None) -> Path:
+    """The secrets.toml with a complete [auth] section: team mode cannot sign anyone in without."""
+    from app.auth_secrets import find_auth_secrets, usual_secrets_files
+
+    return find_auth_secrets(explicit, usual_secrets_files(REPO_ROOT))
 
 
 def _open_when_ready(url: str, timeout: float = 60.0) -> None:

@@ -19,8 +19,10 @@ STATE_LABELS = {
 
 
 def open_server_banner() -> None:
-    """On every page: say so when anyone on the network can use this app (no accounts yet)."""
-    if load_settings().beyond_localhost:  # WORKBENCH_SERVER_ADDRESS, set by `workbench ui`
+    """On every page: say so when anyone on the network can use this app (local mode has no
+    accounts; team mode signs everyone in, so it shows nothing)."""
+    settings = load_settings()
+    if settings.beyond_localhost and not settings.team_mode:  # address set by `workbench ui`
         st.warning(
             "This app has no accounts and listens beyond this computer: anyone who can reach "
             "it can see, change and delete every project (started with `--allow-anyone`).",
