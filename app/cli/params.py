@@ -39,10 +39,25 @@ def workbench(ctx: click.Context | None = None) -> Workbench:
 
     root = (ctx or click.get_current_context()).find_root()
     if root.obj is None:
-        root.obj = open_workbench()
+        root.obj = cli_workbench(open_workbench())
         log_to_file(root.obj.settings.home / "logs" / "cli.log")
     wb: Workbench = root.obj
     return wb
+
+
+def cli_workbench(wb: Workbench) -> Workbench:
+    """Team mode: the CLI on the server machine acts as a named local admin
+    (``WORKBENCH_CLI_USER``, else ``cli:<login>``), recorded by that name in the trail.
+
+    Whoever can run it there can already read the database; local mode keeps its one person.
+    """
+    from app.actors import cli_actor
+
+    if not wb.settings.team_mode:
+        return wb
+    name = wb.settings.cli_user
+    # The "cli:" prefix is how a job submitted from the CLI is run for the same admin.
+    return wb.acting_as(cli_actor(name if name.startswith("cli:") else f"cli:{name}"))
 
 
 def pass_workbench(fn: Callable[Concatenate[Workbench, P], R]) -> Callable[P, R]:
