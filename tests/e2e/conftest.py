@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.oidc import MockProvider, running_provider
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,11 +48,14 @@ def wait_for_health(url: str, timeout: float = 60.0) -> float:
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def workbench(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def workbench(
+    *args: str, home: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess on ``home`` (``env``: more settings, e.g. team mode's)."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         cwd=ROOT,
-        env={**os.environ, "WORKBENCH_HOME": str(home)},
+        env={**os.environ, **(env or {}), "WORKBENCH_HOME": str(home)},
         capture_output=True,
         text=True,
         check=True,
@@ -77,6 +82,13 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[MockProvider]:
+    """A local OpenID Connect provider (tests/helpers/oidc.py) for team-mode sign-in."""
+    with running_provider() as provider:
+        yield provider
 
 
 @pytest.fixture
