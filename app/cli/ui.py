@@ -164,14 +164,11 @@ def ui(
 
 
 def _checked_settings() -> Settings:
-    """The settings this server would start with, refused as one clear line when they cannot work."""
-    from app.settings import SettingsError, load_settings
+    """The settings this server would start with (a ``SettingsError`` is one line, exit 2)."""
+    from app.settings import load_settings
 
-    try:
-        settings = load_settings()
-        settings.check()  # team mode on SQLite, an unknown mode
-    except SettingsError as error:
-        raise UserError(str(error)) from error
+    settings = load_settings()
+    settings.check()  # team mode on SQLite, an unknown mode
     return settings
 
 

@@ -162,6 +162,15 @@ def _eventually(check: Callable[[], bool], timeout: float = 30.0) -> None:
         time.sleep(0.25)
 
 
+def _requests(server: TeamServer) -> list[tuple[int, str, str, str | None]]:
+    """The demo's promotion requests: version, status, who asked, who decided."""
+    from app.actors import SYSTEM
+    from app.services.team import promotions
+
+    found = promotions.list_requests(server.workbench_as(SYSTEM), server.project_id)
+    return [(r.version, r.status, r.requested_by, r.decided_by) for r in found]
+
+
 def _activity(page: Any, url: str, project_id: int) -> list[dict[str, str]]:
     """The Activity tab's rows, read from its CSV download (the table is drawn on a canvas)."""
     page.goto(f"{url}/team?project={project_id}")
@@ -179,7 +188,7 @@ def test_two_people_sign_in_invite_review_and_approve(
 ) -> None:
     from app.actors import user_actor
     from app.errors import PermissionDenied
-    from app.services import goals
+    from app.services import export, goals
     from app.services.team import promotions
 
     url, project_id = team_server.url, team_server.project_id
@@ -224,15 +233,32 @@ def test_two_people_sign_in_invite_review_and_approve(
     change.get_by_role("button", name="Save").click()
     _eventually(lambda: _member(team_server, BEN) == ("viewer", True))
 
-    # Four-eyes: Ana asks for v1 to go to production, Ben approves.
-    # NOT YET IN THE BROWSER: the Export page's request/approve controls are not on main;
-    # these two steps go through the services as Ana and as Ben until they land.
+    # Four-eyes on the Export page: Ana asks for v1 to go to production...
+    ana.goto(f"{url}/export?project={project_id}")
+    ana.get_by_role("tab", name="Registry").click(timeout=60_000)
+    ana.get_by_label("Why should it go to production?").fill("Beats the rule on value")
+    ana.get_by_role("button", name="Request approval").click()
+    _eventually(lambda: _requests(team_server) == [(1, "pending", ANA, None)])
+    ana.reload()
+    ana.get_by_role("tab", name="Registry").click(timeout=60_000)
+    ana.get_by_text("You asked for this promotion").wait_for(timeout=60_000)
+    assert ana.get_by_role("button", name="Approve").is_disabled()  # not her own request
     as_ana = team_server.workbench_as(user_actor(ANA))
-    request = promotions.request_promotion(as_ana, project_id, 1, "Beats the rule on value")
-    with pytest.raises(PermissionDenied):  # she cannot approve her own request
-        promotions.decide(as_ana, request.id, approve=True)
-    decided = promotions.decide(as_ben, request.id, approve=True, comment="Checked the card")
-    assert decided.status == "approved" and decided.decided_by == BEN
+    request_id = promotions.list_requests(as_ana, project_id)[0].id
+    with pytest.raises(PermissionDenied):  # ...nor through the service
+        promotions.decide(as_ana, request_id, approve=True)
+    # ...and Ben, a viewer with the approver right, approves it.
+    ben.goto(f"{url}/export?project={project_id}")
+    ben.get_by_role("tab", name="Registry").click(timeout=60_000)
+    ben.get_by_label("Note with the decision (optional)").fill("Checked the card")
+    ben.get_by_role("button", name="Approve").click(timeout=60_000)
+    _eventually(lambda: _requests(team_server) == [(1, "approved", ANA, BEN)])
+    assert export.get_version(as_ana, project_id, 1).stage == "production"
+    ben.reload()
+    ben.get_by_role("tab", name="Registry").click(timeout=60_000)
+    ben.get_by_text("No request waiting for a decision.").wait_for(timeout=60_000)
+    ben.get_by_text("Decided requests").wait_for()
+    ben.screenshot(path=str(SHOTS / "team-ben-approved.png"))
 
     # The Activity tab tells it all, newest first.
     rows = _activity(ana, url, project_id)
