@@ -67,10 +67,6 @@ def team_server(
         "WORKBENCH_DATABASE_URL": postgres_cluster.url(database),
         "WORKBENCH_CLI_USER": CLI_ADMIN,
     }
-    workbench("demo", home=home, env=env)
-    workbench("train", DEMO, "--models", "logreg", "--folds", "3", home=home, env=env)
-    workbench("export", DEMO, "--out", str(folder / "v1.zip"), home=home, env=env)
-    project_id = _make_owner(home, env, ANA)
     oidc_provider.add_user("ana", email=ANA, name="Ana Lima")
     oidc_provider.add_user("ben", email=BEN, name="Ben Okafor")
     port = free_port()
@@ -86,7 +82,11 @@ def team_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
-    try:
+    try:  # the server starts while the CLI admin seeds (the CLI runs its own jobs)
+        workbench("demo", home=home, env=env)
+        workbench("train", DEMO, "--models", "logreg", "--folds", "3", home=home, env=env)
+        workbench("export", DEMO, "--out", str(folder / "v1.zip"), home=home, env=env)
+        project_id = _make_owner(home, env, ANA)
         wait_for_health(url)
         yield TeamServer(url, home, env, project_id)
     finally:

@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 #: Any value works: the mock does not require client registration.
 CLIENT_ID = "lifecycle-workbench-tests"
 CLIENT_SECRET = "not-a-secret"
@@ -92,13 +90,12 @@ def running_provider() -> Iterator[MockProvider]:
 
     server = werkzeug.serving.make_server("127.0.0.1", 0, provider_app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
-    # Plain http on the loopback: Authlib (the provider's side) refuses it unless told.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
-        thread.start()
-        try:
-            yield MockProvider(issuer=f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            server.server_close()
+    # Plain http is fine on the loopback: Authlib (both sides) accepts it there (RFC 8252),
+    # so nothing here sets AUTHLIB_INSECURE_TRANSPORT and the app sees what a real server sees.
+    thread.start()
+    try:
+        yield MockProvider(issuer=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
