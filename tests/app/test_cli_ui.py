@@ -13,9 +13,11 @@ from app.cli import main
 
 @pytest.fixture(autouse=True)
 def _restore_server_address(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`workbench ui` sets WORKBENCH_SERVER_ADDRESS for its worker; undo it after each test."""
-    monkeypatch.delenv("WORKBENCH_SERVER_ADDRESS", raising=False)
-    monkeypatch.delenv("WORKBENCH_MODE", raising=False)  # `ui --team` sets it likewise
+    """`workbench ui` sets WORKBENCH_SERVER_ADDRESS (and with --team WORKBENCH_MODE) in
+    os.environ for its worker; undo it after each test, so no later test runs in team mode."""
+    for name in ("WORKBENCH_SERVER_ADDRESS", "WORKBENCH_MODE"):
+        monkeypatch.setenv(name, "")  # records the value before the test, restored after it
+        monkeypatch.delenv(name)
 
 
 class _FakeProcess:
