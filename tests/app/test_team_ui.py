@@ -81,6 +81,16 @@ def test_owner_invites_a_viewer_on_the_members_tab_and_the_activity_tab_shows_it
     table = at.dataframe[-1].value  # the Activity tab
     assert list(table["action"]) == ["member.invited", "project.created"]
     assert list(table["who"]) == ["Ana Lima", "Ana Lima"]
+    # Changing Ben shows Ben's role (not the first member's) and saves only what was changed
+    at.selectbox(key="wb.team.change.email").select("ben@example.com").run()
+    assert at.selectbox(key="wb.team.change.role.ben@example.com").value == "viewer"
+    at.checkbox(key="wb.team.change.approver.ben@example.com").check()
+    at.button[[b.label for b in at.button].index("Save")].click().run()
+    assert not at.exception, at.exception
+    (ben_now,) = [
+        m for m in members.list_members(open_workbench(), project.id) if m.email == BEN.key
+    ]
+    assert (ben_now.role, ben_now.can_approve) == ("viewer", True)
     # Ben sees the project, but the member forms are disabled for him
     ben = signed_in(BEN, page="../pages/team.py", project_id=project.id)
     assert ben.text_input(key="wb.team.invite.email").disabled

@@ -226,9 +226,9 @@ def test_two_people_sign_in_invite_review_and_approve(
     # Ana gives Ben the approver right (his role stays viewer).
     ana.goto(f"{url}/team?project={project_id}")
     ana.get_by_text("Change a member").wait_for(timeout=60_000)
-    change = ana.locator('[data-testid="stForm"]').filter(has_text="Change a member")
-    _pick(ana, change, "Member", BEN)
-    _pick(ana, change, "Role", "viewer")
+    _pick(ana, ana.locator('[data-testid="stMain"]'), "Member", BEN)  # outside the form
+    change = ana.locator('[data-testid="stForm"]').filter(has_text="Approver right")
+    change.locator('[data-testid="stSelectbox"]').filter(has_text="viewer").wait_for()
     change.get_by_text("Approver right", exact=True).click()
     change.get_by_role("button", name="Save").click()
     _eventually(lambda: _member(team_server, BEN) == ("viewer", True))

@@ -86,19 +86,21 @@ def _change_form(
 ) -> None:
     if not people:
         return
-    with st.form("wb.team.change"):
-        st.markdown("**Change a member**")
-        emails = [m.email for m in people]
-        email = st.selectbox("Member", emails, key="wb.team.change.email", disabled=disabled)
-        current = next(m for m in people if m.email == email)
+    st.markdown("**Change a member**")
+    # The member is picked outside the form: a form does not rerun on a pick, and the role
+    # and approver fields below must show the picked member's current values.
+    emails = [m.email for m in people]
+    email = st.selectbox("Member", emails, key="wb.team.change.email", disabled=disabled)
+    current = next(m for m in people if m.email == email)
+    with st.form(f"wb.team.change.{email}"):
         roles = [r.value for r in ROLE_RIGHTS]
         role = st.selectbox(
-            "Role", roles, index=roles.index(current.role), key="wb.team.change.role",
+            "Role", roles, index=roles.index(current.role), key=f"wb.team.change.role.{email}",
             disabled=disabled,
         )  # fmt: skip
         approver = st.checkbox(
-            "Approver right", value=current.can_approve, key="wb.team.change.approver",
-            disabled=disabled,
+            "Approver right", value=current.can_approve,
+            key=f"wb.team.change.approver.{email}", disabled=disabled,
         )  # fmt: skip
         save, remove = st.columns(2)
         if save.form_submit_button("Save", icon=":material/save:", disabled=disabled):
