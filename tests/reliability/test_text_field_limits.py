@@ -49,14 +49,19 @@ def test_goal_text_fields_are_limited_naming_the_field(wb, project) -> None:  # 
     assert f"the limit is {TEXT_LIMITS['goal text']:,}" in problem.message
 
 
-def test_dataset_note_is_limited(wb) -> None:  # type: ignore[no-untyped-def]
+def test_dataset_note_is_limited(wb, project) -> None:  # type: ignore[no-untyped-def]
+    from app.jobs.runner import run_in_foreground
+    from app.services.datasets import list_versions, submit_file_import
     from app.services.explore import save_note
 
+    job = submit_file_import(wb, project.id, b"a,b\n1,2\n3,4\n", filename="t.csv", claimed=True)
+    assert run_in_foreground(wb, job).status == "succeeded"
+    version = list_versions(wb, project.id)[0]
     with pytest.raises(
         CoreError,
         match=f"dataset note is 5,000,000 characters long; the limit is {TEXT_LIMITS['dataset note']:,}",
     ):
-        save_note(wb, 1, HUGE)
+        save_note(wb, version.id, HUGE)
 
 
 def test_cohort_name_is_limited(wb, project) -> None:  # type: ignore[no-untyped-def]
