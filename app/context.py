@@ -5,7 +5,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
 from app.actors import LOCAL, NOBODY, Actor
+from app.errors import DatabaseUnavailable
 from app.permits import add_entry_to, require_permit
 from app.settings import Settings, load_settings
 from storage.artifacts import ArtifactStore
@@ -44,8 +49,7 @@ def open_workbench(settings: Settings | None = None) -> Workbench:
         if key not in _open:
             settings.home.mkdir(parents=True, exist_ok=True)
             settings.logs_dir.mkdir(parents=True, exist_ok=True)
-            engine = create_db_engine(settings.database_url)
-            upgrade(engine)
+            engine = _open_database(settings.database_url)
             _open[key] = Workbench(
                 settings,
                 Database(engine, write_guard=require_permit, before_commit=add_entry_to),
@@ -53,6 +57,63 @@ def open_workbench(settings: Settings | None = None) -> Workbench:
                 NOBODY if settings.team_mode else LOCAL,
             )
         return _open[key]
+
+
+#: What to ``pip install`` for a driver module whose name is not its package's.
+_DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "MySQLdb": "mysqlclient",
+}
+
+
+def _open_database(url: str) -> Engine:
+    """The migrated engine for ``url``; a missing driver or an unreachable server is one clear
+    :class:`DatabaseUnavailable` (the URL shown without its password), not a traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailable(
+            f"WORKBENCH_DATABASE_URL is not a database URL ({error}).",
+            hint="Use e.g. postgresql+psycopg://user:password@host:5432/workbench.",
+        ) from None
+    try:
+        engine = create_db_engine(url)
+    except ModuleNotFoundError as error:
+        module = error.name or str(error)
+        package = _DRIVER_PACKAGES.get(module, module)
+        raise DatabaseUnavailable(
+            f"WORKBENCH_DATABASE_URL names {parsed.drivername} but the driver '{module}' "
+            f"is not installed: pip install '{package}'"
+        ) from None
+    except NoSuchModuleError:
+        raise DatabaseUnavailable(
+            f"WORKBENCH_DATABASE_URL names an unknown database kind '{parsed.drivername}'.",
+            hint="Use sqlite:///PATH or postgresql+psycopg://…",
+        ) from None
+    try:
+        upgrade(engine)
+    except OperationalError as error:
+        engine.dispose()
+        raise DatabaseUnavailable(_cannot_connect(parsed, error)) from None
+    return engine
+
+
+def _cannot_connect(url: URL, error: OperationalError) -> str:
+    """ "cannot connect to PostgreSQL at host:port/db: reason", the password never in it."""
+    kind = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
+        url.get_backend_name(), url.get_backend_name()
+    )
+    where = (
+        url.database or ""
+        if kind == "SQLite"
+        else f"{url.host or 'localhost'}:{url.port or 'default port'}/{url.database or ''}"
+    )
+    lines = str(error.orig or error).strip().splitlines()
+    reason = lines[0] if lines else type(error).__name__
+    if url.password:
+        reason = reason.replace(str(url.password), "***")
+    return f"cannot connect to {kind} at {where}: {reason}"
 
 
 def close_all() -> None:

@@ -27,6 +27,10 @@ class PermissionDenied(UserError):
     """The acting person lacks the right for this change (their role says why)."""
 
 
+class DatabaseUnavailable(UserError):
+    """The configured database cannot be used: its driver is missing or the server is unreachable."""
+
+
 def describe_error(error: BaseException) -> str:
     """One line for a person: user errors as written, anything else named but without a traceback."""
 

@@ -5,6 +5,11 @@ WAL for readers beside a writer, a busy timeout instead of instant "database is
 locked", enforced foreign keys, and ``BEGIN IMMEDIATE`` for write transactions
 (a deferred transaction that reads then writes cannot wait for the lock and fails
 at once under concurrency).
+
+PostgreSQL gets the same promise: its default READ COMMITTED lets two read-then-write
+transactions both read the old value and one update is lost, so a write transaction
+takes a transaction-scoped advisory lock first (one writer at a time, readers never wait),
+the counterpart of ``BEGIN IMMEDIATE``.
 """
 
 from __future__ import annotations
@@ -21,11 +26,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "workbench_sqlite_begin"
+#: The advisory lock key every PostgreSQL write transaction holds (released at commit/rollback).
+POSTGRES_WRITE_LOCK = 7248151
 
 
 def create_db_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite gets WAL, busy timeout, foreign keys."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True)
+        _install_postgres_hooks(engine)
+        return engine
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
@@ -69,8 +80,16 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _install_postgres_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})")
+
+
 def write_engine(engine: Engine) -> Engine:
-    """The same engine (same pool) whose transactions start with ``BEGIN IMMEDIATE`` on SQLite."""
+    """The same engine (same pool) whose transactions take the write lock first:
+    ``BEGIN IMMEDIATE`` on SQLite, the write advisory lock on PostgreSQL."""
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 

@@ -22,11 +22,67 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+#: The database backends a module marked ``pytest.mark.backends`` runs on.
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "backends: run each test on SQLite and on a throwaway PostgreSQL (the `backend` fixture)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``backends`` that uses a database (``home``, ``db_url``) runs on each one."""
+    if metafunc.definition.get_closest_marker("backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this test: SQLite unless the test is marked ``backends``."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the session (skipped, or failed under CI, if absent)."""
+    from tests.helpers.postgres import start_cluster, stop_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    stop_cluster(cluster)
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Any) -> Iterator[str]:
+    """A fresh, empty database of the session's cluster, dropped after the test."""
+    from app.context import close_all
+
+    name = postgres_cluster.create_database()
+    yield postgres_cluster.url(name)
+    close_all()  # the test's engines hold connections to it
+    postgres_cluster.drop_database(name)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database of this test's backend, as a SQLAlchemy URL."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path / 'wb.db'}"
+
+
+@pytest.fixture
+def home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> Path:
     path = tmp_path / "wbhome"
     monkeypatch.setenv("WORKBENCH_HOME", str(path))
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    if backend == "postgresql":
+        monkeypatch.setenv("WORKBENCH_DATABASE_URL", str(request.getfixturevalue("postgres_url")))
     monkeypatch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
     monkeypatch.setenv("WORKBENCH_JOB_PLUGINS", "tests.helpers.jobs_plugin")
     monkeypatch.setenv("WORKBENCH_HEARTBEAT_SECONDS", "0.2")
@@ -134,22 +190,51 @@ def _keep_the_main_module() -> Iterator[None]:
 DEMO = "Customer churn (demo)"
 
 
+def _train_demo(path: Path, database_url: str | None = None) -> None:
+    from tests.helpers.homes import building_home
+
+    with building_home(path, database_url=database_url) as run:
+        run("demo")
+        run("train", DEMO, "--models", "logreg,xgboost", "--folds", "3")
+
+
 @pytest.fixture(scope="session")
 def trained_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the demo project and three trained runs, built once per session."""
-    from tests.helpers.homes import building_home
-
     path = tmp_path_factory.mktemp("trained") / "wbhome"
-    with building_home(path) as run:
-        run("demo")
-        run("train", DEMO, "--models", "logreg,xgboost", "--folds", "3")
+    _train_demo(path)
     return path
 
 
+@pytest.fixture(scope="session")
+def trained_demo_postgres_template(
+    tmp_path_factory: pytest.TempPathFactory, postgres_cluster: Any
+) -> tuple[Path, str]:
+    """The trained demo on PostgreSQL, built once: its home (artifacts) and template database."""
+    from app.context import close_all
+
+    path = tmp_path_factory.mktemp("trained-pg") / "wbhome"
+    database = postgres_cluster.create_database()
+    _train_demo(path, postgres_cluster.url(database))
+    close_all()  # CREATE DATABASE … TEMPLATE needs the template without connections
+    return path, database
+
+
 @pytest.fixture
-def trained_demo(home: Path, trained_demo_template: Path) -> str:
-    """This test's home holds a copy of the trained demo project; returns the project's name."""
-    shutil.copytree(trained_demo_template, home)
+def trained_demo(home: Path, backend: str, request: pytest.FixtureRequest) -> str:
+    """This test's home holds a copy of the trained demo project; returns the project's name.
+
+    On PostgreSQL the test's (empty) database is replaced by a copy of the template database.
+    """
+    if backend != "postgresql":
+        shutil.copytree(request.getfixturevalue("trained_demo_template"), home)
+        return DEMO
+    template_home, template_db = request.getfixturevalue("trained_demo_postgres_template")
+    cluster = request.getfixturevalue("postgres_cluster")
+    shutil.copytree(template_home, home)
+    database = cluster.create_database(template=template_db)
+    request.addfinalizer(lambda: cluster.drop_database(database))
+    request.getfixturevalue("monkeypatch").setenv("WORKBENCH_DATABASE_URL", cluster.url(database))
     return DEMO
 
 

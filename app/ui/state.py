@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import Workbench, open_workbench
+from app.errors import DatabaseUnavailable
 from app.jobs.worker import ensure_worker
 from app.services.projects import ProjectInfo, list_projects
 from app.services.team.rights import Right, membership, rights_of
@@ -20,10 +21,13 @@ PICKER_KEY = "wb.sidebar.project"  # the sidebar's selectbox: a view of PROJECT_
 
 
 def workbench() -> Workbench:
-    """The workbench acting for whoever uses this page (team mode: signs them in first)."""
+    """The workbench acting for whoever uses this page (team mode: signs them in first).
+
+    Settings that cannot work or a database that cannot be used stop the page with one error.
+    """
     try:
         wb = open_workbench()
-    except SettingsError as error:
+    except (SettingsError, DatabaseUnavailable) as error:
         st.error(escape_markdown(str(error)), icon=":material/error:")
         st.stop()
     if wb.settings.autostart_worker:

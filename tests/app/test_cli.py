@@ -11,6 +11,9 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 Invoke = Callable[..., Result]
 
 

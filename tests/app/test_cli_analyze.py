@@ -11,6 +11,9 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 REPORT_FIELDS = {
     "run_id", "model", "task", "evaluated_on", "rows", "metrics", "chosen_threshold",
     "threshold", "value_per_month", "top_error_cohorts", "top_features", "optimal_threshold",

@@ -13,6 +13,9 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 DEMO_CSV = Path(__file__).resolve().parents[2] / "assets" / "demo" / "churn.csv"
 Invoke = Callable[..., Result]
 

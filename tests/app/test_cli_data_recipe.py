@@ -13,6 +13,9 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 Invoke = Callable[..., Result]
 CAP_WARNING = "caps 6.1 % of rows: at that share these are probably real values, not errors"
 

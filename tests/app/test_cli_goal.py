@@ -9,6 +9,9 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 DEMO_GOAL = Path(__file__).resolve().parents[2] / "assets" / "demo" / "goal.yaml"
 Invoke = Callable[..., Result]
 

@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 from click.testing import Result
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 Invoke = Callable[..., Result]
 
 

@@ -8,6 +8,9 @@ from collections.abc import Callable
 import pytest
 from click.testing import Result
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 Invoke = Callable[..., Result]
 
 

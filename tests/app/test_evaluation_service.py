@@ -12,6 +12,9 @@ from app.jobs.runner import run_in_foreground
 from app.services import evaluation, explanations, projects, scoring, splits, training
 from core import evaluate
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def champion(trained_demo: str, wb):  # type: ignore[no-untyped-def]

@@ -15,6 +15,9 @@ from app.errors import UserError
 from app.jobs.runner import run_in_foreground
 from app.services import evaluation, explanations, fairness, projects, training
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def champion(trained_demo: str, wb):  # type: ignore[no-untyped-def]

@@ -15,6 +15,9 @@ from app.jobs.queue import claim
 from app.jobs.runner import execute, run_in_foreground
 from app.jobs.worker import worker_running
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -20,6 +20,9 @@ from app.services import datasets, monitoring, projects, training
 from app.services.monitoring.retrain import _labelled
 from tests.helpers.markdown import as_shown
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def _invoke(*args: object) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

@@ -30,6 +30,9 @@ from app.services.projects import (
 )
 from storage.models import Artifact, Project, utcnow
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 CSV = b"id,target\n1,0\n2,1\n3,0\n"
 
 

@@ -16,6 +16,9 @@ from app.services import training
 from app.services.demo import ensure_demo_project
 from core.train import TrainError
 
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def test_cancel_mid_training_keeps_the_finished_runs(home) -> None:  # type: ignore[no-untyped-def]
     wb = open_workbench()

@@ -10,9 +10,11 @@ import pytest
 
 
 @contextmanager
-def building_home(path: Path) -> Iterator[Callable[..., str]]:
+def building_home(path: Path, *, database_url: str | None = None) -> Iterator[Callable[..., str]]:
     """Point the workbench at ``path`` and yield ``run(*args)``: the CLI in-process, asserting
-    exit 0 and returning its output. The environment and open databases are restored after."""
+    exit 0 and returning its output. The environment and open databases are restored after.
+
+    ``database_url``: the home's database (default: SQLite in ``path``)."""
     from click.testing import CliRunner
 
     from app.cli import main
@@ -28,6 +30,8 @@ def building_home(path: Path) -> Iterator[Callable[..., str]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WORKBENCH_HOME", str(path))
         patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+        if database_url:
+            patch.setenv("WORKBENCH_DATABASE_URL", database_url)
         patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
         try:
             yield run

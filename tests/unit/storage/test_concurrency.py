@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import Database, create_db_engine
-from storage.migrate import upgrade
+from storage.migrate import current_revision, upgrade
+from storage.migrations import HEAD
 from storage.models import Project
+
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 WRITES_PER_PROCESS = 60
 
@@ -27,8 +31,8 @@ def _increment_many(url: str, errors: multiprocessing.Queue[str]) -> None:
         errors.put(repr(error))
 
 
-def test_two_processes_write_without_database_is_locked(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'wb.db'}"
+def test_two_processes_write_without_database_is_locked(db_url: str) -> None:
+    url = db_url
     db = Database(create_db_engine(url))
     upgrade(db.engine)
     with db.write() as session:
@@ -48,3 +52,32 @@ def test_two_processes_write_without_database_is_locked(tmp_path: Path) -> None:
         counter = session.scalar(select(Project).where(Project.name == "counter"))
         assert counter is not None
         assert int(counter.description) == 2 * WRITES_PER_PROCESS
+
+
+def _upgrade(url: str, errors: multiprocessing.Queue[str]) -> None:
+    engine = create_db_engine(url)
+    try:
+        upgrade(engine)
+    except Exception as error:  # reported to the parent
+        errors.put(repr(error))
+    finally:
+        engine.dispose()
+
+
+def test_two_processes_migrating_an_empty_database_serialise(db_url: str) -> None:
+    """Two entry points starting together on a new database: one migrates, the other waits."""
+    context = multiprocessing.get_context("spawn")
+    errors = context.Queue()
+    starters = [context.Process(target=_upgrade, args=(db_url, errors)) for _ in range(3)]
+    for starter in starters:
+        starter.start()
+    for starter in starters:
+        starter.join(timeout=120)
+    problems = []
+    while not errors.empty():
+        problems.append(errors.get())
+    assert problems == []
+    assert [s.exitcode for s in starters] == [0, 0, 0]
+    engine = create_db_engine(db_url)
+    assert current_revision(engine) == HEAD
+    engine.dispose()
