@@ -10,9 +10,6 @@ from click.testing import CliRunner
 import app.cli.ui as cli_ui
 from app.cli import main
 
-#: Runs on SQLite and on PostgreSQL (tests/conftest.py).
-pytestmark = pytest.mark.backends
-
 
 @pytest.fixture(autouse=True)
 def _restore_server_address(monkeypatch: pytest.MonkeyPatch) -> None:
