@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run install test test-fast e2e bench lint format chromium clean-venv
+.PHONY: run install test test-fast e2e bench lint format chromium postgresql clean-venv
 
 run: install ## create .venv, install, seed the demo project, serve the app
 	$(BIN)/workbench demo
@@ -30,6 +30,19 @@ chromium: ## Debian's chromium for the real-browser tests (installed when missin
 		fi; \
 	fi
 
+postgresql: ## Debian's PostgreSQL binaries (no service is started: the tests start a throwaway cluster)
+	@if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			if [ ! -e /usr/sbin/policy-rc.d ]; then \
+				printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; \
+				trap 'rm -f /usr/sbin/policy-rc.d' EXIT; \
+			fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else \
+			echo "PostgreSQL is missing: sudo apt-get install -y postgresql (the tests run on it too)"; exit 1; \
+		fi; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,8 +52,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium lint ## everything, end-to-end tests included
-	$(BIN)/python -m pytest --durations=15
+test: install chromium postgresql lint ## everything, end-to-end tests included, on SQLite and PostgreSQL
+	WORKBENCH_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest --durations=15
 
 test-fast: install ## skip the slow end-to-end tests
 	$(BIN)/python -m pytest -m "not e2e"

@@ -24,6 +24,8 @@ TEXT_LIMITS: dict[str, int] = {
     "comment": 5_000,
     "promotion reason": 2_000,
     "e-mail": 320,
+    "webhook URL": 1_000,  # storage.models.MonitorSettings.webhook_url's length
+    "log file path": 1_000,  # storage.models.MonitorSettings.log_path's length
 }
 
 TOO_LONG = "The {field} is {length:,} characters long; the limit is {limit:,}."

@@ -31,6 +31,18 @@ NAMING_CONVENTION = {
 }
 
 
+def fit_to_column(column: Any, text: str) -> str:
+    """``text`` shortened with "…" to the length of the String ``column`` (e.g. ``Job.title``).
+
+    For labels made from what a user chose (a file name, a URL): PostgreSQL refuses a value
+    longer than its varchar, where SQLite would keep it whole.
+    """
+    limit = column.type.length
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.context import Workbench
 from app.errors import NotFound
 from app.permits import system_write
-from storage.models import Job, utcnow
+from storage.models import Job, fit_to_column, utcnow
 
 ACTIVE_STATUSES = ("queued", "running")
 FINISHED_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
@@ -111,7 +111,7 @@ def submit(
                 session.flush()
         row = Job(
             kind=kind,
-            title=title or kind,
+            title=fit_to_column(Job.title, title or kind),
             params=params or {},
             project_id=project_id,
             idempotency_key=idempotency_key,

@@ -142,3 +142,12 @@ def test_kill_9_worker_leaves_job_interrupted_and_no_partial_artifact(wb, home: 
     assert list(wb.artifacts.iter_hashes()) == []
     with pytest.raises(AssertionError):
         _wait_for(lambda: get_job(wb, job_id).status != "interrupted", timeout=0.3)
+
+
+def test_a_title_longer_than_its_column_is_shortened_not_refused(wb) -> None:  # type: ignore[no-untyped-def]
+    """A title names a file or URL the user chose; PostgreSQL refuses a value over varchar(200)."""
+    long_name = "x" * 400 + ".csv"
+    job_id = submit(wb, "test.count", {"steps": 1}, title=f"Import {long_name}")
+    title = get_job(wb, job_id).title
+    assert len(title) == 200
+    assert title.startswith("Import xxx") and title.endswith("…")

@@ -18,6 +18,7 @@ from app.jobs import list_jobs
 from app.jobs.runner import run_in_foreground
 from app.services import datasets, monitoring, projects, training
 from app.services.monitoring.retrain import _labelled
+from core.text_limits import TextTooLong
 from tests.helpers.markdown import as_shown
 
 #: Runs on SQLite and on PostgreSQL (tests/conftest.py).
@@ -250,3 +251,20 @@ def test_monitor_page_imports_simulation_and_shows_every_tab(
     next(b for b in at.button if b.label == "Retrain a challenger").click().run()
     (job,) = list_jobs(wb, project_id=project_id, kind=monitoring.RETRAIN_KIND)
     assert "simulated batches included" in job.title
+
+
+def test_an_overlong_webhook_url_is_refused_with_its_limit(project_id, wb) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses a value over varchar(1000); the user gets the limit, not a DB error."""
+    url = "https://example.com/" + "a" * 1200
+    with pytest.raises(
+        TextTooLong, match=r"webhook URL is 1,220 characters long; the limit is 1,000"
+    ):
+        monitoring.update_settings(wb, project_id, webhook_url=url)
+
+
+def test_an_overlong_log_path_is_refused_with_its_limit(project_id, wb) -> None:  # type: ignore[no-untyped-def]
+    path = "/tmp/" + "d/" * 600 + "log.jsonl"
+    with pytest.raises(
+        TextTooLong, match=r"log file path is 1,214 characters long; the limit is 1,000"
+    ):
+        monitoring.update_settings(wb, project_id, log_path=path)

@@ -36,7 +36,7 @@ from app.services.training import RunInfo
 from core import monitor
 from core.data import ingest
 from core.exceptions import CoreError
-from storage.models import MonitoringBatch
+from storage.models import MonitoringBatch, fit_to_column
 
 LOG_SUFFIXES = (".jsonl", ".log", ".ndjson", ".json")
 
@@ -148,7 +148,8 @@ def _store_batch(
     with wb.db.write() as session:
         artifact_service.register(session, stored, "application/vnd.apache.parquet")
         row = MonitoringBatch(
-            project_id=project_id, run_id=run.id, source=source[:500], kind=kind, rows=len(frame),
+            project_id=project_id, run_id=run.id, kind=kind, rows=len(frame),
+            source=fit_to_column(MonitoringBatch.source, source),
             requests=int(requests), bad_lines=list(bad)[:20],
             window_start=times.min().to_pydatetime() if len(times) else None,
             window_end=times.max().to_pydatetime() if len(times) else None,

@@ -19,6 +19,7 @@ from app.services.team.rights import Right
 from app.services.training import RunInfo
 from core import monitor
 from core.data.schema import PROBABILITY_PREFIX
+from core.text_limits import check_text
 from storage.models import MonitoringBatch, MonitorSettings
 
 
@@ -135,8 +136,9 @@ def update_settings(wb: Workbench, project_id: int, **changes: Any) -> MonitorSe
         url = str(changes["webhook_url"]).strip()
         if not url.startswith(("http://", "https://")):
             raise UserError("A webhook URL starts with http:// or https://.")
-        changes["webhook_url"] = url
+        changes["webhook_url"] = check_text("webhook URL", url)
     if changes.get("log_path"):
+        check_text("log file path", str(changes["log_path"]))
         check_readable(str(changes["log_path"]))
     with wb.db.write() as session:
         row = session.get(MonitorSettings, project_id)
