@@ -66,31 +66,6 @@ def postgres_url(postgres_cluster: Any) -> Iterator[str]:
     postgres_cluster.drop_database(name)
 
 
-@pytest.fixture(scope="session")
-def postgres_migrated_template(postgres_cluster: Any) -> str:
-    """A database at the newest schema, copied for each test's home (migrating costs more than
-    copying; migrations from empty are tested in tests/unit/storage/test_migrations.py)."""
-    from storage.db import create_db_engine
-    from storage.migrate import upgrade
-
-    name = postgres_cluster.create_database()
-    engine = create_db_engine(postgres_cluster.url(name))
-    upgrade(engine)
-    engine.dispose()  # a template must have no connections
-    return str(name)
-
-
-@pytest.fixture
-def postgres_home_url(postgres_cluster: Any, postgres_migrated_template: str) -> Iterator[str]:
-    """A fresh database at the newest schema for this test's home, dropped after the test."""
-    from app.context import close_all
-
-    name = postgres_cluster.create_database(template=postgres_migrated_template)
-    yield postgres_cluster.url(name)
-    close_all()
-    postgres_cluster.drop_database(name)
-
-
 @pytest.fixture
 def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """An empty database of this test's backend, as a SQLAlchemy URL."""
@@ -107,7 +82,7 @@ def home(
     monkeypatch.setenv("WORKBENCH_HOME", str(path))
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     if backend == "postgresql":
-        url = request.getfixturevalue("postgres_home_url")
+        url = request.getfixturevalue("postgres_url")  # empty: the workbench migrates it
         monkeypatch.setenv("WORKBENCH_DATABASE_URL", str(url))
     monkeypatch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
     monkeypatch.setenv("WORKBENCH_JOB_PLUGINS", "tests.helpers.jobs_plugin")
