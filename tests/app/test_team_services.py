@@ -1,5 +1,6 @@
 """The team services on their own: sign-in and the admin, members, the guard, the trail,
-comments and four-eyes promotion (team mode on the test's SQLite home; see tests/helpers/team)."""
+comments and four-eyes promotion (team mode on the test's home, on SQLite and on
+PostgreSQL; see tests/helpers/team)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from app.services.team import activity, comments, members, promotions
 from app.services.team.rights import Right, rights_of
 from storage.models import Project
 from tests.helpers.team import ADMIN, ANA, BEN, CARA, as_person, team_workbench
+
+#: Runs on SQLite and on PostgreSQL (tests/conftest.py): team mode's real database is PostgreSQL.
+pytestmark = pytest.mark.backends
 
 GOAL = {"name": "Churn", "problem": "Who will leave?", "task": "binary"}
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.permits import system_write
 from storage.models import Project
 
 pytestmark = pytest.mark.backends
@@ -18,7 +19,7 @@ def test_the_workbench_opens_the_tests_backend(wb: Any, backend: str) -> None:
 
 
 def test_each_test_gets_an_empty_database(wb: Any) -> None:
-    with wb.db.write() as session:
+    with system_write("test setup"), wb.db.write() as session:
         session.add(Project(name="only here"))
     with wb.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Project)) == 1
