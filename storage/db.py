@@ -10,10 +10,15 @@ PostgreSQL gets the same promise: its default READ COMMITTED lets two read-then-
 transactions both read the old value and one update is lost, so a write transaction
 takes a transaction-scoped advisory lock first (one writer at a time, readers never wait),
 the counterpart of ``BEGIN IMMEDIATE``.
+
+JSON columns hold what JSON holds on every backend: NaN and infinities (a metric sklearn
+cannot compute on a fold) are stored as null; PostgreSQL refuses them, SQLite kept them.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,18 +35,38 @@ _BEGIN_OPTION = "workbench_sqlite_begin"
 POSTGRES_WRITE_LOCK = 7248151
 
 
+def json_dumps(value: Any) -> str:
+    """JSON text for a JSON column: NaN and ±infinity (not JSON) become null."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def create_db_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite gets WAL, busy timeout, foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
         _install_postgres_hooks(engine)
         return engine
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
     if parsed.database and parsed.database != ":memory:":
         _create_private(Path(parsed.database))
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(
+        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=json_dumps
+    )
     _install_sqlite_hooks(engine)
     return engine
 

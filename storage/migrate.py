@@ -1,7 +1,8 @@
 """Bring a database to the newest schema; called by every entry point on start.
 
-The upgrade runs in one write transaction (``BEGIN IMMEDIATE`` on SQLite), so two
-processes starting together serialise instead of both creating tables.
+The upgrade runs in one write transaction (``BEGIN IMMEDIATE`` on SQLite, the write and
+migration advisory locks on PostgreSQL), so two processes starting together serialise
+instead of both creating tables (tests/unit/storage/test_concurrency.py, both backends).
 """
 
 from __future__ import annotations
