@@ -67,6 +67,13 @@ def postgres_url(postgres_cluster: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_home_url(postgres_url: str) -> str:
+    """A fresh database for a test that points its home at PostgreSQL itself (team mode);
+    the workbench migrates it on first open."""
+    return postgres_url
+
+
+@pytest.fixture
 def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """An empty database of this test's backend, as a SQLAlchemy URL."""
     if backend == "postgresql":
