@@ -66,6 +66,20 @@ def postgres_url(postgres_cluster: Any) -> Iterator[str]:
     postgres_cluster.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def postgres_migrated_template(postgres_cluster: Any) -> str:
+    """A database at the newest schema, for tests that copy it (``create_database(template=)``)
+    instead of migrating (the browser tests' servers)."""
+    from storage.db import create_db_engine
+    from storage.migrate import upgrade
+
+    name = postgres_cluster.create_database()
+    engine = create_db_engine(postgres_cluster.url(name))
+    upgrade(engine)
+    engine.dispose()  # a template must have no connections
+    return str(name)
+
+
 @pytest.fixture
 def postgres_home_url(postgres_url: str) -> str:
     """A fresh database for a test that points its home at PostgreSQL itself (team mode);
