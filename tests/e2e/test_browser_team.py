@@ -227,10 +227,21 @@ def test_two_people_sign_in_invite_review_and_approve(
     ana.goto(f"{url}/team?project={project_id}")
     ana.get_by_text("Change a member").wait_for(timeout=60_000)
     _pick(ana, ana.locator('[data-testid="stMain"]'), "Member", BEN)  # outside the form
-    change = ana.locator('[data-testid="stForm"]').filter(has_text="Approver right")
-    change.locator('[data-testid="stSelectbox"]').filter(has_text="viewer").wait_for()
-    change.get_by_text("Approver right", exact=True).click()
-    change.get_by_role("button", name="Save").click()
+    change = ana.locator('[data-testid="stForm"]').filter(
+        has=ana.get_by_role("button", name="Save")
+    )
+    # Picking the member reruns the page and redraws the form with Ben's values; a tick
+    # made before that redraw is lost, so tick and save until the database has it.
+    for _attempt in range(3):
+        box = change.get_by_role("checkbox", name="Approver right", exact=True)
+        if not box.is_checked():
+            change.get_by_text("Approver right", exact=True).click(timeout=30_000)
+        change.get_by_role("button", name="Save").click()
+        try:
+            _eventually(lambda: _member(team_server, BEN) == ("viewer", True), timeout=10)
+            break
+        except AssertionError:
+            continue
     _eventually(lambda: _member(team_server, BEN) == ("viewer", True))
 
     # Four-eyes on the Export page: Ana asks for v1 to go to production...
