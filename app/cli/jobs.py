@@ -75,9 +75,9 @@ def jobs_list(wb: Workbench, project: ProjectInfo | None, as_json: bool) -> None
 @pass_workbench
 def jobs_cancel(wb: Workbench, job_id: int) -> None:
     """Ask job JOB_ID to stop."""
-    from app.jobs import request_cancel
+    from app.services.jobs import cancel_job
 
-    info = request_cancel(wb, job_id)
+    info = cancel_job(wb, job_id)
     click.echo(f"Job {info.id}: {info.status} — {info.message}")
 
 

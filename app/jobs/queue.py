@@ -14,13 +14,38 @@ from sqlalchemy.orm import Session
 
 from app.context import Workbench
 from app.errors import NotFound
-from app.permits import system_write
-from storage.models import Job, fit_to_column, utcnow
+from app.permits import add_entry_to, system_write
+from storage.models import ActivityEntry, Job, fit_to_column, utcnow
 
 ACTIVE_STATUSES = ("queued", "running")
 FINISHED_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
 #: Finished without completing its work (what it saved on the way may be partial).
 INCOMPLETE_STATUSES = ("failed", "cancelled", "interrupted")
+#: Job kinds whose trail entries read "training.…" (the Training area of the trail).
+TRAINING_KINDS = ("train.models", "train.rerun")
+
+
+def job_action(kind: str, verb: str) -> str:
+    """The trail action for something that happened to a job: ``training.cancelled`` for a
+    training job, ``<kind>.<verb>`` (``data.import.finished``) for the others."""
+    return f"training.{verb}" if kind in TRAINING_KINDS else f"{kind}.{verb}"
+
+
+def record_end(session: Session, row: Job) -> None:
+    """In the transaction that ends the job: one trail entry saying how it ended, for the
+    person who submitted it (every ending goes through here: finish, cancel, reap)."""
+    if row.status not in FINISHED_STATUSES or not row.submitted_by:
+        return
+    add_entry_to(session)  # a guarded caller's own entry (a cancel) comes first
+    session.add(
+        ActivityEntry(
+            project_id=row.project_id,
+            actor=row.submitted_by,
+            action=job_action(row.kind, "finished"),
+            summary=f"{row.title}: {row.status} — {row.message}"[:2000],
+            details={"job_id": row.id, "kind": row.kind, "status": row.status},
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -158,7 +183,7 @@ def request_cancel(wb: Workbench, job_id: int) -> JobInfo:
         row = session.get(Job, job_id)
         if row is None:
             raise NotFound(f"There is no job with id {job_id}.")
-        _cancel(row, stale_limit(wb), "Cancelled before it started.")
+        _cancel(session, row, stale_limit(wb), "Cancelled before it started.")
         session.flush()
         return _info(row)
 
@@ -170,7 +195,7 @@ def cancel_project_jobs(session: Session, project_id: int, *, stale_after: timed
     )
     stopped = []
     for row in rows:
-        _cancel(row, stale_after, "Cancelled: its project was moved to the trash.")
+        _cancel(session, row, stale_after, "Cancelled: its project was moved to the trash.")
         stopped.append(row.id)
     return stopped
 
@@ -180,13 +205,15 @@ def stale_limit(wb: Workbench) -> timedelta:
     return timedelta(seconds=wb.settings.stale_job_seconds)
 
 
-def _cancel(row: Job, stale_after: timedelta, queued_message: str) -> None:
+def _cancel(session: Session, row: Job, stale_after: timedelta, queued_message: str) -> None:
     now = utcnow()
     if row.status == "queued":
         row.status, row.finished_at, row.message = "cancelled", now, queued_message
+        record_end(session, row)
     elif row.status == "running" and _is_orphaned(row, now, stale_after):
         row.status, row.finished_at = "cancelled", now
         row.message = "Cancelled. Its worker had stopped, so nothing was running any more."
+        record_end(session, row)
     elif row.status == "running":
         row.cancel_requested = True
         row.message = "Cancelling… (stops at the next safe point)"
@@ -261,7 +288,12 @@ def finish(
     if status == "succeeded":
         values["progress"] = 1.0
     with system_write("the job queue"), wb.db.write() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(**values))
+        row = session.get(Job, job_id)
+        if row is None:
+            raise NotFound(f"There is no job with id {job_id}.")
+        for key, value in values.items():
+            setattr(row, key, value)
+        record_end(session, row)
 
 
 def _process_is_gone(worker_id: str | None) -> bool:
@@ -300,5 +332,6 @@ def reap_stale_jobs(wb: Workbench, *, stale_seconds: float | None = None) -> lis
                     f"Interrupted: the worker stopped while this job was running "
                     f"(last sign of life {beat:%Y-%m-%d %H:%M:%S} UTC). Start it again."
                 )
+                record_end(session, row)
                 reaped.append(row.id)
     return reaped

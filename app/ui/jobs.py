@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import Workbench
-from app.jobs import JobInfo, get_job, request_cancel
+from app.jobs import JobInfo, get_job
 from app.jobs.worker import worker_running
+from app.services.jobs import cancel_job
 from app.services.team.rights import Right
 from app.ui import state
 from core.report import escape_markdown
@@ -58,7 +59,7 @@ def _live_panel(wb: Workbench, job_id: int, *, may_cancel: bool = True) -> None:
         disabled=info.cancel_requested or not may_cancel,
         icon=":material/stop:",
     ):
-        request_cancel(wb, job_id)
+        cancel_job(wb, job_id)
         st.rerun(scope="fragment")
 
 

@@ -27,6 +27,7 @@ import app.services
 from app.actors import Actor
 from app.context import Workbench
 from app.errors import PermissionDenied, UserError
+from app.jobs import list_jobs
 from app.services.team.guard import WRITE_SERVICES
 from app.services.team.rights import APPROVER_RIGHTS, ROLE_RIGHTS, Right, Role
 from app.settings import Settings
@@ -63,6 +64,7 @@ def _calls() -> dict[str, Callable[[Ctx], object]]:
         export,
         fairness,
         goals,
+        jobs,
         projects,
         recipes,
         splits,
@@ -152,6 +154,7 @@ def _calls() -> dict[str, Callable[[Ctx], object]]:
         s + "goals.save_goal": lambda c: goals.save_goal(
             c.wb, c.project_id, {**c.goal, "name": f"Goal of {c.label}"}, source="test"
         ),
+        s + "jobs.cancel_job": lambda c: jobs.cancel_job(c.wb, c.job_id),
         s + "monitoring.alerts.raise_alerts": lambda c: alerts.raise_alerts(
             c.wb, c.project_id, batch_id=c.batch_id
         ),
@@ -327,6 +330,8 @@ def _add_objects(tp: team.TeamProject) -> None:
     simulation.outcomes.to_csv(home / "outcomes.csv", index=False)
     (home / "id_column.txt").write_text(simulation.id_column, encoding="utf-8")
     promotions.request_promotion(tp.as_(team.EDITOR), tp.project_id, 1, "ready for production")
+    plan = training.TrainPlan(models=("logreg",), folds=2)
+    training.submit_training(tp.as_(team.EDITOR), tp.project_id, plan)  # queued, to cancel
 
 
 @pytest.fixture
@@ -356,6 +361,7 @@ def _objects(tp: team.TeamProject) -> dict[str, Any]:
     from app.services.team import promotions
 
     request = promotions.list_requests(admin, tp.project_id, status="pending")[0]
+    queued = [j for j in list_jobs(admin, project_id=tp.project_id) if j.status == "queued"]
     return {
         "version": version,
         "frame": frame,
@@ -371,6 +377,7 @@ def _objects(tp: team.TeamProject) -> dict[str, Any]:
         "fix": fixes[0] if fixes else None,
         "registry_version": 1,
         "request_id": request.id,
+        "job_id": queued[0].id,
     }
 
 

@@ -115,13 +115,21 @@ def guarded(
     return decorate
 
 
-def note(summary: str | None = None, *, project_id: int | None = None, **details: Any) -> None:
+def note(
+    summary: str | None = None,
+    *,
+    action: str | None = None,
+    project_id: int | None = None,
+    **details: Any,
+) -> None:
     """Refine the running service's trail entry (call before the write that records it)."""
     entry = current_entry()
     if entry is None:
         return
     if summary is not None:
         entry.summary = summary
+    if action is not None:
+        entry.action = action
     if project_id is not None:
         entry.project_id = project_id
     entry.details.update(details)
