@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from app.cli import data, export, goal, jobs, monitor, predict, projects, train, ui
+from app.cli import data, export, goal, jobs, monitor, predict, projects, team, train, ui
 from app.cli.params import (
     OUT_FILE,
     PROJECT,
@@ -106,6 +106,6 @@ def main() -> None:
     """Lifecycle Workbench: goal, data, training, evaluation, fairness, export and monitoring."""
 
 
-for _module in (projects, goal, data, train, predict, export, monitor, ui, jobs):
+for _module in (projects, goal, data, train, predict, export, monitor, team, ui, jobs):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -1,4 +1,5 @@
-"""`workbench export` and `workbench registry list | promote`: bundles and their stages."""
+"""`workbench export` and `workbench registry list | promote | request | approve | reject |
+requests`: bundles, their stages and four-eyes promotion."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def export_command(
 @click.group("registry", cls=ListingGroup)
 def registry_group() -> None:
     """A project's exported versions: `registry list PROJECT` (also `registry PROJECT`),
-    `registry promote PROJECT VERSION --stage S --why TEXT`."""
+    `registry promote PROJECT VERSION --stage S --why TEXT`; four-eyes promotion with
+    `registry request`, `registry approve|reject` and `registry requests`."""
 
 
 @registry_group.command("list")
@@ -105,12 +107,7 @@ def registry_promote(
     """Move registry VERSION (e.g. 3 or v3) of PROJECT to a stage; prints the registry."""
     from app.services import export
 
-    if not version_ref.lstrip("v").isdigit():
-        raise UserError(
-            f"VERSION is a registry version number like 3 or v3, not {version_ref!r}.",
-            hint="List them with `workbench registry list PROJECT`.",
-        )
-    version = int(version_ref.lstrip("v"))
+    version = _version_number(version_ref)
     if stage == "production" and not yes and not as_json:
         click.confirm(
             f"Promote v{version} to production? The current production version is archived.",
@@ -120,6 +117,102 @@ def registry_promote(
         wb, project.id, version, stage, who=who or getpass.getuser(), why=why
     )
     _print_entries(entries, as_json=as_json)
+
+
+@registry_group.command("request")
+@project_argument
+@click.argument("version_ref", metavar="VERSION")
+@click.option("--why", required=True, help="Why this version should go to production.")
+@json_option
+@pass_workbench
+def registry_request(
+    wb: Workbench, project: ProjectInfo, version_ref: str, why: str, as_json: bool
+) -> None:
+    """Ask for registry VERSION of PROJECT to go to production (someone else approves)."""
+    from app.services.team import promotions
+
+    request = promotions.request_promotion(wb, project.id, _version_number(version_ref), why)
+    if as_json:
+        emit_json(request.to_json())
+        return
+    click.echo(
+        f"Request #{request.id}: v{request.version} for production, waiting for approval. "
+        f"An approver runs `workbench registry approve {project.id} {request.id}`."
+    )
+
+
+@registry_group.command("approve")
+@project_argument
+@click.argument("request_id", metavar="REQUEST_ID", type=int)
+@click.option("--note", default="", help="A note kept with the decision.")
+@json_option
+@pass_workbench
+def registry_approve(
+    wb: Workbench, project: ProjectInfo, request_id: int, note: str, as_json: bool
+) -> None:
+    """Approve promotion request REQUEST_ID: its version goes to production."""
+    _decide(wb, project, request_id, approve=True, note=note, as_json=as_json)
+
+
+@registry_group.command("reject")
+@project_argument
+@click.argument("request_id", metavar="REQUEST_ID", type=int)
+@click.option("--note", default="", help="Why not (kept with the decision).")
+@json_option
+@pass_workbench
+def registry_reject(
+    wb: Workbench, project: ProjectInfo, request_id: int, note: str, as_json: bool
+) -> None:
+    """Reject promotion request REQUEST_ID: the version keeps its stage."""
+    _decide(wb, project, request_id, approve=False, note=note, as_json=as_json)
+
+
+@registry_group.command("requests")
+@project_argument
+@json_option
+@pass_workbench
+def registry_requests(wb: Workbench, project: ProjectInfo, as_json: bool) -> None:
+    """PROJECT's promotion requests, newest first, with their decisions."""
+    from app.services.team import promotions
+
+    requests = promotions.list_requests(wb, project.id)
+    if as_json:
+        emit_json([r.to_json() for r in requests])
+        return
+    if not requests:
+        click.echo("No promotion requests. Ask with `workbench registry request PROJECT VERSION`.")
+    for r in requests:
+        decided = f" by {r.decided_by_name}" if r.decided_by_name else ""
+        note = f": {r.decision_note}" if r.decision_note else ""
+        click.echo(
+            f"  #{r.id:<4} v{r.version:<3} {r.status:<9} asked by {r.requested_by_name} "
+            f"({r.reason}){decided}{note}"
+        )
+
+
+def _decide(
+    wb: Workbench, project: ProjectInfo, request_id: int, *, approve: bool, note: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    from app.services.team import promotions
+
+    if promotions.get_request(wb, request_id).project_id != project.id:
+        raise UserError(f"Request #{request_id} belongs to another project than {project.name}.")
+    decided = promotions.decide(wb, request_id, approve=approve, comment=note)
+    if as_json:
+        emit_json(decided.to_json())
+        return
+    click.echo(f"Request #{decided.id}: v{decided.version} {decided.status}.")
+
+
+def _version_number(version_ref: str) -> int:
+    """``3`` or ``v3``; anything else is a clear error (exit 2)."""
+    if not version_ref.lstrip("v").isdigit():
+        raise UserError(
+            f"VERSION is a registry version number like 3 or v3, not {version_ref!r}.",
+            hint="List them with `workbench registry list PROJECT`.",
+        )
+    return int(version_ref.lstrip("v"))
 
 
 def _print_entries(entries: Sequence[RegistryEntry], *, as_json: bool) -> None:

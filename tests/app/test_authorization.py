@@ -5,8 +5,9 @@ The table is ``CALLS``: one real call per service in ``WRITE_SERVICES`` (every m
 ``app.services`` is imported first so every ``@guarded`` ran). A service without an entry,
 or an entry for a service that is gone, fails ``test_every_write_service_has_a_call``.
 
-Team mode needs PostgreSQL (``Settings.check``): this module patches ``Settings.check`` in
-its own fixture to run team-mode settings on SQLite; nothing outside this module sees it.
+Team mode needs PostgreSQL (``Settings.check``): these run team-mode settings on SQLite
+through ``tests.helpers.team.team_settings`` (the check is skipped on that settings object
+only); a PostgreSQL fixture, when there is one, runs the same table.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from app.errors import PermissionDenied, UserError
 from app.jobs import list_jobs
 from app.services.team.guard import WRITE_SERVICES
 from app.services.team.rights import APPROVER_RIGHTS, ROLE_RIGHTS, Right, Role
-from app.settings import Settings
 from core.exceptions import CoreError
 from tests.helpers import team_project as team
 
@@ -301,7 +301,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("WORKBENCH_HOME", str(path))
         patch.delenv("WORKBENCH_DATABASE_URL", raising=False)
         patch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
-        patch.setattr(Settings, "check", lambda self: None)  # team mode on SQLite: see top
         with team.team_home() as tp:
             _add_objects(tp)
     yield path
@@ -335,11 +334,8 @@ def _add_objects(tp: team.TeamProject) -> None:
 
 
 @pytest.fixture
-def team_project(
-    template: Path, home: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[team.TeamProject]:
+def team_project(template: Path, home: Path) -> Iterator[team.TeamProject]:
     shutil.copytree(template, home)
-    monkeypatch.setattr(Settings, "check", lambda self: None)  # team mode on SQLite: see top
     with team.team_home() as tp:
         yield tp
 

@@ -1,14 +1,13 @@
-"""A small trained project and the people of a team, for the authorization and trail tests.
+"""A small trained project and the people of a team, for the authorization tests.
 
-Team mode needs PostgreSQL (``Settings.check``); these tests run it on SQLite by patching
-``Settings.check`` in their own module fixture only (the patch is not here, so no other test
-inherits it). The template is built once per module in local mode through the CLI, then the
+Team mode needs PostgreSQL (``Settings.check``); these tests run it on the test's SQLite home
+through ``tests.helpers.team.team_settings``, which skips the check on that one settings
+object only. The template is built once per module in local mode through the CLI, then the
 team is added in team mode: the admin signs in first and invites everyone.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +18,8 @@ import pandas as pd
 
 from app.actors import NOBODY, Actor, user_actor
 from app.context import Workbench, close_all, open_workbench
-from app.settings import Settings, load_settings
 from tests.helpers.homes import building_home
+from tests.helpers.team import team_settings
 
 PROJECT = "Authz churn"
 GOAL = Path(__file__).resolve().parents[2] / "assets" / "demo" / "goal.yaml"
@@ -65,11 +64,6 @@ def churn_frame(rows: int = 240, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def team_settings(base: Settings | None = None) -> Settings:
-    """Team-mode settings on the environment's (SQLite) home; four-eyes promotions on."""
-    return dataclasses.replace(base or load_settings(), mode="team", require_approval=True)
-
-
 @dataclass(frozen=True)
 class TeamProject:
     wb: Workbench  # acting for no one; use ``as_(actor)``
@@ -95,8 +89,7 @@ def build_trained_home(path: Path) -> None:
 
 @contextmanager
 def team_home() -> Iterator[TeamProject]:
-    """Open the environment's home in team mode (the caller patched ``Settings.check``)
-    with the people signed in and invited by the admin; closes the database after."""
+    """Open the environment's home in team mode (on SQLite, see the top) with the people signed in and invited by the admin; closes the database after."""
     from app.services import projects
     from app.services.team import members
 
