@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Workbench
 from app.errors import UserError
 from app.services.goals import latest_goal
-from app.services.team.guard import guarded, project_arg
+from app.services.team.guard import guarded, note, project_arg, unchanged
 from app.services.team.rights import Right
 from core.coerce import class_label
 from core.data.expectations import (
@@ -152,6 +152,7 @@ def ensure_config(wb: Workbench, project_id: int, frame: pd.DataFrame) -> DataSe
     target = goal_target if goal_target in frame.columns else None
     if target is not None:
         roles[target] = "target"
+    note(f"First data: column roles suggested, target {target or 'not chosen yet'}")
     with wb.db.write() as session:
         if session.get(DataConfig, project_id) is None:
             _store(
@@ -211,6 +212,9 @@ def apply_role_request(
     infer_schema(
         frame, target=target, roles=_known(roles, frame), types=_known(current.types, frame)
     )
+    said = [f"target {request.target}"] if request.target is not None else []
+    said += [f"{role} {', '.join(names)}" for role, names in asked.items() if names]
+    note("Column roles: " + ("; ".join(said) or "unchanged"))
     return update_settings(
         wb, project_id, roles=roles, target=target, dismissed_sensitive=dismissed
     )
@@ -385,6 +389,11 @@ def record_expectation_results(
         }
         for e in check_expectations(frame, expectations(wb, version.project_id))
     ]
+    if results:
+        failed = sum(1 for r in results if not r["passed"])
+        note(f"Checked {len(results)} expectation(s) on version {version.version}: {failed} failed")
+    else:
+        unchanged()  # nothing to check: not a change worth a trail entry
     with wb.db.write() as session:
         row = session.get(DatasetVersion, version.id)
         if row is not None:

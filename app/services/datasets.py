@@ -23,7 +23,7 @@ from app.jobs import JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services import data_config, sql_source
 from app.services.projects import touch_project
-from app.services.team.guard import guarded
+from app.services.team.guard import guarded, note, unchanged
 from app.services.team.rights import Right
 from core.data import ingest
 from storage.artifacts import ArtifactError
@@ -153,6 +153,7 @@ def save_version(
             )
         )
         if existing is not None:
+            unchanged()  # same content: no new version, nothing for the trail
             return _info(existing), False
         number = (
             session.scalar(
@@ -172,6 +173,11 @@ def save_version(
             rows=len(frame),
             columns=frame.shape[1],
             details=details,
+        )
+        note(
+            f"Imported {info.source} as version {number}: "
+            f"{len(frame):,} rows × {frame.shape[1]} columns",
+            version=number,
         )
         session.add(row)
         touch_project(session, project_id)

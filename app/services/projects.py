@@ -206,6 +206,7 @@ def delete_project(wb: Workbench, project_id: int, *, confirm_name: str) -> Proj
             raise UserError(
                 f"To delete '{row.name}', type its exact name to confirm.", field="confirm_name"
             )
+        note(f"Moved '{row.name}' to the trash")
         queue.cancel_project_jobs(session, project_id, stale_after=queue.stale_limit(wb))
         row.deleted_at = utcnow()
         session.flush()
@@ -232,6 +233,7 @@ def _trashed_project(wb: Workbench, arguments: Mapping[str, Any]) -> int | None:
 def restore_project(wb: Workbench, ref: str | int) -> ProjectInfo:
     """Bring a project back from the trash (by id or name)."""
     found = _in_trash(wb, ref)
+    note(f"Restored '{found.name}' from the trash")
     with wb.db.write() as session:
         row = session.get(Project, found.id)
         if row is None:  # purged meanwhile

@@ -12,7 +12,7 @@ from app.services import artifacts as artifact_service
 from app.services import data_config
 from app.services.datasets import VersionInfo, load_frame
 from app.services.jsonable import plain
-from app.services.team.guard import guarded, project_arg
+from app.services.team.guard import guarded, note, project_arg
 from app.services.team.rights import Right
 from core.data.split import Split, SplitSpec, make_split, split_spec_to_dict
 from core.data.split_store import split_from_bytes, split_to_bytes
@@ -63,6 +63,7 @@ def define_split(
         "description": spec.describe(schema.target),
     }
     stored = wb.artifacts.put_bytes(split_to_bytes(result))
+    note(f"Evaluation split of version {version.version}: {summary['description']}")
     with wb.db.write() as session:
         artifact_service.register(session, stored, "application/octet-stream")
         row = session.get(DatasetSplit, version.id)

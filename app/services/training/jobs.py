@@ -16,7 +16,7 @@ from app.jobs import JobCancelled, JobContext, job_kind, submit
 from app.services import artifacts as artifact_service
 from app.services.jsonable import finite, plain
 from app.services.projects import touch_project
-from app.services.team.guard import guarded, project_of
+from app.services.team.guard import guarded, note, project_of
 from app.services.team.rights import Right
 from app.services.training.context import (
     TrainingContext,
@@ -131,6 +131,10 @@ def submit_training(
             "`workbench data roles PROJECT --sensitive COL`.",
         )
     train.validate_settings(ctx.frame, ctx.schema, settings, **value_inputs(ctx))
+    note(
+        f"Started training {', '.join(settings.models)} ({settings.folds} folds) "
+        f"on data version {ctx.version.version}"
+    )
     return submit(
         wb,
         TRAIN_KIND,
