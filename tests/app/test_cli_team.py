@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from app.cli import main
 from app.context import close_all, open_workbench
-from app.services import projects
+from app.services import projects, training
 from app.services.team import activity, promotions
 from app.settings import Settings
 from tests.helpers import team_project
@@ -186,3 +186,21 @@ def test_direct_production_is_refused_and_who_still_names_the_decider(team_cli: 
     )  # fmt: skip
     history = _json(staged)[0]["history"][-1]
     assert history["who"] == "Release bot (via cli:tester)" and history["why"] == "shadow"
+
+
+def test_jobs_cancel_goes_through_the_guarded_service(team_cli: Invoke) -> None:
+    wb = open_workbench(team_settings())
+    project_id = projects.resolve_project(wb, P).id
+    ana = as_person(wb, ANA)
+    team_cli("members", "invite", P, ANA.key, "--role", "editor")
+    job_id = training.submit_training(
+        ana, project_id, training.TrainPlan(models=("logreg",), folds=2)
+    )
+    result = team_cli("jobs", "cancel", job_id)
+    assert result.exit_code == 0 and f"Job {job_id}: cancelled" in result.output
+    newest = _json(team_cli("activity", P, "--area", "training", "--json"))[:2]
+    assert [(e["actor"], e["action"]) for e in newest] == [
+        (ANA.key, "training.finished"),  # the job ended: recorded for the person who asked
+        ("cli:tester", "training.cancelled"),
+    ]
+    assert team_cli("jobs", "cancel", 99999).exit_code == 2
