@@ -17,7 +17,6 @@ SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
 #: ``module:function`` → why it writes without ``@guarded``. Keep this short.
 ALLOWED: dict[str, str] = {
     "team/members.py:signed_in": "a system write: recording a sign-in is nobody's change",
-    "team/guard.py:guarded": "the decorator itself: its write commits the trail entry",
     "artifacts.py:collect_garbage": "system bookkeeping (system_write), no person's change",
     "demo.py:ensure_demo_project": "calls guarded services; its own write is a system touch",
     "export.py:move_stage": "for guarded callers only (set_stage, promotions.decide)",
