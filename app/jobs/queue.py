@@ -41,7 +41,7 @@ def record_end(session: Session, row: Job) -> None:
         ActivityEntry(
             project_id=row.project_id,
             actor=row.submitted_by,
-            action=job_action(row.kind, "finished"),
+            action=fit_to_column(ActivityEntry.action, job_action(row.kind, "finished")),
             summary=f"{row.title}: {row.status} — {row.message}"[:2000],
             details={"job_id": row.id, "kind": row.kind, "status": row.status},
         )
