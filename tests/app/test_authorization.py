@@ -7,7 +7,8 @@ or an entry for a service that is gone, fails ``test_every_write_service_has_a_c
 
 Team mode needs PostgreSQL (``Settings.check``): these run team-mode settings on SQLite
 through ``tests.helpers.team.team_settings`` (the check is skipped on that settings object
-only); a PostgreSQL fixture, when there is one, runs the same table.
+only); ``test_the_table_on_postgresql`` runs the same table on the session's throwaway
+PostgreSQL cluster (tests/helpers/postgres.py).
 """
 
 from __future__ import annotations
@@ -417,7 +418,40 @@ def test_the_matrix_is_what_the_roles_say() -> None:
 def test_each_person_is_allowed_or_refused_as_the_matrix_says(
     service: str, team_project: team.TeamProject
 ) -> None:
-    tp = team_project
+    check_service(service, team_project)
+
+
+def test_the_table_on_postgresql(
+    postgres_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same table on PostgreSQL: one template database, a copy of it per service."""
+    from app.context import close_all
+
+    template_db = postgres_cluster.create_database()
+    template_home = tmp_path / "template" / "wbhome"
+    template_home.parent.mkdir()
+    team.build_trained_home(template_home, postgres_cluster.url(template_db))
+    monkeypatch.setenv("WORKBENCH_AUTOSTART_WORKER", "0")
+    monkeypatch.setenv("WORKBENCH_HOME", str(template_home))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", postgres_cluster.url(template_db))
+    with team.team_home() as tp:
+        _add_objects(tp)
+    close_all()  # a template database must have no connections
+    for number, service in enumerate(sorted(CALLS)):
+        database = postgres_cluster.create_database(template=template_db)
+        home = tmp_path / f"service{number}" / "wbhome"
+        shutil.copytree(template_home, home)
+        monkeypatch.setenv("WORKBENCH_HOME", str(home))
+        monkeypatch.setenv("WORKBENCH_DATABASE_URL", postgres_cluster.url(database))
+        with team.team_home() as tp:
+            assert tp.wb.settings.database_url.startswith("postgresql")
+            check_service(service, tp)
+        postgres_cluster.drop_database(database)
+    postgres_cluster.drop_database(template_db)
+
+
+def check_service(service: str, tp: team.TeamProject) -> None:
+    """Refused people first (nothing may change), then the allowed ones (real arguments)."""
     objects = _objects(tp)
 
     def ctx(label: str, actor: Actor) -> Ctx:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from app.actors import NOBODY, Actor, user_actor
 from app.context import Workbench, close_all, open_workbench
@@ -73,11 +74,14 @@ class TeamProject:
         return self.wb.acting_as(actor)
 
 
-def build_trained_home(path: Path) -> None:
-    """Local mode, through the CLI: goal, data, split, one trained run, one export."""
+def build_trained_home(path: Path, database_url: str | None = None) -> None:
+    """Local mode, through the CLI: goal, data, split, one trained run, one export
+    (in ``path``'s SQLite database, or the ``database_url`` given)."""
     data = path.parent / "churn.csv"
     churn_frame().to_csv(data, index=False)
-    with building_home(path) as run:
+    with building_home(path) as run, pytest.MonkeyPatch.context() as patch:
+        if database_url is not None:
+            patch.setenv("WORKBENCH_DATABASE_URL", database_url)
         run("project", "create", PROJECT)
         run("goal", "set", PROJECT, GOAL)
         run("data", "add", PROJECT, data, "--target", "churned", "--sensitive", "gender",
