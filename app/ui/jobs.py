@@ -8,6 +8,7 @@ from app.context import Workbench
 from app.jobs import JobInfo, get_job
 from app.jobs.worker import worker_running
 from app.services.jobs import cancel_job
+from app.services.team.members import display_names, name_of
 from app.services.team.rights import Right
 from app.ui import state
 from core.report import escape_markdown
@@ -52,7 +53,9 @@ def _live_panel(wb: Workbench, job_id: int, *, may_cancel: bool = True) -> None:
             icon=":material/hourglass_empty:",
         )
     else:
-        left.caption(f"{info.status.capitalize()} · {_elapsed(info)} elapsed")
+        left.caption(
+            f"{info.status.capitalize()} · {_elapsed(info)} elapsed{_started_by(wb, info)}"
+        )
     if right.button(
         "Cancel",
         key=f"wb.job.cancel.{job_id}",
@@ -71,3 +74,10 @@ def finished_message(info: JobInfo) -> None:
         st.warning(text, icon=":material/cancel:")
     else:
         st.error(text, icon=":material/error:")
+
+
+def _started_by(wb: Workbench, info: JobInfo) -> str:
+    """On a team server, whose job this is (several people share one worker)."""
+    if not wb.settings.team_mode or not info.submitted_by:
+        return ""
+    return f" · started by {escape_markdown(name_of(info.submitted_by, display_names(wb)))}"
